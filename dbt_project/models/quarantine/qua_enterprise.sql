@@ -1,0 +1,32 @@
+-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
+{{ config(alias='enterprise') }}
+
+with flagged as (
+
+    select * from {{ ref('stg_enterprise') }}
+    where jsonb_array_length(_issues) > 0
+
+),
+
+final as (
+
+    select
+        uscc,
+        name,
+        legal_rep,
+        address,
+        division_code,
+        enterprise_type,
+        established_on,
+        status,
+        updated_at,
+        _issues,
+        _extra,
+        _defect,
+        _batch_id,
+        _row_number
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
+{{ config(alias='birth_certificate', indexes=[{'columns': ['_batch_id']}]) }}
+
+with landed as (
+
+    select * from {{ source('landing', 'birth_certificate') }}
+
+),
+
+final as (
+
+    select
+        cert_no,
+        child_name,
+        sex,
+        birth_date,
+        mother_id_no,
+        hospital,
+        division_code,
+        updated_at,
+        _extra,
+        _defect,
+        _batch_id,
+        _row_number
+    from landed
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id
+    )
+    {% endif %}
+
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
+{{ config(alias='drug_product', indexes=[{'columns': ['_batch_id']}]) }}
+
+with landed as (
+
+    select * from {{ source('landing', 'drug_product') }}
+
+),
+
+final as (
+
+    select
+        approval_no,
+        generic_name,
+        dosage_form,
+        spec,
+        holder_uscc,
+        approved_on,
+        valid_until,
+        _extra,
+        _defect,
+        _batch_id,
+        _row_number
+    from landed
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id
+    )
+    {% endif %}
+
+)
+
+select * from final

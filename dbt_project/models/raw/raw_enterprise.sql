@@ -1,0 +1,35 @@
+-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
+{{ config(alias='enterprise', indexes=[{'columns': ['_batch_id']}]) }}
+
+with landed as (
+
+    select * from {{ source('landing', 'enterprise') }}
+
+),
+
+final as (
+
+    select
+        uscc,
+        name,
+        legal_rep,
+        address,
+        division_code,
+        enterprise_type,
+        established_on,
+        status,
+        updated_at,
+        _extra,
+        _defect,
+        _batch_id,
+        _row_number
+    from landed
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id
+    )
+    {% endif %}
+
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
+{{ config(alias='penalty', indexes=[{'columns': ['_batch_id']}]) }}
+
+with landed as (
+
+    select * from {{ source('landing', 'penalty') }}
+
+),
+
+final as (
+
+    select
+        case_no,
+        uscc,
+        decided_on,
+        violation,
+        fine_yuan,
+        confiscated_yuan,
+        updated_at,
+        _extra,
+        _defect,
+        _batch_id,
+        _row_number
+    from landed
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id
+    )
+    {% endif %}
+
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
+{{ config(alias='vaccination', indexes=[{'columns': ['_batch_id']}]) }}
+
+with landed as (
+
+    select * from {{ source('landing', 'vaccination') }}
+
+),
+
+final as (
+
+    select
+        record_id,
+        child_id_no,
+        birth_cert_no,
+        child_name,
+        birth_date,
+        vaccine_code,
+        vaccine_name,
+        dose_no,
+        vaccinated_on,
+        unit_code,
+        division_code,
+        updated_at,
+        _extra,
+        _defect,
+        _batch_id,
+        _row_number
+    from landed
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id
+    )
+    {% endif %}
+
+)
+
+select * from final

@@ -1,0 +1,19 @@
+"""The `hubei-data` command."""
+
+import click
+
+from hubei_data.cli.contracts import contracts
+from hubei_data.cli.demo import demo
+from hubei_data.cli.ingest import build, ingest
+from hubei_data.cli.quality import quality
+from hubei_data.cli.query import query
+from hubei_data.cli.ui import ui
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """hubei_data: sync, check, catalog and share the regulator's data, inspectably."""
+
+
+for command in (demo, ingest, build, query, quality, ui, contracts):
+    main.add_command(command)

@@ -1,0 +1,23 @@
+"""`hubei-data contracts`: keep the generated dbt models equal to the source contracts."""
+
+import click
+
+from hubei_data.transform import codegen
+
+
+@click.group()
+def contracts() -> None:
+    """The source contracts and what they generate."""
+
+
+@contracts.command()
+@click.option("--check", is_flag=True, help="Only report; exit 1 when a generated file is out of date.")
+def generate(check: bool) -> None:
+    """Write the raw, staging, resource and quarantine dbt models from the contracts."""
+    if check:
+        stale = codegen.stale()
+        for path in stale:
+            click.echo(f"out of date: dbt_project/{path}")
+        raise SystemExit(1 if stale else 0)
+    changed = codegen.write()
+    click.echo(f"{len(changed)} files written" + "".join(f"\n  dbt_project/{p}" for p in changed))

@@ -1,0 +1,65 @@
+"""`hubei-data ingest` and `hubei-data build`: land data and build what depends on it."""
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+from hubei_data.contracts import UnknownSourceError, source as contract
+from hubei_data.ingest.files import Landed
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    found = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise click.ClickException(f"{text}: no such file or folder")
+    return found
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", help="The source of every file; default: each file's parent folder name.")
+@click.option("--no-build", is_flag=True, help="Only land the files; build nothing downstream.")
+def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
+    """Land files (CSV or XLSX) and build everything downstream of them.
+
+    Each file is loaded once: the same bytes again are recognised and skipped. A file that
+    cannot be read is rejected with the reason, and nothing of it is kept.
+    """
+    from hubei_data.cli.jobs import land_and_build
+
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for path in _files(paths):
+        name = source or path.resolve().parent.name
+        try:
+            contract(name)
+        except UnknownSourceError as error:
+            raise click.ClickException(f"{path}: {error} (name it with --source)") from None
+        by_source[name].append(str(path.resolve()))
+    results = land_and_build(dict(by_source), build=not no_build)
+    rejected = [r for r in results if r["status"] == "rejected"]
+    for landed in (Landed(**r) for r in results):
+        click.secho(landed.describe(), fg="red" if landed.status == "rejected" else None)
+    if not no_build:
+        click.echo("built everything downstream; see `hubei-data quality issues` for flagged rows")
+    if rejected:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day to read (default: yesterday).")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day to read (default: --from).")
+def build(first: dt.datetime | None, last: dt.datetime | None) -> None:
+    """Read the source databases for some days, land pending files, build every library."""
+    from hubei_data.cli.jobs import build_days
+
+    day = first.date() if first else dt.date.today() - dt.timedelta(days=1)
+    build_days(day, last.date() if last else day)
+    click.echo("built; see `hubei-data quality issues` for flagged rows")

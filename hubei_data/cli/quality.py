@@ -1,0 +1,29 @@
+"""`hubei-data quality`: what was flagged, where it came from, and why."""
+
+import click
+
+from hubei_data import warehouse
+from hubei_data.cli.output import emit
+from hubei_data.contracts import SOURCES
+from hubei_data.quality.report import ISSUE_FIELDS, issues
+
+
+@click.group()
+def quality() -> None:
+    """Quality reports over the quarantine."""
+
+
+@quality.command("issues")
+@click.option("--source", type=click.Choice(list(SOURCES)), help="Only this source.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table", "csv"]), default="json", show_default=True)
+def issues_command(source: str | None, fmt: str) -> None:
+    """Every flagged record: source, business key, rule, detail, batch, file and row.
+
+    JSON prints one object per line, ready for jq or a spreadsheet import.
+    """
+    with warehouse.connect() as conn:
+        exists = conn.execute("select to_regclass('quarantine.issues')").fetchone()[0]
+        if exists is None:
+            raise click.ClickException("nothing has been built yet: run `hubei-data demo` or `hubei-data ingest`")
+        rows = ([r[f] for f in ISSUE_FIELDS] for r in issues(conn, source))
+        emit(ISSUE_FIELDS, rows, fmt)

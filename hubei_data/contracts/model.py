@@ -1,0 +1,169 @@
+"""The shapes a source contract is declared in: sources, columns and their rules."""
+
+from dataclasses import dataclass, field
+
+TYPES = ("text", "date", "timestamp", "integer", "decimal")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of SOURCES.md on one column; `name` is what quality reports call it."""
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Uscc(Rule):
+    """GB 32100-2015 unified social credit code with a valid check character."""
+
+    name = "uscc_check"
+
+
+@dataclass(frozen=True)
+class ResidentId(Rule):
+    """GB 11643-1999 citizen ID number with a valid check digit and birth date."""
+
+    name = "id_check"
+
+
+@dataclass(frozen=True)
+class HubeiDivision(Rule):
+    """A GB/T 2260 division code inside Hubei that the shipped code list has."""
+
+    name = "hubei_division"
+
+
+@dataclass(frozen=True)
+class OneOf(Rule):
+    """The value is one of an enumerated list."""
+
+    values: tuple[str, ...]
+    name = "accepted_values"
+
+
+@dataclass(frozen=True)
+class NotFuture(Rule):
+    """A date that is not after today."""
+
+    name = "not_future"
+
+
+@dataclass(frozen=True)
+class After(Rule):
+    """A date after (or, inclusive, on or after) another date column of the row."""
+
+    other: str
+    inclusive: bool = False
+    name = "date_order"
+
+
+@dataclass(frozen=True)
+class Between(Rule):
+    """A number inside an inclusive range; either bound may be open."""
+
+    low: float | None = None
+    high: float | None = None
+    name = "range"
+
+
+@dataclass(frozen=True)
+class Pattern(Rule):
+    """A code matching a regular expression (valid in Python and PostgreSQL alike).
+
+    `when` limits the rule to rows where another column has one value, as licence
+    numbers have one documented format per licence type.
+    """
+
+    label: str
+    regex: str
+    when: tuple[str, str] | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.label}_format"
+
+
+@dataclass(frozen=True)
+class RequiredWhen(Rule):
+    """The value is required when another column has a given value."""
+
+    column: str
+    equals: str
+    name = "required_when"
+
+
+@dataclass(frozen=True)
+class BirthDateMatchesId(Rule):
+    """A birth date that equals the one inside an ID number column, when both are present."""
+
+    id_column: str
+    name = "id_birth_date"
+
+
+@dataclass(frozen=True)
+class ExistsIn(Rule):
+    """The value names a record that the platform received from another source."""
+
+    source: str
+    column: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.source}_exists"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a source layout, by English name and Chinese 列名."""
+
+    name: str
+    chinese: str
+    type: str = "text"
+    required: bool = False
+    code: bool = False
+    length: int | None = None
+    rules: tuple[Rule, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"column {self.name}: unknown type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source layout of SOURCES.md: its columns, business key and usual channel."""
+
+    name: str
+    chinese: str
+    owner: str
+    system: str
+    channel: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    one_of_required: tuple[str, ...] = ()
+    description: str = ""
+    column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_index", {c.name: c for c in self.columns})
+        unknown = [k for k in self.key if k not in self.column_index]
+        if unknown:
+            raise ValueError(f"source {self.name}: key names unknown columns {unknown}")
+
+    def column(self, name: str) -> Column:
+        return self.column_index[name]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def watermark(self) -> str | None:
+        """The column incremental database reads follow, when the source has one."""
+        return "updated_at" if "updated_at" in self.column_index else None
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]

@@ -1,0 +1,264 @@
+"""The eleven source layouts of SOURCES.md, declared once for the whole platform."""
+
+from hubei_data.contracts.model import (
+    After,
+    Between,
+    BirthDateMatchesId,
+    Column,
+    ExistsIn,
+    HubeiDivision,
+    NotFuture,
+    OneOf,
+    Pattern,
+    RequiredWhen,
+    ResidentId,
+    Source,
+    Uscc,
+)
+
+DRUG_REGULATOR = "省药监局"
+HEALTH_COMMISSION = "省卫健委"
+
+APPROVAL_NO = Pattern("approval_no", r"^国药准字[HZSJBTF]C?[0-9]{8}$")
+FILING_NO = Pattern(
+    "filing_no",
+    r"^(国妆特字G[0-9]{8}|国妆特进字J[0-9]{8}|鄂G妆网备字[0-9]{10}|国妆网备进字\(鄂\)[0-9]{10})$",
+)
+REG_NO = Pattern("reg_no", r"^(国械注准|国械注进|国械注许|鄂械注准)[0-9]{4}[23][0-9]{2}[0-9]{4}$")
+BIRTH_CERT_NO = Pattern("birth_cert_no", r"^[A-Z][0-9]{9}$")
+DRUG_PRODUCTION_LICENCE_NO = Pattern(
+    "license_no", r"^鄂[0-9]{8}$", when=("license_type", "药品生产许可证")
+)
+COSMETIC_PRODUCTION_LICENCE_NO = Pattern(
+    "license_no", r"^鄂妆[0-9]{8}$", when=("license_type", "化妆品生产许可证")
+)
+
+ENTERPRISE_TYPES = ("药品生产", "药品批发", "药品零售", "化妆品生产", "医疗器械生产", "医疗器械经营")
+LICENCE_TYPES = ("药品生产许可证", "药品经营许可证", "化妆品生产许可证", "医疗器械生产许可证", "医疗器械经营许可证")
+
+
+def _uscc(name: str, chinese: str, required: bool = False, *extra) -> Column:
+    return Column(name, chinese, required=required, code=True, length=18, rules=(Uscc(), *extra))
+
+
+def _division(chinese: str) -> Column:
+    return Column("division_code", chinese, code=True, length=6, rules=(HubeiDivision(),))
+
+
+def _updated_at() -> Column:
+    return Column("updated_at", "更新时间", "timestamp", required=True)
+
+
+ENTERPRISE = Source(
+    name="enterprise",
+    chinese="企业基本信息",
+    owner=DRUG_REGULATOR,
+    system="行政审批/电子证照系统",
+    channel="database",
+    key=("uscc",),
+    columns=(
+        _uscc("uscc", "统一社会信用代码", True),
+        Column("name", "企业名称", required=True),
+        Column("legal_rep", "法定代表人"),
+        Column("address", "注册地址"),
+        _division("行政区划代码"),
+        Column("enterprise_type", "企业类型", rules=(OneOf(ENTERPRISE_TYPES),)),
+        Column("established_on", "成立日期", "date", rules=(NotFuture(),)),
+        Column("status", "经营状态", rules=(OneOf(("存续", "注销", "吊销")),)),
+        _updated_at(),
+    ),
+)
+
+LICENSE = Source(
+    name="license",
+    chinese="许可证",
+    owner=DRUG_REGULATOR,
+    system="电子证照系统",
+    channel="database",
+    key=("license_no", "license_type"),
+    columns=(
+        Column(
+            "license_no",
+            "许可证编号",
+            required=True,
+            code=True,
+            rules=(DRUG_PRODUCTION_LICENCE_NO, COSMETIC_PRODUCTION_LICENCE_NO),
+        ),
+        Column("license_type", "证照类型", required=True, rules=(OneOf(LICENCE_TYPES),)),
+        _uscc("uscc", "持证企业统一社会信用代码", True, ExistsIn("enterprise", "uscc")),
+        Column("issued_on", "发证日期", "date"),
+        Column("valid_until", "有效期至", "date", rules=(After("issued_on"),)),
+        Column("authority", "发证机关"),
+        Column("status", "证照状态", rules=(OneOf(("有效", "注销", "过期")),)),
+        _updated_at(),
+    ),
+)
+
+DRUG_PRODUCT = Source(
+    name="drug_product",
+    chinese="药品品种",
+    owner=DRUG_REGULATOR,
+    system="国家局下发",
+    channel="file",
+    key=("approval_no",),
+    columns=(
+        Column("approval_no", "批准文号", required=True, code=True, rules=(APPROVAL_NO,)),
+        Column("generic_name", "通用名称", required=True),
+        Column("dosage_form", "剂型"),
+        Column("spec", "规格"),
+        _uscc("holder_uscc", "上市许可持有人统一社会信用代码"),
+        Column("approved_on", "批准日期", "date"),
+        Column("valid_until", "有效期至", "date"),
+    ),
+)
+
+COSMETIC_FILING = Source(
+    name="cosmetic_filing",
+    chinese="化妆品注册备案",
+    owner=DRUG_REGULATOR,
+    system="国家局下发",
+    channel="file",
+    key=("filing_no",),
+    columns=(
+        Column("filing_no", "注册证号/备案编号", required=True, code=True, rules=(FILING_NO,)),
+        Column("product_name", "产品名称", required=True),
+        Column("category", "类别", rules=(OneOf(("特殊化妆品", "普通化妆品")),)),
+        _uscc("registrant_uscc", "注册人/备案人统一社会信用代码"),
+        Column("filed_on", "注册/备案日期", "date"),
+        Column("status", "状态", rules=(OneOf(("有效", "注销")),)),
+    ),
+)
+
+DEVICE_REGISTRATION = Source(
+    name="device_registration",
+    chinese="医疗器械注册证",
+    owner=DRUG_REGULATOR,
+    system="国家局下发及省级审批",
+    channel="file",
+    key=("reg_no",),
+    columns=(
+        Column("reg_no", "注册证编号", required=True, code=True, rules=(REG_NO,)),
+        Column("product_name", "产品名称", required=True),
+        Column("device_class", "管理类别", code=True, rules=(OneOf(("II", "III")),)),
+        _uscc("registrant_uscc", "注册人统一社会信用代码"),
+        Column("approved_on", "批准日期", "date"),
+        Column("valid_until", "有效期至", "date"),
+    ),
+)
+
+INSPECTION = Source(
+    name="inspection",
+    chinese="日常监督检查",
+    owner=DRUG_REGULATOR,
+    system="监督检查系统",
+    channel="database",
+    key=("inspection_id",),
+    columns=(
+        Column("inspection_id", "检查编号", required=True),
+        _uscc("uscc", "被检查企业统一社会信用代码", True),
+        Column("inspected_on", "检查日期", "date", rules=(NotFuture(),)),
+        _division("检查机构行政区划代码"),
+        Column("result", "检查结果", rules=(OneOf(("符合", "基本符合", "不符合")),)),
+        Column("findings", "缺陷项数", "integer", rules=(Between(low=0),)),
+        _updated_at(),
+    ),
+)
+
+SAMPLING = Source(
+    name="sampling",
+    chinese="药品抽检",
+    owner=DRUG_REGULATOR,
+    system="抽检系统",
+    channel="file",
+    key=("sample_no",),
+    columns=(
+        Column("sample_no", "抽样编号", required=True),
+        Column("approval_no", "批准文号", code=True, rules=(APPROVAL_NO,)),
+        _uscc("uscc", "被抽样单位统一社会信用代码", True),
+        Column("sampled_on", "抽样日期", "date"),
+        Column("result", "检验结论", rules=(OneOf(("合格", "不合格")),)),
+        Column("failed_items", "不合格项目", rules=(RequiredWhen("result", "不合格"),)),
+    ),
+)
+
+PENALTY = Source(
+    name="penalty",
+    chinese="行政处罚",
+    owner=DRUG_REGULATOR,
+    system="执法办案系统",
+    channel="database",
+    key=("case_no",),
+    columns=(
+        Column("case_no", "处罚决定书文号", required=True),
+        _uscc("uscc", "当事人统一社会信用代码", True),
+        Column("decided_on", "处罚决定日期", "date"),
+        Column("violation", "违法行为"),
+        Column("fine_yuan", "罚款金额(元)", "decimal", rules=(Between(low=0),)),
+        Column("confiscated_yuan", "没收金额(元)", "decimal", rules=(Between(low=0),)),
+        _updated_at(),
+    ),
+)
+
+VACCINATION = Source(
+    name="vaccination",
+    chinese="预防接种记录",
+    owner=HEALTH_COMMISSION,
+    system="免疫规划信息系统",
+    channel="database",
+    key=("record_id",),
+    one_of_required=("child_id_no", "birth_cert_no"),
+    columns=(
+        Column("record_id", "接种记录编号", required=True),
+        Column("child_id_no", "受种者身份证号", code=True, length=18, rules=(ResidentId(),)),
+        Column("birth_cert_no", "出生医学证明编号", code=True, rules=(BIRTH_CERT_NO,)),
+        Column("child_name", "受种者姓名", required=True),
+        Column("birth_date", "出生日期", "date", rules=(BirthDateMatchesId("child_id_no"),)),
+        Column("vaccine_code", "疫苗编码", required=True, code=True),
+        Column("vaccine_name", "疫苗名称"),
+        Column("dose_no", "剂次", "integer", rules=(Between(1, 5),)),
+        Column(
+            "vaccinated_on",
+            "接种日期",
+            "date",
+            rules=(After("birth_date", inclusive=True), NotFuture()),
+        ),
+        Column("unit_code", "接种单位编码", code=True),
+        _division("接种地行政区划代码"),
+        _updated_at(),
+    ),
+)
+
+BIRTH_CERTIFICATE = Source(
+    name="birth_certificate",
+    chinese="出生医学证明",
+    owner=HEALTH_COMMISSION,
+    system="妇幼保健信息系统",
+    channel="database",
+    key=("cert_no",),
+    columns=(
+        Column("cert_no", "出生医学证明编号", required=True, code=True, rules=(BIRTH_CERT_NO,)),
+        Column("child_name", "新生儿姓名"),
+        Column("sex", "性别", rules=(OneOf(("男", "女")),)),
+        Column("birth_date", "出生日期", "date", required=True, rules=(NotFuture(),)),
+        Column("mother_id_no", "母亲身份证号", code=True, length=18, rules=(ResidentId(),)),
+        Column("hospital", "助产机构"),
+        _division("出生地行政区划代码"),
+        _updated_at(),
+    ),
+)
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        ENTERPRISE,
+        LICENSE,
+        DRUG_PRODUCT,
+        COSMETIC_FILING,
+        DEVICE_REGISTRATION,
+        INSPECTION,
+        SAMPLING,
+        PENALTY,
+        VACCINATION,
+        BIRTH_CERTIFICATE,
+    )
+}

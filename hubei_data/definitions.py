@@ -1,0 +1,29 @@
+"""The one Definitions object: it only assembles what each capability exposes."""
+
+import dagster as dg
+
+from hubei_data.ingest.definitions import ingest_definitions
+from hubei_data.quality.definitions import quality_definitions
+from hubei_data.resources import SourceDatabaseResource, WarehouseResource
+from hubei_data.transform.definitions import transform_definitions
+
+build_all_job = dg.define_asset_job(
+    "build_all_job",
+    selection=dg.AssetSelection.all(),
+    description="Lands every pending file and the chosen days of every source database, "
+    "then builds every library.",
+)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Loaded lazily: preparing the dbt manifest happens here, never at import."""
+    return dg.Definitions.merge(
+        ingest_definitions(),
+        transform_definitions(),
+        quality_definitions(),
+        dg.Definitions(
+            jobs=[build_all_job],
+            resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Landing-file and source-database ingestion into the landing schema."""

@@ -1,0 +1,25 @@
+"""What ingestion adds to the platform: landing assets, the file sensor, the daily extract."""
+
+import dagster as dg
+
+from hubei_data.ingest.assets import EXTRACT_ASSETS, FILE_ASSETS, extract_key
+from hubei_data.ingest.sensors import LAND_FILES_JOBS, landing_files_sensor
+
+daily_extract_job = dg.define_asset_job(
+    "daily_extract_job",
+    selection=dg.AssetSelection.assets(*(a.key for a in EXTRACT_ASSETS)).downstream(),
+    description="Reads one day of every source database, then builds everything downstream.",
+)
+
+daily_extract_schedule = dg.build_schedule_from_partitioned_job(
+    daily_extract_job, hour_of_day=1, minute_of_hour=0, default_status=dg.DefaultScheduleStatus.RUNNING
+)
+
+
+def ingest_definitions() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*FILE_ASSETS, *EXTRACT_ASSETS],
+        jobs=[*LAND_FILES_JOBS, daily_extract_job],
+        schedules=[daily_extract_schedule],
+        sensors=[landing_files_sensor],
+    )

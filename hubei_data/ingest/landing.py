@@ -1,0 +1,121 @@
+"""The landing schema: one text table per source, and the log of every batch received."""
+
+from collections.abc import Iterable
+
+import psycopg
+from psycopg import sql
+
+from hubei_data.contracts import SOURCES, Source
+
+SCHEMA = "landing"
+LINEAGE = ("_extra", "_defect", "_batch_id", "_row_number")
+
+_BATCHES = """
+create table if not exists landing.batches (
+    batch_id bigint generated always as identity primary key,
+    source text not null,
+    channel text not null,
+    origin text not null,
+    sha256 text not null,
+    size_bytes bigint,
+    modified_ns bigint,
+    format text,
+    encoding text,
+    status text not null check (status in ('loaded', 'rejected')),
+    reason text,
+    row_count bigint,
+    extra_columns text[],
+    missing_columns text[],
+    received_at timestamptz not null default now()
+);
+create unique index if not exists batches_loaded_once
+    on landing.batches (source, sha256) where status = 'loaded';
+create index if not exists batches_by_origin on landing.batches (origin, size_bytes, modified_ns);
+"""
+
+
+def ensure_landing(conn: psycopg.Connection) -> None:
+    """Create the landing schema, batch log and source tables; add columns a contract gained."""
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.landing'))")
+        conn.execute(f"create schema if not exists {SCHEMA}")
+        conn.execute(_BATCHES)
+        for source in SOURCES.values():
+            table = sql.Identifier(SCHEMA, source.name)
+            conn.execute(
+                sql.SQL(
+                    "create table if not exists {} (_extra jsonb, _defect text,"
+                    " _batch_id bigint not null, _row_number integer not null)"
+                ).format(table)
+            )
+            for column in source.columns:
+                conn.execute(
+                    sql.SQL("alter table {} add column if not exists {} text").format(
+                        table, sql.Identifier(column.name)
+                    )
+                )
+
+
+def copy_statement(source: Source) -> sql.Composed:
+    """COPY into a source's landing table, contract columns first, then lineage."""
+    columns = [*source.column_names, *LINEAGE]
+    return sql.SQL("copy {} ({}) from stdin").format(
+        sql.Identifier(SCHEMA, source.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+
+
+def find_loaded(conn: psycopg.Connection, source: str, sha256: str) -> int | None:
+    """The batch that already holds these exact bytes, if any."""
+    row = conn.execute(
+        "select batch_id from landing.batches where source = %s and sha256 = %s and status = 'loaded'",
+        (source, sha256),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def open_batch(conn: psycopg.Connection, **fields) -> int:
+    """Insert a loaded batch inside the caller's transaction and return its id."""
+    names = list(fields)
+    query = sql.SQL("insert into landing.batches (status, {}) values ('loaded', {}) returning batch_id").format(
+        sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(sql.Placeholder() * len(names))
+    )
+    return conn.execute(query, list(fields.values())).fetchone()[0]
+
+
+def close_batch(conn: psycopg.Connection, batch_id: int, rows: int) -> None:
+    conn.execute("update landing.batches set row_count = %s where batch_id = %s", (rows, batch_id))
+
+
+def record_rejection(conn: psycopg.Connection, **fields) -> None:
+    """Log a rejected file once per reason, so a retry of the same bytes adds no noise."""
+    with conn.transaction():
+        seen = conn.execute(
+            "select 1 from landing.batches where status = 'rejected' and source = %s and sha256 = %s and reason = %s",
+            (fields["source"], fields["sha256"], fields["reason"]),
+        ).fetchone()
+        if not seen:
+            names = list(fields)
+            conn.execute(
+                sql.SQL("insert into landing.batches (status, {}) values ('rejected', {})").format(
+                    sql.SQL(", ").join(map(sql.Identifier, names)),
+                    sql.SQL(", ").join(sql.Placeholder() * len(names)),
+                ),
+                list(fields.values()),
+            )
+
+
+def prune_landed(conn: psycopg.Connection, sources: Iterable[Source]) -> None:
+    """Drop landing rows whose batches raw already holds: landing is the receiving dock."""
+    for source in sources:
+        raw = conn.execute(
+            "select to_regclass(%s)", (f"raw.{source.name}",)
+        ).fetchone()[0]
+        if raw is None:
+            continue
+        conn.execute(
+            sql.SQL(
+                "delete from {landing} where _batch_id in (select b._batch_id from"
+                " (select distinct _batch_id from {landing}) b"
+                " where exists (select 1 from {raw} r where r._batch_id = b._batch_id))"
+            ).format(landing=sql.Identifier(SCHEMA, source.name), raw=sql.Identifier("raw", source.name))
+        )

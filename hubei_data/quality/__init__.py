@@ -1,0 +1,1 @@
+"""Pandera schemas per layer, asset checks, quarantine reports."""

@@ -1,0 +1,50 @@
+"""One pandera schema per layer and source, derived from the contracts."""
+
+import pandera.pandas as pa
+
+from hubei_data.contracts import Source
+from hubei_data.quality import rules
+
+LAYERS = ("landing", "raw", "staging", "resource", "quarantine")
+
+_TEXT = pa.Check(lambda v: isinstance(v, str), element_wise=True, name="text")
+_LINEAGE = {
+    "_batch_id": pa.Column(None, pa.Check.gt(0)),
+    "_row_number": pa.Column(None, pa.Check.gt(0)),
+}
+
+
+def _issues(nonempty: bool) -> pa.Check:
+    def listed(issues) -> bool:
+        return (
+            isinstance(issues, list)
+            and (bool(issues) or not nonempty)
+            and all(isinstance(i, dict) and i.get("rule") and i.get("detail") for i in issues)
+        )
+
+    return pa.Check(listed, element_wise=True, name="issues_listed")
+
+
+def schema(source: Source, layer: str) -> pa.DataFrameSchema:
+    """What a table of this layer must hold for this source.
+
+    Received layers hold text exactly as sent, each row traceable to its batch and row;
+    quarantine rows name at least one broken rule; resource rows obey every rule.
+    """
+    if layer == "resource":
+        columns = {
+            c.name: pa.Column(None, checks=rules.column_checks(c), nullable=not c.required)
+            for c in source.columns
+        }
+        return pa.DataFrameSchema(
+            {**columns, **_LINEAGE},
+            checks=rules.row_checks(source),
+            unique=list(source.key),
+            name=f"resource.{source.name}",
+        )
+    columns = {c.name: pa.Column(None, _TEXT, nullable=True) for c in source.columns}
+    if layer in ("staging", "quarantine"):
+        columns["_issues"] = pa.Column(None, _issues(nonempty=layer == "quarantine"))
+    return pa.DataFrameSchema(
+        {**columns, **_LINEAGE}, unique=["_batch_id", "_row_number"], name=f"{layer}.{source.name}"
+    )

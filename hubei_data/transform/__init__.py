@@ -1,0 +1,1 @@
+"""dbt models generated from the contracts, and the dbt assets that build them."""

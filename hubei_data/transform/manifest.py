@@ -1,0 +1,24 @@
+"""Keeps dbt's manifest current, so definitions load wherever the project is checked out."""
+
+from pathlib import Path
+
+from hubei_data.transform.assets import DBT_DIR, DBT_PROJECT, dbt_resource
+
+_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+
+def _newest_input() -> float:
+    newest = 0.0
+    for name in _INPUTS:
+        path = DBT_DIR / name
+        files = [path] if path.is_file() else list(path.rglob("*")) if path.exists() else []
+        newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
+    return newest
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when the manifest is missing or older than any of its inputs."""
+    manifest = Path(DBT_PROJECT.manifest_path)
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_input():
+        dbt_resource().cli(["parse", "--quiet"], target_path=Path(DBT_PROJECT.target_path)).wait()
+    return manifest

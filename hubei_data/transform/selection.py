@@ -1,0 +1,30 @@
+"""Which assets a landing run must build: what depends on the new data, and what is missing."""
+
+import dagster as dg
+import psycopg
+
+from hubei_data.ingest.assets import files_key
+
+BUILT_LAYERS = ("reference", "raw", "staging", "resource", "quarantine")
+
+
+def missing_tables(conn: psycopg.Connection, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
+    """Warehouse assets whose tables do not exist yet (a first run, or a new model)."""
+    wanted = [k for k in keys if len(k.path) == 2 and k.path[0] in BUILT_LAYERS]
+    if not wanted:
+        return set()
+    rows = conn.execute(
+        "select name from unnest(%s::text[]) as name where to_regclass(name) is null",
+        ([".".join(k.path) for k in wanted],),
+    ).fetchall()
+    return {dg.AssetKey(name.split(".")) for (name,) in rows}
+
+
+def landing_selection(graph, conn: psycopg.Connection, sources: list[str]) -> list[dg.AssetKey]:
+    """Files assets of these sources, everything downstream, and any table not built yet.
+
+    Models such as quarantine.issues read every source's tables, so the first landing of
+    any one source must also build the tables that do not exist yet.
+    """
+    downstream = dg.AssetSelection.assets(*(files_key(s) for s in sources)).downstream().resolve(graph)
+    return sorted(downstream | missing_tables(conn, set(graph.get_all_asset_keys())), key=str)

@@ -1,0 +1,47 @@
+"""dbt ↔ Dagster: folder = group = schema, keys `<schema>/<table>`, landing assets upstream."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+from hubei_data.contracts import SOURCES
+from hubei_data.ingest.assets import database_sources, extract_key, files_key
+
+EXTRACTED = {s.name for s in database_sources()}
+
+
+class HubeiTranslator(DagsterDbtTranslator):
+    """Names dbt nodes after their schema and table, and wires raw models to both channels."""
+
+    def __init__(self):
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] != "model":
+            return spec
+        table = props.get("alias") or props["name"]
+        if props["name"] == "raw_batches":
+            deps = [files_key(s) for s in SOURCES] + [extract_key(s) for s in sorted(EXTRACTED)]
+            return spec.replace_attributes(deps=deps)
+        if props["name"].startswith("raw_") and table in EXTRACTED:
+            return spec.merge_attributes(deps=[extract_key(table)])
+        return spec
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        kind = dbt_resource_props["resource_type"]
+        if kind == "source":
+            name = dbt_resource_props["name"]
+            return files_key(name) if name in SOURCES else dg.AssetKey(["landing", name])
+        if kind in ("model", "seed", "snapshot"):
+            table = dbt_resource_props.get("alias") or dbt_resource_props["name"]
+            return dg.AssetKey([dbt_resource_props["schema"], table])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return dbt_resource_props["schema"]
+        return super().get_group_name(dbt_resource_props)
