@@ -10,8 +10,9 @@ STANDARDS_SQL = files("hubei_data.contracts") / "standards.sql"
 def install_standards(conn: psycopg.Connection) -> None:
     """Create or replace the `std` functions; safe when many processes install at once.
 
-    Concurrent `create or replace function` of one function fails with "tuple concurrently
-    updated", so installers queue on an advisory lock held until their transaction ends.
+    Concurrent first installs collide on `create schema if not exists` (a unique violation)
+    and concurrent replacements of one function can fail with "tuple concurrently updated",
+    so installers queue on an advisory lock held until their transaction ends.
     """
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.std'))")

@@ -1,5 +1,6 @@
 """Hubei divisions from the shipped seed list, with the place names rows are built from."""
 
+import bisect
 import csv
 import random
 from dataclasses import dataclass
@@ -60,9 +61,5 @@ def _cumulative_weights() -> tuple[float, ...]:
 
 def pick(rng: random.Random) -> Division:
     """A place, weighted towards Wuhan."""
-    return rng.choices(leaves(), cum_weights=_cumulative_weights())[0]
-
-
-def prefecture_of(division: Division) -> str:
-    """The prefecture-level code, which a city-level authority reports under."""
-    return division.prefecture_code
+    weights = _cumulative_weights()
+    return leaves()[bisect.bisect_right(weights, rng.random() * weights[-1])]

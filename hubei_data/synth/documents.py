@@ -1,26 +1,41 @@
 """Document numbers in their official formats, unique by construction, and malformed variants."""
 
 import random
-from collections import defaultdict
+import zlib
 
 APPROVAL_LETTERS = {"chemical": "H", "tcm": "Z", "biological": "S"}
 
 
 class Serials:
-    """Per-prefix running serials, so every number a run issues is different."""
+    """Per-prefix running serials, so every number a run issues is different.
 
-    def __init__(self, start: int = 1) -> None:
-        self._next: defaultdict[str, int] = defaultdict(lambda: start)
+    Each prefix starts somewhere below 1000 (fixed by the prefix), as real registers
+    rarely start a year's numbers at one.
+    """
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def _peek(self, prefix: str) -> int:
+        if prefix not in self._next:
+            self._next[prefix] = 1 + zlib.crc32(prefix.encode("utf-8")) % 999
+        return self._next[prefix]
 
     def take(self, prefix: str, width: int) -> str:
-        serial = self._next[prefix]
+        serial = self._peek(prefix)
         if serial >= 10**width:
             raise OverflowError(f"more than {10**width - 1} numbers under {prefix!r}")
         self._next[prefix] = serial + 1
         return f"{serial:0{width}d}"
 
+    def reserve(self, prefix: str, count: int) -> int:
+        """The first of `count` consecutive serials, for callers that number rows in bulk."""
+        first = self._peek(prefix)
+        self._next[prefix] = first + count
+        return first
+
     def has_room(self, prefix: str, width: int) -> bool:
-        return self._next[prefix] < 10**width
+        return self._peek(prefix) < 10**width
 
 
 def approval_no(serials: Serials, rng: random.Random, kind: str, year: int) -> str:

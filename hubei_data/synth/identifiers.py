@@ -7,8 +7,8 @@ from stdnum.cn import ric, uscc
 
 from hubei_data.contracts.standards import USCC_ALPHABET
 
-# Letters GB 32100-2015 leaves out because they read like digits.
-FORBIDDEN_USCC_LETTERS = "IOSVZ"
+# Letters GB 32100-2015 leaves out because they read like digits, typed for those digits.
+LOOKALIKES = {"0": "O", "1": "I", "5": "S", "2": "Z"}
 
 
 def new_uscc(rng: random.Random, division_code: str) -> str:
@@ -30,18 +30,19 @@ def broken_uscc(rng: random.Random, code: str) -> str:
 
     Either change keeps distinct codes distinct, so a broken key stays unique.
     """
-    if rng.random() < 0.5 or "0" not in code[:17]:
+    digits = [d for d in LOOKALIKES if d in code[:17]]
+    if rng.random() < 0.5 or not digits:
         wrong = [c for c in USCC_ALPHABET if c != code[17]]
         return code[:17] + rng.choice(wrong)
-    # A letter O typed for the digit 0, the commonest slip in real registers.
-    return code.replace("0", "O", 1)
+    digit = rng.choice(digits)
+    return code.replace(digit, LOOKALIKES[digit], 1)
 
 
 def resident_id(rng: random.Random, division_code: str, born: dt.date, male: bool) -> str:
     """A GB 11643-1999 number: region, birth date, sequence (odd for men), check digit."""
-    sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)
-    body = f"{division_code}{born:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body)
+    sequence = int(rng.random() * 500) * 2 + (1 if male else 0)
+    body = f"{division_code}{born.year:04d}{born.month:02d}{born.day:02d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "?")  # stdnum drops the last character
 
 
 def broken_resident_id(rng: random.Random, number: str) -> str:

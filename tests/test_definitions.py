@@ -1,0 +1,77 @@
+"""The whole asset graph: keys, groups, lineage, checks, jobs, schedules and sensors."""
+
+import dagster as dg
+import pytest
+
+from hubei_data.contracts import SOURCES
+from hubei_data.ingest.assets import database_sources
+from hubei_data.quality.schemas import LAYERS
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from hubei_data.definitions import defs as load
+
+    return load()
+
+
+@pytest.fixture(scope="module")
+def graph(defs):
+    return defs.resolve_asset_graph()
+
+
+def _key(text: str) -> dg.AssetKey:
+    return dg.AssetKey(text.split("/"))
+
+
+def test_every_source_has_its_layers_in_their_groups(graph):
+    for name in SOURCES:
+        for layer in ("raw", "staging", "resource", "quarantine"):
+            assert graph.get(_key(f"{layer}/{name}")).group_name == layer
+        assert graph.get(_key(f"landing/{name}_files")).group_name == "landing"
+    assert graph.get(_key("reference/hubei_divisions")).group_name == "reference"
+
+
+def test_lineage_runs_landing_raw_staging_resource_quarantine(graph):
+    def parents(text):
+        return {k.to_user_string() for k in graph.get(_key(text)).parent_keys}
+
+    for s in SOURCES.values():
+        expected = {f"landing/{s.name}_files"} | ({f"landing/{s.name}_extract"} if s.watermark else set())
+        assert parents(f"raw/{s.name}") == expected
+        assert f"raw/{s.name}" in parents(f"staging/{s.name}")
+        assert parents(f"resource/{s.name}") == {f"staging/{s.name}"}
+        assert parents(f"quarantine/{s.name}") == {f"staging/{s.name}"}
+    assert "raw/enterprise" in parents("staging/license")
+    assert "reference/hubei_divisions" in parents("staging/enterprise")
+    assert {f"quarantine/{s}" for s in SOURCES} | {"raw/batches"} == parents("quarantine/issues")
+
+
+def test_database_sources_extract_in_daily_partitions(graph):
+    assert {s.name for s in database_sources()} == {
+        "enterprise", "license", "inspection", "penalty", "vaccination", "birth_certificate"
+    }
+    for s in database_sources():
+        node = graph.get(_key(f"landing/{s.name}_extract"))
+        assert isinstance(node.partitions_def, dg.DailyPartitionsDefinition)
+
+
+def test_every_layer_of_every_source_has_a_blocking_pandera_check(graph):
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    for name in SOURCES:
+        for layer in LAYERS:
+            asset = f"landing/{name}_files" if layer == "landing" else f"{layer}/{name}"
+            assert (asset, f"pandera_{layer}_{name}") in checks
+    for s in SOURCES.values():
+        if len(s.key) == 1:
+            assert (f"resource/{s.name}", f"unique_res_{s.name}_{s.key[0]}") in checks
+    assert ("resource/license", "unique_combination_res_license_license_no__license_type") in checks
+
+
+def test_jobs_schedule_and_sensor_are_defined(defs):
+    assert defs.resolve_job_def("build_all_job")
+    assert defs.resolve_job_def("daily_extract_job").partitions_def is not None
+    assert defs.resolve_schedule_def("daily_extract_job_schedule")
+    assert defs.resolve_sensor_def("landing_files_sensor")
+    for name in SOURCES:
+        assert defs.resolve_job_def(f"land_{name}_files_job")
