@@ -23,7 +23,7 @@ def demo(seed: int, scale: float, as_of: dt.datetime | None) -> None:
     with warehouse.connect() as conn:
         report = generate(landing, seed=seed, scale=scale, as_of=day, conn=conn)
         conn.commit()
-    click.echo(f"  {sum(report.rows.values())} rows, {len(report.defects)} with a known defect")
+    click.echo(f"  {sum(n for by_channel in report.rows.values() for n in by_channel.values())} rows, {len(report.defects)} with a known defect")
     click.echo("landing files and 30 days of source-database extracts, then building every library")
     build_days(day - dt.timedelta(days=30), day - dt.timedelta(days=1))
     print_summary()
