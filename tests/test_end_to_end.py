@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,16 @@ def flagged() -> set[tuple]:
 
 @pytest.fixture(scope="module")
 def demo(warehouse):
-    result = run("demo", "--as-of", "2026-10-31")
-    return result, counts()
+    """A data directory of its own: other tests leave landed rows and files in the shared one."""
+    shared = os.environ[wh.DIR_VARIABLE]
+    os.environ[wh.DIR_VARIABLE] = tempfile.mkdtemp(prefix="hde")
+    wh.connect_info.cache_clear()
+    try:
+        result = run("demo", "--as-of", "2026-10-31")
+        yield result, counts()
+    finally:
+        os.environ[wh.DIR_VARIABLE] = shared
+        wh.connect_info.cache_clear()
 
 
 def test_demo_prints_the_summary(demo):
