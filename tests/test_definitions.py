@@ -75,3 +75,23 @@ def test_jobs_schedule_and_sensor_are_defined(defs):
     assert defs.resolve_sensor_def("landing_files_sensor")
     for name in SOURCES:
         assert defs.resolve_job_def(f"land_{name}_files_job")
+
+
+def test_subject_and_share_follow_resource_with_checks(graph):
+    from hubei_data.quality.catalog_schemas import CATALOG_MODELS, table_name
+
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    for schema, model in CATALOG_MODELS:
+        key = f"{schema}/{table_name(model)}"
+        assert graph.get(_key(key)).group_name == schema
+        assert (key, f"pandera_{schema}_{table_name(model)}") in checks
+        assert (key, f"not_null_{model.name}_{model.key[0]}") in checks
+
+    def parents(text):
+        return {k.to_user_string() for k in graph.get(_key(text)).parent_keys}
+
+    assert {"resource/enterprise", "resource/license", "resource/sampling", "resource/penalty",
+            "resource/inspection", "resource/drug_product"} <= parents("subject/enterprise_profile")
+    assert parents("share/enterprise_basic") == {"subject/enterprise_profile"}
+    assert "subject/child_identifier" in parents("subject/child_immunisation_profile")
+    assert "subject/child_immunisation_profile" in parents("share/newborn_vaccination")

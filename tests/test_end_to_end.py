@@ -1,5 +1,6 @@
 """End to end through the command line, as a newcomer runs it, on the real embedded PostgreSQL."""
 
+import csv
 import json
 import os
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from hubei_data import warehouse as wh
@@ -56,6 +58,8 @@ def test_demo_prints_the_summary(demo):
     result, _ = demo
     assert "Rows per library" in result.stdout and "Flagged rows per rule" in result.stdout
     assert "hubei-data quality issues" in result.stdout
+    assert "check failed" not in result.stderr
+    assert "subject.enterprise_profile" in result.stdout and "share.newborn_vaccination" in result.stdout
 
 
 def test_every_known_defect_is_flagged_and_no_clean_row_is(demo):
@@ -122,6 +126,159 @@ def test_new_rows_in_a_file_flow_to_resource_and_bad_ones_to_quarantine(demo, tm
     rows = run("query", "select case_no from resource.penalty where case_no like '%〔2026〕90_号'",
                "--format", "json").stdout.splitlines()
     assert [json.loads(r)["case_no"] for r in rows] == ["鄂药监罚〔2026〕901号"]
+
+
+def test_profiles_count_what_resource_holds(demo):
+    with wh.connect() as conn:
+        assert conn.execute(
+            "select count(*), count(distinct uscc) from subject.enterprise_profile"
+        ).fetchone() == conn.execute("select count(*), count(*) from resource.enterprise").fetchone()
+        mismatched = conn.execute(
+            """
+            select p.uscc from subject.enterprise_profile p
+            where p.sampling_batches <> (select count(*) from resource.sampling s where s.uscc = p.uscc)
+               or p.failed_sampling_batches
+                  <> (select count(*) from resource.sampling s where s.uscc = p.uscc and s.result = '不合格')
+               or p.penalty_cases <> (select count(*) from resource.penalty n where n.uscc = p.uscc)
+               or p.fines_yuan <> (select coalesce(sum(fine_yuan), 0) from resource.penalty n where n.uscc = p.uscc)
+               or p.inspections <> (select count(*) from resource.inspection i where i.uscc = p.uscc)
+               or p.drug_products <> (select count(*) from resource.drug_product d where d.holder_uscc = p.uscc)
+               or p.current_license_count <> (
+                   select count(*) from resource.license l
+                   where l.uscc = p.uscc and l.status = '有效' and (l.valid_until is null or l.valid_until >= current_date))
+               or p.current_license_count <> jsonb_array_length(p.current_licenses)
+            """
+        ).fetchall()
+        assert mismatched == []
+        products = conn.execute(
+            "select (select count(*) from resource.drug_product) + (select count(*) from resource.cosmetic_filing)"
+            " + (select count(*) from resource.device_registration)"
+        ).fetchone()[0]
+        assert conn.execute("select count(*) from subject.product_profile").fetchone()[0] == products
+        records, children = conn.execute(
+            "select sum(vaccination_records), count(*) from subject.child_immunisation_profile"
+        ).fetchone()
+        assert records == conn.execute("select count(*) from resource.vaccination").fetchone()[0]
+        doses = conn.execute(
+            "select sum(value::integer) from subject.child_immunisation_profile, jsonb_each_text(doses_by_vaccine)"
+        ).fetchone()[0]
+        assert doses == records
+        certificates = conn.execute("select count(*) from resource.birth_certificate").fetchone()[0]
+        assert certificates <= children < certificates * 1.01
+
+
+def _masked(value: str, head: int, tail: int) -> str:
+    return "*" * len(value) if len(value) <= head + tail else value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
+def test_every_share_row_masks_personal_fields_by_rule(demo):
+    with wh.connect() as conn:
+        names = conn.execute(
+            "select b.legal_rep, p.legal_rep from share.enterprise_basic b"
+            " join subject.enterprise_profile p using (uscc) where p.legal_rep is not null"
+        ).fetchall()
+        children = conn.execute(
+            "select v.child_id_no, p.child_id_no, v.child_name, p.child_name from share.newborn_vaccination v"
+            " join subject.child_immunisation_profile p on p.child_key = v.birth_cert_no"
+        ).fetchall()
+    assert names and children
+    for shared, clear in names + [(c[2], c[3]) for c in children if c[3]]:
+        assert shared == clear[0] + "*" * (len(clear) - 1) or (clear[:2] == shared[:2] and set(shared[2:]) == {"*"})
+    ids = [(shared, clear) for shared, clear, *_ in children if clear]
+    assert ids
+    assert all(shared == _masked(clear, 6, 4) for shared, clear in ids)
+
+
+def test_a_day_of_changes_touches_only_the_changed_rows(demo, tmp_path):
+    with wh.connect() as conn:
+        uscc, approval_no = conn.execute(
+            "select s.uscc, s.approval_no from resource.sampling s join resource.drug_product d"
+            " on d.approval_no = s.approval_no where s.uscc <> d.holder_uscc order by s.sample_no limit 1"
+        ).fetchone()
+        license_no, license_type, holder = conn.execute(
+            "select license_no, license_type, uscc from resource.license where status = '有效'"
+            " and valid_until > current_date and uscc <> %s order by license_no limit 1",
+            (uscc,),
+        ).fetchone()
+    full_width = uscc.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    spellings = [full_width, uscc.lower(), f" {uscc} "]
+    (tmp_path / "sampling").mkdir()
+    (tmp_path / "sampling" / "day.csv").write_text(
+        "sample_no,approval_no,uscc,sampled_on,result,failed_items\n"
+        + "".join(f"CHG-{n},{approval_no},{s},2026-10-30,不合格,含量测定\n" for n, s in enumerate(spellings)),
+        encoding="utf-8",
+    )
+    (tmp_path / "license").mkdir()
+    (tmp_path / "license" / "day.csv").write_text(
+        "license_no,license_type,uscc,status,updated_at\n"
+        f"{license_no},{license_type},{holder},注销,2026-10-31 09:00:00\n",
+        encoding="utf-8",
+    )
+    run("ingest", str(tmp_path / "sampling" / "day.csv"), str(tmp_path / "license" / "day.csv"))
+    entries = [json.loads(line) for line in run("sync-log", "--format", "json").stdout.splitlines()]
+    changed = {e["table"]: (e["inserted"], e["updated"], e["removed"]) for e in entries
+               if e["run"] == entries[0]["run"] and (e["inserted"] or e["updated"] or e["removed"])}
+    assert changed == {
+        "share.sampling_result": (3, 0, 0),
+        "share.license_info": (0, 1, 0),
+        "subject.enterprise_profile": (0, 2, 0),
+        "subject.product_profile": (0, 1, 0),
+    }
+    with wh.connect() as conn:
+        assert conn.execute(
+            "select count(*), sum(sampling_batches) from subject.enterprise_profile where uscc = %s", (uscc,)
+        ).fetchone() == (1, conn.execute("select count(*) from resource.sampling where uscc = %s", (uscc,)).fetchone()[0])
+
+
+def _business_rows(conn) -> dict[str, list]:
+    tables = conn.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema in ('subject', 'share') order by 1, 2"
+    ).fetchall()
+    snapshot = {}
+    for schema, table in tables:
+        snapshot[f"{schema}.{table}"] = conn.execute(
+            f"select r::text from (select to_jsonb(t) - '_sync_id' - '_first_sync_id' - '_synced_at' as r"
+            f" from {schema}.{table} t) as rows order by 1"
+        ).fetchall()
+    return snapshot
+
+
+def test_a_full_refresh_gives_the_same_tables(demo):
+    with wh.connect() as conn:
+        before = _business_rows(conn)
+    result = run("build", "--from", "2026-10-30", "--full-refresh")
+    assert "share.newborn_vaccination" in result.stdout
+    with wh.connect() as conn:
+        assert _business_rows(conn) == before
+        assert conn.execute("select count(*) from raw.enterprise").fetchone()[0] > 0
+
+
+def test_the_catalog_list_has_one_filled_row_per_shared_item(demo, tmp_path):
+    with wh.connect() as conn:
+        shared = set(conn.execute(
+            "select table_schema || '.' || table_name, column_name from information_schema.columns"
+            " where table_schema = 'share' and column_name not like '\\_%'"
+        ).fetchall())
+    run("catalog", "export", "--format", "csv", "--output", str(tmp_path / "list.csv"))
+    with (tmp_path / "list.csv").open(encoding="utf-8-sig") as listed:
+        rows = list(csv.DictReader(listed))
+    assert {(r["数据库表"], r["字段名"]) for r in rows} == shared
+    assert len(rows) == len(shared)
+    assert all(all(str(v).strip() for v in r.values()) for r in rows)
+    run("catalog", "export", "--output", str(tmp_path / "list.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "list.xlsx").active
+    assert sheet.max_row == len(rows) + 1
+
+
+def test_catalog_docs_describe_the_share_library(demo):
+    page = Path(run("catalog", "docs").stdout.strip().splitlines()[-1])
+    assert page.name == "static_index.html" and page.stat().st_size > 100_000
+    catalog = json.loads((page.parent / "catalog.json").read_text(encoding="utf-8"))
+    table = catalog["nodes"]["model.hubei_data.shr_newborn_vaccination"]
+    assert (table["metadata"]["schema"], table["metadata"]["name"]) == ("share", "newborn_vaccination")
+    assert "出生一件事" in table["metadata"]["comment"]
+    assert table["columns"]["child_id_no"]["comment"].startswith("受种者身份证号")
 
 
 def test_query_is_read_only(demo):

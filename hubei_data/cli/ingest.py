@@ -56,10 +56,15 @@ def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
 @click.command()
 @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day to read (default: yesterday).")
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day to read (default: --from).")
-def build(first: dt.datetime | None, last: dt.datetime | None) -> None:
-    """Read the source databases for some days, land pending files, build every library."""
+@click.option("--full-refresh", is_flag=True, help="Rebuild the incremental subject and share tables from scratch.")
+def build(first: dt.datetime | None, last: dt.datetime | None, full_refresh: bool) -> None:
+    """Read the source databases for some days, land pending files, build every library.
+
+    Subject and share tables take only rows new or changed since the last build; the
+    sync log printed at the end says how many each table inserted and updated.
+    """
     from hubei_data.cli.jobs import build_days
 
     day = first.date() if first else dt.date.today() - dt.timedelta(days=1)
-    build_days(day, last.date() if last else day)
+    build_days(day, last.date() if last else day, full_refresh)
     click.echo("built; see `hubei-data quality issues` for flagged rows")

@@ -6,6 +6,7 @@ import click
 import dagster as dg
 
 from hubei_data import runner, warehouse
+from hubei_data.cli.sync import print_sync_log
 from hubei_data.ingest.assets import DAILY, files_key
 from hubei_data.transform.selection import landing_selection
 
@@ -31,13 +32,14 @@ def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> list[d
     return _finish(result)
 
 
-def build_days(first: dt.date, last: dt.date) -> list[dict]:
+def build_days(first: dt.date, last: dt.date, full_refresh: bool = False) -> list[dict]:
     """Land pending files and the source databases' days first..last, then build everything."""
     keys = DAILY.get_partition_keys()
     start, end = first.isoformat(), last.isoformat()
     if start not in keys or end not in keys:
         raise click.ClickException(f"days must lie between {keys[0]} and {keys[-1]}")
-    result = runner.run_job("build_all_job", tags={RANGE_START: start, RANGE_END: end})
+    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
+    result = runner.run_job("build_all_job", run_config=run_config, tags={RANGE_START: start, RANGE_END: end})
     return _finish(result)
 
 
@@ -58,4 +60,5 @@ def _finish(result: dg.ExecuteInProcessResult) -> list[dict]:
     if not result.success:
         failures = [e.message for e in result.all_events if e.is_step_failure]
         raise click.ClickException(f"run {result.run_id} failed: " + "; ".join(failures))
+    print_sync_log(result.run_id)
     return files

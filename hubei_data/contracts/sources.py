@@ -1,4 +1,4 @@
-"""The eleven source layouts of SOURCES.md, declared once for the whole platform."""
+"""The ten source layouts of SOURCES.md, declared once for the whole platform."""
 
 from hubei_data.contracts.model import (
     After,

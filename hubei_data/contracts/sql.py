@@ -1,10 +1,10 @@
-"""Installs the SQL twins of the standards (schema `std`), so dbt models validate in the warehouse."""
+"""Installs the SQL standards and masking rules (schema `std`), so dbt models use them in the warehouse."""
 
 from importlib.resources import files
 
 import psycopg
 
-STANDARDS_SQL = files("hubei_data.contracts") / "standards.sql"
+STANDARDS_SQL = [files("hubei_data.contracts") / name for name in ("standards.sql", "masking.sql")]
 
 
 def install_standards(conn: psycopg.Connection) -> None:
@@ -16,4 +16,5 @@ def install_standards(conn: psycopg.Connection) -> None:
     """
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.std'))")
-        conn.execute(STANDARDS_SQL.read_text(encoding="utf-8"))
+        for script in STANDARDS_SQL:
+            conn.execute(script.read_text(encoding="utf-8"))

@@ -1,32 +1,38 @@
-"""A blocking pandera asset check for every layer's table of every source."""
+"""A blocking pandera asset check for every table of every layer, from one metadata source each."""
 
 import dagster as dg
 import pandas as pd
 import pandera.errors
+import pandera.pandas as pa
 from psycopg import sql
 
-from hubei_data.contracts import SOURCES, Source
+from hubei_data.contracts import SOURCES
 from hubei_data.ingest.assets import files_key
+from hubei_data.quality.catalog_schemas import CATALOG_MODELS, catalog_schema, table_name
 from hubei_data.quality.schemas import LAYERS, schema
 from hubei_data.resources import WarehouseResource
 
 CHUNK_ROWS = 200_000
 FAILURES_SHOWN = 20
+LINEAGE_ORDER = ("_batch_id", "_row_number")
 
 
-def asset_key(source: str, layer: str) -> dg.AssetKey:
-    return files_key(source) if layer == "landing" else dg.AssetKey([layer, source])
+def asset_key(table: str, layer: str) -> dg.AssetKey:
+    return files_key(table) if layer == "landing" else dg.AssetKey([layer, table])
 
 
-def validate_table(conn, source: Source, layer: str) -> tuple[int, pd.DataFrame]:
+def validate_table(
+    conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...]
+) -> tuple[int, pd.DataFrame]:
     """Validate a whole table chunk by chunk; return rows read and the failure cases."""
-    frame_schema = schema(source, layer)
     columns = list(frame_schema.columns)
-    query = sql.SQL("select {} from {} order by _batch_id, _row_number").format(
-        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(layer, source.name)
+    query = sql.SQL("select {} from {} order by {}").format(
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.Identifier(layer, table),
+        sql.SQL(", ").join(map(sql.Identifier, order)),
     )
     rows, failures = 0, []
-    with conn.cursor(name=f"check_{layer}_{source.name}") as cursor:
+    with conn.cursor(name=f"check_{layer}_{table}") as cursor:
         cursor.execute(query)
         while chunk := cursor.fetchmany(CHUNK_ROWS):
             rows += len(chunk)
@@ -39,16 +45,16 @@ def validate_table(conn, source: Source, layer: str) -> tuple[int, pd.DataFrame]
     return rows, found
 
 
-def _check(source: Source, layer: str) -> dg.AssetChecksDefinition:
+def _check(frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...]) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=asset_key(source.name, layer),
-        name=f"pandera_{layer}_{source.name}",
+        asset=asset_key(table, layer),
+        name=f"pandera_{layer}_{table}",
         blocking=True,
-        description=f"pandera: {layer}.{source.name} obeys its contract-derived schema.",
+        description=f"pandera: {frame_schema.name} obeys its schema, derived from the declarations.",
     )
     def _asset_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect() as conn:
-            rows, failures = validate_table(conn, source, layer)
+            rows, failures = validate_table(conn, frame_schema, layer, table, order)
         shown = failures.head(FAILURES_SHOWN).astype(str).to_dict(orient="records") if len(failures) else []
         return dg.AssetCheckResult(
             passed=failures.empty,
@@ -58,4 +64,8 @@ def _check(source: Source, layer: str) -> dg.AssetChecksDefinition:
     return _asset_check
 
 
-PANDERA_CHECKS = [_check(source, layer) for source in SOURCES.values() for layer in LAYERS]
+PANDERA_CHECKS = [
+    _check(schema(source, layer), layer, source.name, LINEAGE_ORDER)
+    for source in SOURCES.values()
+    for layer in LAYERS
+] + [_check(catalog_schema(model, layer), layer, table_name(model), model.key) for layer, model in CATALOG_MODELS]

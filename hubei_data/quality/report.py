@@ -30,18 +30,14 @@ def flagged_by_rule(conn: psycopg.Connection) -> list[tuple[str, str, int]]:
     ).fetchall()
 
 
+def table_rows(conn: psycopg.Connection, schema: str, table: str) -> int | None:
+    """Rows in schema.table, or None when it has not been built yet."""
+    if conn.execute("select to_regclass(%s)", (f"{schema}.{table}",)).fetchone()[0] is None:
+        return None
+    return conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, table))).fetchone()[0]
+
+
 def rows_per_layer(conn: psycopg.Connection) -> list[tuple[str, dict[str, int | None]]]:
     """Rows of every source in landing, raw, resource and quarantine (None: not built yet)."""
     layers = ("landing", "raw", "resource", "quarantine")
-    result = []
-    for source in SOURCES:
-        counts = {}
-        for layer in layers:
-            exists = conn.execute("select to_regclass(%s)", (f"{layer}.{source}",)).fetchone()[0]
-            counts[layer] = (
-                conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(layer, source))).fetchone()[0]
-                if exists
-                else None
-            )
-        result.append((source, counts))
-    return result
+    return [(source, {layer: table_rows(conn, layer, source) for layer in layers}) for source in SOURCES]

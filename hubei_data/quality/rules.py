@@ -17,8 +17,13 @@ def _dates(series: pd.Series) -> pd.Series:
 
 def column_checks(column: Column) -> list[pa.Check]:
     """Checks on one typed resource column's values (nulls are skipped)."""
+    return value_checks(column.rules)
+
+
+def value_checks(rules: tuple[m.Rule, ...]) -> list[pa.Check]:
+    """The rules that judge one value alone, as checks (nulls are skipped)."""
     checks = []
-    for rule in column.rules:
+    for rule in rules:
         if isinstance(rule, m.Uscc):
             checks.append(pa.Check(uscc_valid, element_wise=True, name=rule.name))
         elif isinstance(rule, m.ResidentId):

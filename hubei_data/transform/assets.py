@@ -1,15 +1,18 @@
 """The dbt models as Dagster assets, with dbt tests as asset checks."""
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from pydantic import Field
 
 from hubei_data.contracts.sql import install_standards
 from hubei_data.ingest.landing import ensure_landing
 from hubei_data.resources import WarehouseResource
+from hubei_data.transform import sync_log
 from hubei_data.transform.translator import HubeiTranslator
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -22,6 +25,14 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=DBT_DIR, dbt_executable=str(executable))
 
 
+class BuildConfig(dg.Config):
+    """How the dbt build runs."""
+
+    full_refresh: bool = Field(
+        default=False, description="Rebuild the incremental tables from scratch; raw keeps every batch it holds."
+    )
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
     """The dbt assets; needs the manifest, so it is called when definitions load, not on import."""
 
@@ -30,14 +41,51 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         dagster_dbt_translator=HubeiTranslator(),
         project=DBT_PROJECT,
     )
-    def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        """Raw, staging, resource and quarantine libraries, built by dbt on the warehouse."""
-        info = warehouse.connect_info()
-        os.environ.update(info.dbt_env())
+    def warehouse_models(
+        context: dg.AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
+    ):
+        """The four libraries (raw, resource, subject, share) and quarantine, built by dbt.
+
+        Subject and share tables are incremental: each build writes only rows new or changed,
+        and its counts go to audit.sync_log and onto the materialisation.
+        """
+        os.environ.update(warehouse.connect_info().dbt_env(), HUBEI_DATA_SYNC_ID=context.run_id)
         with warehouse.connect() as conn:
             install_standards(conn)
             ensure_landing(conn)
+            sync_log.ensure_sync_log(conn)
             conn.commit()
-        yield from dbt.cli(["build"], context=context).stream()
+        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+        invocation = dbt.cli(args, context=context)
+        with warehouse.connect() as conn:
+            for event in invocation.stream():
+                yield _with_sync_counts(event, context, conn, config.full_refresh)
+        _keep_partial_parse(Path(invocation.target_path))
 
     return warehouse_models
+
+
+def _keep_partial_parse(run_target: Path) -> None:
+    """Hand this build's parse state to the next build.
+
+    dbt reparses everything when the connection settings differ from the saved state's, and
+    the definitions' own parse runs without them; each build starts from target/.
+    """
+    state = run_target / "partial_parse.msgpack"
+    if state.exists():
+        staged = DBT_DIR / "target" / f".partial_parse.{os.getpid()}"
+        shutil.copyfile(state, staged)
+        os.replace(staged, DBT_DIR / "target" / "partial_parse.msgpack")
+
+
+def _with_sync_counts(event, context: dg.AssetExecutionContext, conn, full_refresh: bool):
+    """A subject or share model's output, with what the build wrote into it."""
+    if not isinstance(event, dg.Output):
+        return event
+    key = context.asset_key_for_output(event.output_name)
+    if len(key.path) != 2 or key.path[0] not in sync_log.SYNCED_SCHEMAS:
+        return event
+    duration = event.metadata.get("Execution Duration")
+    seconds = duration.value if duration is not None else None
+    counts = sync_log.record(conn, *key.path, context.run_id, full_refresh, seconds)
+    return event.with_metadata({**event.metadata, **{f"sync_{name}": n for name, n in counts.items()}})

@@ -1,19 +1,22 @@
-"""Writes the raw, staging, resource and quarantine dbt models from the source contracts.
+"""Writes the raw, staging, resource and quarantine dbt models from the source contracts,
+and the subject and share folders' yml from the catalog.
 
-The models are generated, committed and read like any dbt model; a test keeps them equal
-to what the contracts say, so the contracts stay the one definition.
+The files are generated, committed and read like any dbt file; a test keeps them equal
+to what the declarations say, so the declarations stay the one definition.
 """
 
 from pathlib import Path
 
 import yaml
 
+from hubei_data.catalog.dbt_yml import folder_yml
 from hubei_data.contracts import SOURCES, Source
 from hubei_data.contracts.model import ExistsIn, HubeiDivision
 from hubei_data.transform.sql_rules import TYPE_PARSERS, column_checks, row_checks
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 HEADER = "-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.\n"
+CATALOG_HEADER = "# Generated from hubei_data/catalog by `hubei-data contracts generate`; do not edit.\n"
 LINEAGE = ("_extra", "_defect", "_batch_id", "_row_number")
 
 
@@ -32,6 +35,8 @@ def generate() -> dict[str, str]:
     files["models/staging/_staging__models.yml"] = _yaml(layer_yml("staging"))
     files["models/resource/_resource__models.yml"] = _yaml(layer_yml("resource"))
     files["models/quarantine/_quarantine__models.yml"] = _yaml(layer_yml("quarantine"))
+    for path, document in folder_yml().items():
+        files[path] = CATALOG_HEADER + _dump(document)
     return files
 
 
@@ -55,8 +60,12 @@ def stale(project: Path = DBT_PROJECT) -> list[str]:
     ]
 
 
+def _dump(document: dict) -> str:
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+
+
 def _yaml(document: dict) -> str:
-    return "# " + HEADER[3:] + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    return "# " + HEADER[3:] + _dump(document)
 
 
 def _lines(items: list[str], indent: int = 8) -> str:

@@ -1,0 +1,40 @@
+{#- This build's sync id: Dagster passes its run id; a bare dbt run uses dbt's invocation id.
+    An environment variable, not a var: a var that changes every build defeats partial parsing. -#}
+{% macro sync_id() -%}
+    {{ return(env_var('HUBEI_DATA_SYNC_ID', invocation_id)) }}
+{%- endmacro %}
+
+{#- The day profiles and flags are computed for: the `as_of` var, or today. -#}
+{% macro as_of_date() -%}
+    {%- if var('as_of', none) -%} date '{{ var("as_of") }}' {%- else -%} current_date {%- endif -%}
+{%- endmacro %}
+
+{#- Rows of `relation` that are new or differ from what this model already holds.
+
+    Each row carries a hash of its business columns (lineage columns starting with `_`
+    excluded), so a row re-sent unchanged in a later batch is not rewritten; an
+    incremental build writes only the difference, and the sync ids say which rows this
+    build inserted and which it updated. -#}
+{% macro changed_rows(relation, key) -%}
+{%- set keys = [key] if key is string else key -%}
+select
+    h.*,
+    {% if is_incremental() -%}
+    coalesce(t._first_sync_id, '{{ sync_id() }}') as _first_sync_id,
+    {%- else -%}
+    '{{ sync_id() }}'::text as _first_sync_id,
+    {%- endif %}
+    '{{ sync_id() }}'::text as _sync_id,
+    now() as _synced_at
+from (
+    select
+        c.*,
+        md5((to_jsonb(c) - array['_batch_id', '_row_number'])::text) as _row_hash
+    from {{ relation }} as c
+) as h
+{% if is_incremental() -%}
+left join {{ this }} as t
+    on {% for k in keys %}t.{{ k }} = h.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+where t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
+{%- endif %}
+{%- endmacro %}

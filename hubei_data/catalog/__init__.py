@@ -1,0 +1,1 @@
+"""The data resource catalog: subject and share models declared once, with their catalog entries."""

@@ -1,0 +1,112 @@
+"""Data items (信息项): a column's Chinese name, type, data standard, share type and masking."""
+
+from dataclasses import dataclass, replace
+
+from hubei_data.contracts import SOURCES
+from hubei_data.contracts.model import Between, Column, HubeiDivision, NotFuture, OneOf, Pattern, ResidentId, Rule, Uscc
+
+UNCONDITIONAL, CONDITIONAL, NOT_SHARED = "无条件共享", "有条件共享", "不予共享"
+SHARE_TYPES = (UNCONDITIONAL, CONDITIONAL, NOT_SHARED)
+
+# Masking rules by kind of personal field, as std.mask_* apply them in SQL.
+MASKING = {
+    "id_number": "保留前6位和后4位，其余以*代替",
+    "name": "保留姓氏（含复姓），其余以*代替",
+    "phone": "保留前3位和后4位，其余以*代替",
+}
+NO_MASKING = "不脱敏"
+
+USCC = "GB 32100-2015 法人和其他组织统一社会信用代码编码规则"
+RESIDENT_ID = "GB 11643-1999 公民身份号码"
+DIVISION = "GB/T 2260 中华人民共和国行政区划代码（湖北省）"
+DATE = "GB/T 7408 日期，YYYY-MM-DD"
+TIMESTAMP = "GB/T 7408 日期时间，YYYY-MM-DD HH:MM:SS"
+TEXT = "文本，NFKC 规范化并去除首尾空白"
+COUNT = "计数，非负整数"
+INTEGER = "整数"
+AMOUNT = "金额，人民币元"
+FLAG = "逻辑值，true 是 / false 否"
+FORMATS = {
+    "approval_no": "药品批准文号：国药准字 + H/Z/S/J/B/T/F（可加 C）+ 8 位数字",
+    "filing_no": "化妆品注册证号 / 备案编号：国妆特字G、国妆特进字J、鄂G妆网备字、国妆网备进字(鄂)",
+    "reg_no": "医疗器械注册证编号：国械注准/进/许、鄂械注准 + 年份 + 类别 + 分类编码 + 流水号",
+    "birth_cert_no": "出生医学证明编号：1 位字母 + 9 位数字",
+    "license_no": "许可证编号，如 鄂20160012（药品生产）、鄂妆20170003（化妆品生产）",
+}
+_POSTGRES_TYPES = {"text": "text", "date": "date", "timestamp": "timestamp", "integer": "bigint", "decimal": "numeric"}
+_VALUE_RULES = (Uscc, ResidentId, HubeiDivision, NotFuture, Between)
+_TYPE_STANDARDS = {"date": DATE, "timestamp": TIMESTAMP, "integer": INTEGER, "decimal": AMOUNT}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One column of a subject or share model, as the catalog lists it.
+
+    `personal` names the kind of personal data a column holds (a key of MASKING);
+    `masking` is the rule a share model applies to it; `rules` are the source contract's
+    rules on one value that still hold here, which pandera checks.
+    """
+
+    name: str
+    chinese: str
+    data_type: str
+    standard: str = TEXT
+    description: str = ""
+    share_type: str = UNCONDITIONAL
+    personal: str | None = None
+    masking: str | None = None
+    required: bool = False
+    accepted: tuple[str, ...] = ()
+    references: tuple[str, str] | None = None
+    rules: tuple[Rule, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.share_type not in SHARE_TYPES:
+            raise ValueError(f"item {self.name}: share type {self.share_type!r} is not one of {SHARE_TYPES}")
+        for kind in (self.personal, self.masking):
+            if kind is not None and kind not in MASKING:
+                raise ValueError(f"item {self.name}: {kind!r} is not a masking rule ({', '.join(MASKING)})")
+
+    def masked(self) -> "Item":
+        """This item as a share model shows it: masked by the rule for its kind of personal data."""
+        rule = MASKING[self.personal]
+        return replace(self, masking=self.personal, standard=f"{self.standard}（脱敏：{rule}）", rules=())
+
+
+def _standard(column: Column) -> str:
+    for rule in column.rules:
+        if isinstance(rule, Uscc):
+            return USCC
+        if isinstance(rule, ResidentId):
+            return RESIDENT_ID
+        if isinstance(rule, HubeiDivision):
+            return DIVISION
+        if isinstance(rule, Pattern) and rule.label in FORMATS:
+            return FORMATS[rule.label]
+        if isinstance(rule, OneOf):
+            return "代码表：" + "、".join(rule.values)
+    return _TYPE_STANDARDS.get(column.type, TEXT)
+
+
+def from_source(source: str, column_name: str, **changes) -> Item:
+    """The item as a source contract declares it; `changes` override what the model makes of it."""
+    column = SOURCES[source].column(column_name)
+    accepted = next((r.values for r in column.rules if isinstance(r, OneOf)), ())
+    item = Item(
+        name=column_name,
+        chinese=column.chinese,
+        data_type=_POSTGRES_TYPES[column.type],
+        standard=_standard(column),
+        required=column.required,
+        accepted=accepted,
+        rules=tuple(r for r in column.rules if isinstance(r, _VALUE_RULES) or (isinstance(r, Pattern) and not r.when)),
+    )
+    return replace(item, **changes)
+
+
+def count(name: str, chinese: str, description: str = "") -> Item:
+    return Item(name, chinese, "bigint", COUNT, description=description, required=True)
+
+
+def flag(name: str, chinese: str, description: str) -> Item:
+    return Item(name, chinese, "boolean", FLAG, description=description, required=True)

@@ -1,0 +1,55 @@
+"""One pandera schema per subject model and share dataset, derived from the catalog."""
+
+import re
+
+import pandera.pandas as pa
+
+from hubei_data.catalog.models import Model
+from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.catalog.subject import SUBJECT_MODELS
+from hubei_data.quality.rules import value_checks
+
+_ENDS_KEPT = {"id_number": (6, 4), "phone": (3, 4)}
+
+
+def _ends_masked(head: int, tail: int):
+    """Masked: wholly *, or the kept ends around nothing but *."""
+    pattern = re.compile(rf"^(?:\*+|[^*]{{{head}}}\*+[^*]{{{tail}}})$")
+    return lambda value: bool(pattern.match(value))
+
+
+def _name_masked(value: str) -> bool:
+    """Masked: a one- or two-character surname, then * for every other character."""
+    kept = value.rstrip("*")
+    if "*" in kept:
+        return False
+    if len(value) == 1:
+        return True
+    return 1 <= len(kept) <= 2 and len(kept) < len(value) and (len(kept) == 1 or len(value) > 2)
+
+
+def masking_check(rule: str) -> pa.Check:
+    test = _name_masked if rule == "name" else _ends_masked(*_ENDS_KEPT[rule])
+    return pa.Check(test, element_wise=True, name=f"masked_{rule}")
+
+
+def catalog_schema(model: Model, schema: str) -> pa.DataFrameSchema:
+    """What the model's table must hold: declared items, key unique, rules kept, personal fields masked."""
+    columns = {}
+    for item in model.items:
+        checks = value_checks(item.rules)
+        if item.accepted:
+            allowed = list(item.accepted)
+            checks.append(pa.Check(lambda values, allowed=allowed: values.isin(allowed), name="accepted_values"))
+        if item.masking:
+            checks.append(masking_check(item.masking))
+        columns[item.name] = pa.Column(None, checks, nullable=not (item.required or item.name in model.key))
+    return pa.DataFrameSchema(columns, unique=list(model.key), name=f"{schema}.{table_name(model)}")
+
+
+def table_name(model: Model) -> str:
+    """The table a model builds: its name without the layer prefix (dbt alias)."""
+    return model.name.split("_", 1)[1]
+
+
+CATALOG_MODELS = [("subject", m) for m in SUBJECT_MODELS] + [("share", d) for d in SHARE_DATASETS]
