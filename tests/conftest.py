@@ -1,7 +1,10 @@
-"""Shared fixtures: one real embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL) per test session."""
+"""Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB."""
 
 import os
 import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -17,3 +20,123 @@ def warehouse() -> warehouse_module.ConnectInfo:
     os.environ[warehouse_module.DIR_VARIABLE] = tempfile.mkdtemp(prefix="hd")
     warehouse_module.connect_info.cache_clear()
     return warehouse_module.connect_info()
+
+
+@dataclass
+class RunningBureau:
+    """A bureau simulator serving on loopback, and the key and secret it issued."""
+
+    url: str
+    state: object
+    app_key: str = "hubei-test"
+    secret: str = "test-secret-not-for-production"
+
+    def client(self, timeout_seconds: float = 10.0):
+        from hubei_data.exchange.bureau import HttpBureau
+
+        return HttpBureau(self.url, self.app_key, self.secret, timeout_seconds)
+
+
+@pytest.fixture
+def bureau_server(tmp_path):
+    """Start real bureau simulators on free loopback ports: call with faults, get a RunningBureau."""
+    from hubei_data.bureau_sim.faults import Faults
+    from hubei_data.bureau_sim.server import make_server
+
+    servers = []
+
+    def start(faults: Faults = Faults(), seed: int = 7) -> RunningBureau:
+        keys = {RunningBureau.app_key: RunningBureau.secret}
+        server = make_server("127.0.0.1", 0, tmp_path / f"bureau{len(servers)}", keys, faults, seed)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return RunningBureau(f"http://127.0.0.1:{server.server_address[1]}", server.RequestHandlerClass.state)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+class MariaDB:
+    """A private MariaDB server for front-end database tests, installed from Debian's packages if missing."""
+
+    def __init__(self, root):
+        self.root = root
+        self.socket = root / "mysqld.sock"
+        self.process = None
+
+    @staticmethod
+    def install() -> str:
+        """The server program, installed first when missing; test workers take turns at apt."""
+        import fcntl
+        import shutil
+        import subprocess
+
+        def found():
+            return shutil.which("mariadbd") or shutil.which("mariadbd", path="/usr/sbin:/usr/local/sbin")
+
+        with open(Path(tempfile.gettempdir()) / "hubei_data_mariadb_install.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if found():
+                return found()
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            install = ["apt-get", "install", "-y", "-q", "mariadb-server"]
+            if subprocess.run(install, env=env, capture_output=True).returncode:
+                subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
+                subprocess.run(install, env=env, capture_output=True, check=True)
+            return found()
+
+    def initialise(self) -> None:
+        import subprocess
+
+        self.daemon = self.install()
+        subprocess.run(
+            ["mariadb-install-db", "--no-defaults", f"--datadir={self.root / 'data'}", "--user=root",
+             "--auth-root-authentication-method=normal", "--skip-test-db"],
+            capture_output=True, check=True,
+        )
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        self.process = subprocess.Popen(
+            [self.daemon, "--no-defaults", f"--datadir={self.root / 'data'}", f"--socket={self.socket}",
+             "--skip-networking", "--user=root", f"--log-error={self.root / 'error.log'}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        import pymysql
+
+        for _ in range(200):
+            try:
+                pymysql.connect(unix_socket=str(self.socket), user="root").close()
+                return
+            except pymysql.err.OperationalError:
+                time.sleep(0.05)
+        raise RuntimeError(f"MariaDB did not start: see {self.root / 'error.log'}")
+
+    def stop(self, kill: bool = False) -> None:
+        import signal
+
+        if self.process:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait()
+            self.process = None
+
+    def database(self, name: str) -> str:
+        import pymysql
+
+        with pymysql.connect(unix_socket=str(self.socket), user="root") as conn:
+            conn.cursor().execute(f"create database if not exists `{name}` character set utf8mb4")
+        return f"mysql+pymysql://root@localhost/{name}?unix_socket={self.socket}&charset=utf8mb4"
+
+
+@pytest.fixture(scope="session")
+def mariadb():
+    """A running private MariaDB; tests may stop and start it."""
+    server = MariaDB(Path(tempfile.mkdtemp(prefix="hdm")))
+    server.initialise()
+    server.start()
+    yield server
+    server.stop()

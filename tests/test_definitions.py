@@ -95,3 +95,21 @@ def test_subject_and_share_follow_resource_with_checks(graph):
     assert parents("share/enterprise_basic") == {"subject/enterprise_profile"}
     assert "subject/child_identifier" in parents("subject/child_immunisation_profile")
     assert "subject/child_immunisation_profile" in parents("share/newborn_vaccination")
+
+
+def test_each_bureau_feed_has_a_push_asset_sensor_job_and_sla_check(defs, graph):
+    from hubei_data.exchange.feeds import FEEDS
+
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    for feed in FEEDS.values():
+        node = graph.get(feed.push_key)
+        assert node.group_name == "exchange"
+        assert feed.dataset_key in node.parent_keys
+        assert (feed.push_key.to_user_string(), f"bureau_{feed.name}_within_sla") in checks
+        assert defs.resolve_sensor_def(f"bureau_{feed.name}_sensor")
+        assert defs.resolve_job_def(f"push_{feed.name}_job")
+
+
+def test_builds_never_push(defs):
+    build = defs.resolve_job_def("build_all_job")
+    assert not [k for k in build.asset_layer.selected_asset_keys if k.path[0] == "exchange"]

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import psycopg
 import pytest
 
 from hubei_data import warehouse as wh
@@ -279,6 +280,88 @@ def test_catalog_docs_describe_the_share_library(demo):
     assert (table["metadata"]["schema"], table["metadata"]["name"]) == ("share", "newborn_vaccination")
     assert "出生一件事" in table["metadata"]["comment"]
     assert table["columns"]["child_id_no"]["comment"].startswith("受种者身份证号")
+
+
+def test_the_bureau_holds_each_feed_exactly_once_despite_faults(demo, tmp_path, monkeypatch):
+    import socket
+    import sqlite3
+    import time
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HUBEI_DATA_BUREAU_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("HUBEI_DATA_BUREAU_APP_KEY", "hubei-e2e")
+    monkeypatch.setenv("HUBEI_DATA_BUREAU_APP_SECRET", "e2e-secret")
+    simulator = subprocess.Popen(
+        [*CLI, "bureau-sim", "--port", str(port), "--data", str(tmp_path), "--error-rate", "0.1",
+         "--rate-limit-rate", "0.1", "--drop-rate", "0.1", "--seed", "5"],
+        env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/_sim/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        pushed = run("push", "bureau")
+        assert "penalty:" in pushed.stdout and "cosmetic_filing:" in pushed.stdout
+        lines = [json.loads(line) for line in run("push", "status", "--format", "json").stdout.splitlines()]
+        states = [s for s in lines if "feed" in s]
+        assert {s["feed"] for s in states} == {"cosmetic_filing", "drug_sampling", "penalty"}
+        for state in states:
+            assert state["state"] == "up to date" and state["acknowledged"] + state["rejected"] == state["records"] > 0
+        rejected = [json.loads(line) for line in run("quality", "issues", "--source", "bureau:penalty").stdout.splitlines()]
+        with wh.connect() as conn:
+            incomplete = conn.execute(
+                "select case_no, concat_ws('; ', case when uscc is null then 'uscc is required' end,"
+                " case when enterprise_name is null then 'enterprise_name is required' end,"
+                " case when decided_on is null then 'decided_on is required' end) from share.penalty_info"
+                " where enterprise_name is null or decided_on is null or uscc is null"
+            ).fetchall()
+        assert sorted((r["key"], r["detail"]) for r in rejected) == sorted(incomplete)
+        assert "False" not in run("push", "reconcile").stdout
+        held = dict(sqlite3.connect(tmp_path / "bureau.sqlite").execute(
+            "select feed, count(*) from records group by feed").fetchall())
+        assert held == {s["feed"]: s["acknowledged"] for s in states}
+    finally:
+        simulator.terminate()
+        simulator.wait()
+
+
+def test_subscriptions_fill_their_front_end_databases(demo, mariadb, monkeypatch):
+    import dataclasses
+
+    import sqlalchemy as sa
+
+    with psycopg.connect(wh.connect_info().url, autocommit=True) as admin:
+        admin.execute("drop database if exists yibao_front")
+        admin.execute("create database yibao_front")
+    yibao = dataclasses.replace(wh.connect_info(), dbname="yibao_front").url
+    gongan = mariadb.database("gongan_front")
+    monkeypatch.setenv("HUBEI_DATA_TARGET_YIBAO_URL", yibao)
+    monkeypatch.setenv("HUBEI_DATA_TARGET_GONGAN_URL", gongan)
+    result = run("push", "share")
+    assert "yibao_penalty: succeeded" in result.stdout and "gongan_newborn: succeeded" in result.stdout
+    with wh.connect() as conn:
+        penalties = conn.execute(
+            "select case_no from share.penalty_info where decided_on >= '2024-01-01' order by 1").fetchall()
+        newborns = conn.execute(
+            "select record_id from share.newborn_vaccination where birth_date >= '2025-01-01' order by 1").fetchall()
+    for url, table, expected in ((yibao, "yj_penalty_info", penalties), (gongan, "wjw_newborn_vaccination", newborns)):
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            held = conn.execute(sa.text(f"select * from {table}")).fetchall()
+        engine.dispose()
+        assert sorted((r[0],) for r in held) == expected and expected
+    states = [json.loads(line) for line in run("push", "status", "--format", "json").stdout.splitlines()]
+    assert {s["subscription"]: s["state"] for s in states if "subscription" in s} == {
+        "yibao_penalty": "ok", "gongan_newborn": "ok"
+    }
+    assert "yibao_penalty: succeeded, 0 rows" in run("push", "share", "--subscription", "yibao_penalty").stdout
 
 
 def test_query_is_read_only(demo):

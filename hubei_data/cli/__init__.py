@@ -2,11 +2,13 @@
 
 import click
 
+from hubei_data.cli.bureau_sim import bureau_sim
 from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
 from hubei_data.cli.demo import demo
 from hubei_data.cli.ingest import build, ingest
 from hubei_data.cli.quality import quality
+from hubei_data.cli.push import push
 from hubei_data.cli.query import query
 from hubei_data.cli.sync import sync_log_command
 from hubei_data.cli.ui import ui
@@ -17,5 +19,5 @@ def main() -> None:
     """hubei_data: sync, check, catalog and share the regulator's data, inspectably."""
 
 
-for command in (demo, ingest, build, query, quality, sync_log_command, catalog, ui, contracts):
+for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, ui, contracts):
     main.add_command(command)

@@ -45,27 +45,61 @@ def validate_table(
     return rows, found
 
 
-def _check(frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...]) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=asset_key(table, layer),
+def _result(conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...]) -> dg.AssetCheckResult:
+    rows, failures = validate_table(conn, frame_schema, layer, table, order)
+    shown = failures.head(FAILURES_SHOWN).astype(str).to_dict(orient="records") if len(failures) else []
+    return dg.AssetCheckResult(
+        asset_key=asset_key(table, layer),
+        check_name=f"pandera_{layer}_{table}",
+        passed=failures.empty,
+        metadata={"rows_checked": rows, "failures": len(failures), "failure_cases": dg.MetadataValue.json(shown)},
+    )
+
+
+def _spec(frame_schema: pa.DataFrameSchema, layer: str, table: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
         name=f"pandera_{layer}_{table}",
+        asset=asset_key(table, layer),
         blocking=True,
         description=f"pandera: {frame_schema.name} obeys its schema, derived from the declarations.",
     )
-    def _asset_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+
+
+def _landing_check(frame_schema: pa.DataFrameSchema, table: str) -> dg.AssetChecksDefinition:
+    """Its own step, so a failure stops the dbt build that reads the landing table."""
+
+    @dg.multi_asset_check(specs=[_spec(frame_schema, "landing", table)], name=f"pandera_landing_{table}")
+    def _check(warehouse: WarehouseResource):
         with warehouse.connect() as conn:
-            rows, failures = validate_table(conn, frame_schema, layer, table, order)
-        shown = failures.head(FAILURES_SHOWN).astype(str).to_dict(orient="records") if len(failures) else []
-        return dg.AssetCheckResult(
-            passed=failures.empty,
-            metadata={"rows_checked": rows, "failures": len(failures), "failure_cases": dg.MetadataValue.json(shown)},
-        )
+            yield _result(conn, frame_schema, "landing", table, LINEAGE_ORDER)
 
-    return _asset_check
+    return _check
 
 
-PANDERA_CHECKS = [
-    _check(schema(source, layer), layer, source.name, LINEAGE_ORDER)
-    for source in SOURCES.values()
-    for layer in LAYERS
-] + [_check(catalog_schema(model, layer), layer, table_name(model), model.key) for layer, model in CATALOG_MODELS]
+def _warehouse_checks(entries: list[tuple[pa.DataFrameSchema, str, str, tuple[str, ...]]]) -> dg.AssetChecksDefinition:
+    """Every table dbt builds, checked in one step: dbt builds them all in one step before."""
+    by_key = {}
+    for entry in entries:
+        _, layer, table, _ = entry
+        by_key[dg.AssetCheckKey(asset_key(table, layer), f"pandera_{layer}_{table}")] = entry
+
+    @dg.multi_asset_check(
+        specs=[_spec(frame_schema, layer, table) for frame_schema, layer, table, _ in entries],
+        name="pandera_warehouse_checks",
+        can_subset=True,
+    )
+    def _checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        with warehouse.connect() as conn:
+            for key in sorted(context.selected_asset_check_keys, key=str):
+                yield _result(conn, *by_key[key])
+
+    return _checks
+
+
+PANDERA_CHECKS = [_landing_check(schema(source, "landing"), source.name) for source in SOURCES.values()] + [
+    _warehouse_checks(
+        [(schema(source, layer), layer, source.name, LINEAGE_ORDER)
+         for source in SOURCES.values() for layer in LAYERS if layer != "landing"]
+        + [(catalog_schema(model, layer), layer, table_name(model), model.key) for layer, model in CATALOG_MODELS]
+    )
+]

@@ -11,12 +11,34 @@ from hubei_data.contracts import SOURCES
 ISSUE_FIELDS = ("source", "key", "rule", "detail", "batch_id", "file", "row")
 
 
+# Records the national bureau rejected and has not since accepted in a newer version.
+_BUREAU_REJECTIONS = """
+    select 'bureau:' || x.feed as source, x.record_key as key, 'bureau_rejected' as rule, x.reason as detail,
+           null::bigint as batch_id, 'national bureau batch ' || x.batch_id as file, null::integer as row
+    from exchange.bureau_rejections x
+    where not exists (
+        select 1 from exchange.bureau_records b
+        where b.feed = x.feed and b.record_key = x.record_key and b.acked_at > x.rejected_at
+    )
+"""
+
+
+_QUARANTINE = "select source, key, rule, detail, batch_id, file, row_number as row from quarantine.issues"
+
+
 def issues(conn: psycopg.Connection, source: str | None = None) -> Iterator[dict]:
-    """Every flagged record and rule, in source, file and row order."""
+    """Every flagged record and rule, in source, file and row order; then the bureau's rejections."""
+    parts = [
+        part
+        for table, part in (("quarantine.issues", _QUARANTINE), ("exchange.bureau_rejections", _BUREAU_REJECTIONS))
+        if conn.execute("select to_regclass(%s)", (table,)).fetchone()[0] is not None
+    ]
+    if not parts:
+        return
     query = (
-        "select source, key, rule, detail, batch_id, file, row_number as row from quarantine.issues"
+        "select * from (" + " union all ".join(parts) + ") as found"
         + (" where source = %s" if source else "")
-        + " order by source, batch_id, row_number, rule"
+        + " order by source, batch_id, row, rule, key"
     )
     with conn.cursor(row_factory=dict_row) as cursor:
         yield from cursor.execute(query, (source,) if source else ())

@@ -5,7 +5,9 @@ import psycopg
 
 from hubei_data.ingest.assets import files_key
 
-BUILT_LAYERS = ("reference", "raw", "staging", "resource", "quarantine")
+BUILT_LAYERS = ("reference", "raw", "staging", "resource", "quarantine", "subject", "share")
+# Pushes leave the platform: their own sensors and jobs start them, never a build.
+LEAVING = dg.AssetSelection.groups("exchange")
 
 
 def missing_tables(conn: psycopg.Connection, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
@@ -26,5 +28,6 @@ def landing_selection(graph, conn: psycopg.Connection, sources: list[str]) -> li
     Models such as quarantine.issues read every source's tables, so the first landing of
     any one source must also build the tables that do not exist yet.
     """
-    downstream = dg.AssetSelection.assets(*(files_key(s) for s in sources)).downstream().resolve(graph)
+    landed = dg.AssetSelection.assets(*(files_key(s) for s in sources))
+    downstream = (landed.downstream() - LEAVING).resolve(graph)
     return sorted(downstream | missing_tables(conn, set(graph.get_all_asset_keys())), key=str)

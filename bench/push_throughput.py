@@ -1,0 +1,110 @@
+"""Push throughput into a PostgreSQL front-end database, against a plain COPY of the same rows.
+
+    uv run python bench/push_throughput.py [--rows 1000000]
+
+Runs on the embedded PostgreSQL in a data directory of its own (or HUBEI_DATA_DATABASE_URL):
+fills share.penalty_info with synthetic rows in a scratch database, then in the same run
+(1) COPYs the subscription's fields of those rows into a fresh table, (2) pushes the same
+subscription (upsert by key, logged) into another fresh database, and (3) changes every row
+and pushes again, merging by key; prints rows per second of each and the ratios to COPY.
+"""
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from hubei_data import warehouse
+from hubei_data.catalog.dbt_yml import model_doc
+from hubei_data.catalog.share import PENALTY_INFO
+from hubei_data.exchange.share_push import push_subscription
+from hubei_data.exchange.subscription import parse
+from hubei_data.exchange.targets import Target
+
+FIELDS = ["case_no", "uscc", "enterprise_name", "decided_on", "violation", "fine_yuan", "confiscated_yuan"]
+
+
+def _database(info, prefix: str):
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(info.url, autocommit=True) as admin:
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return dataclasses.replace(info, dbname=name)
+
+
+def _fill(source, rows: int) -> None:
+    with psycopg.connect(source.url, autocommit=True) as conn:
+        conn.execute("create schema share")
+        columns = [sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["data_type"]))
+                   for c in model_doc(PENALTY_INFO)["columns"]]
+        conn.execute(sql.SQL("create table share.penalty_info ({})").format(sql.SQL(", ").join(columns)))
+        conn.execute(
+            "insert into share.penalty_info select '鄂药监罚〔2026〕' || n || '号', '91420100MA4K12345K',"
+            " '某某医药有限公司第' || n || '分店', date '2026-01-01' + n %% 300, '销售未经检验的药品', n %% 50000 + 0.5,"
+            " n %% 1000, 1, n, md5(n::text), 'bench', 'bench', now() from generate_series(1, %s) n",
+            (rows,),
+        )
+        conn.execute("alter table share.penalty_info add primary key (case_no)")
+        conn.execute("analyze share.penalty_info")
+
+
+def _plain_copy(source, target) -> float:
+    started = time.perf_counter()
+    with psycopg.connect(source.url) as reader, psycopg.connect(target.url) as writer:
+        writer.execute("create table plain (case_no text primary key, uscc text, enterprise_name text,"
+                       " decided_on date, violation text, fine_yuan numeric(20,2), confiscated_yuan numeric(20,2))")
+        columns = sql.SQL(", ").join(map(sql.Identifier, FIELDS))
+        query = sql.SQL("copy (select {} from share.penalty_info) to stdout").format(columns)
+        with reader.cursor().copy(query) as out, writer.cursor().copy(
+            sql.SQL("copy plain ({}) from stdin").format(columns)
+        ) as into:
+            for block in out:
+                into.write(block)
+        writer.commit()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
+    info = warehouse.connect_info()
+    source, copy_target, push_target = (_database(info, p) for p in ("bench_share", "bench_copy", "bench_push"))
+    print(f"filling share.penalty_info with {args.rows:,} rows…", flush=True)
+    _fill(source, args.rows)
+    copy_seconds = _plain_copy(source, copy_target)
+    os.environ["BENCH_TARGET_URL"] = push_target.url.replace("postgresql://", "postgresql+psycopg://", 1)
+    subscription = parse({
+        "id": "bench", "department": "bench", "purpose": "bench", "dataset": "penalty_info", "fields": FIELDS,
+        "schedule": "0 2 * * *", "target": {"url_env": "BENCH_TARGET_URL", "table": "pushed"}, "mode": "upsert",
+        "valid_from": "2026-01-01", "valid_until": "2099-12-31",
+    }, Path("bench.yaml"))
+    target = Target(os.environ["BENCH_TARGET_URL"])
+    with psycopg.connect(source.url) as conn:
+        push_seconds = _timed_push(conn, subscription, target, args.rows)
+        conn.execute("update share.penalty_info set fine_yuan = fine_yuan + 1, _synced_at = clock_timestamp()")
+        conn.commit()
+        repush_seconds = _timed_push(conn, subscription, target, args.rows)
+    copy_rate, push_rate, repush_rate = (args.rows / s for s in (copy_seconds, push_seconds, repush_seconds))
+    print(f"plain COPY       : {copy_seconds:7.2f} s  {copy_rate:12,.0f} rows/s")
+    print(f"push, first load : {push_seconds:7.2f} s  {push_rate:12,.0f} rows/s  (logged, watermarked)")
+    print(f"push, all changed: {repush_seconds:7.2f} s  {repush_rate:12,.0f} rows/s  (merged by key)")
+    print(f"push / COPY      : {push_rate / copy_rate:.2f} first load, {repush_rate / copy_rate:.2f} all changed")
+
+
+def _timed_push(conn, subscription, target: Target, rows: int) -> float:
+    started = time.perf_counter()
+    result = push_subscription(conn, subscription, target, "bench", dt.date.today())
+    assert result.rows == rows, result
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""One push asset per bureau feed: each materialisation is a push, with its counts."""
+
+import dagster as dg
+
+from hubei_data.exchange.feeds import FEEDS, Feed
+from hubei_data.exchange.push import push_feed
+from hubei_data.exchange.resources import BureauResource
+from hubei_data.resources import WarehouseResource
+
+
+def _push_asset(feed: Feed) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=feed.push_key,
+        deps=[feed.dataset_key],
+        group_name="exchange",
+        kinds={"http"},
+        description=f"国家局 feed {feed.chinese}: pushes what changed in share.{feed.dataset} since the bureau last acknowledged it.",
+    )
+    def _push(context: dg.AssetExecutionContext, warehouse: WarehouseResource, bureau: BureauResource):
+        with warehouse.connect() as conn:
+            result = push_feed(
+                conn, bureau.client(), feed, context.run_id, bureau.batch_size, bureau.retry(), context.log.info
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "batches": result.batches,
+                "resumed_batches": result.resumed_batches,
+                "records_sent": result.records,
+                "accepted": result.accepted,
+                "rejected": result.rejected,
+                "attempts": result.attempts,
+            }
+        )
+
+    return _push
+
+
+PUSH_ASSETS = [_push_asset(feed) for feed in FEEDS.values()]

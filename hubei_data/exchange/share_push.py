@@ -1,0 +1,219 @@
+"""Pushing a subscription into its front-end database: only the approved fields and rows, logged."""
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from hubei_data.exchange.log import ensure_exchange
+from hubei_data.exchange.push import Retry
+from hubei_data.exchange.subscription import Condition, Subscription
+from hubei_data.exchange.targets import Target, TargetUnavailable
+
+BATCH_ROWS = 50_000
+
+
+@dataclass
+class SharePushResult:
+    subscription: str
+    status: str
+    rows: int = 0
+    checksum: str = ""
+    seconds: float = 0.0
+    message: str = ""
+
+
+def compile_filter(conditions: tuple[Condition, ...]) -> tuple[sql.Composable, list]:
+    """The row filter as SQL over declared fields and whitelisted operators, values as parameters."""
+    parts, params = [sql.SQL("true")], []
+    for c in conditions:
+        column = sql.Identifier(c.field)
+        if c.op in ("is null", "is not null"):
+            parts.append(sql.SQL("{} " + c.op).format(column))
+        elif c.op == "in":
+            parts.append(sql.SQL("{} = any(%s)").format(column))
+            params.append(list(c.values))
+        elif c.op == "not in":
+            parts.append(sql.SQL("not ({} = any(%s))").format(column))
+            params.append(list(c.values))
+        elif c.op == "between":
+            parts.append(sql.SQL("{} between %s and %s").format(column))
+            params.extend(c.values)
+        elif c.op == "prefix":
+            parts.append(sql.SQL("{} like %s").format(column))
+            escaped = c.values[0].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(escaped + "%")
+        else:
+            parts.append(sql.SQL("{} " + c.op + " %s").format(column))
+            params.append(c.values[0])
+    return sql.SQL(" and ").join(parts), params
+
+
+def push_subscription(
+    conn: psycopg.Connection, subscription: Subscription, target: Target, run_id: str,
+    today: dt.date | None = None, retry: Retry = Retry(attempts=4, base_seconds=1.0),
+    progress: Callable[[str], None] = lambda message: None,
+) -> SharePushResult:
+    """Push the subscription once and log it; an expired one pushes nothing and says so.
+
+    Pushes of one subscription take turns; a push still marked running when the next one
+    gets its turn was killed, and is marked failed.
+    """
+    ensure_exchange(conn)
+    today = today or dt.date.today()
+    lock = f"hubei_data.share.{subscription.id}"
+    conn.execute("select pg_advisory_lock(hashtext(%s))", (lock,))
+    try:
+        return _push(conn, subscription, target, run_id, today, retry, progress)
+    finally:
+        conn.rollback()
+        conn.execute("drop table if exists pg_temp.push_rows")
+        conn.execute("select pg_advisory_unlock(hashtext(%s))", (lock,))
+        conn.commit()
+
+
+def _push(conn, subscription: Subscription, target: Target, run_id: str, today: dt.date, retry: Retry,
+          progress) -> SharePushResult:
+    conn.execute(
+        "update exchange.share_pushes set status = 'failed', finished_at = now(),"
+        " error = 'interrupted: the push process ended before finishing'"
+        " where subscription_id = %s and status = 'running'",
+        (subscription.id,),
+    )
+    push_id = conn.execute(
+        "insert into exchange.share_pushes (subscription_id, department, dataset, target_table, mode, run_id, status)"
+        " values (%s, %s, %s, %s, %s, %s, 'running') returning push_id",
+        (subscription.id, subscription.department, subscription.table, subscription.target_table,
+         subscription.mode, run_id),
+    ).fetchone()[0]
+    conn.commit()
+    started = time.monotonic()
+    if not subscription.active_on(today):
+        message = (f"validity {subscription.valid_from} to {subscription.valid_until} does not cover {today}: "
+                   f"nothing pushed; renew the application ({subscription.path.name}) to resume")
+        _finish(conn, push_id, "expired", 0, "", started, message)
+        return SharePushResult(subscription.id, "expired", message=message)
+    try:
+        table = target.table(subscription.target_table, subscription.dataset, subscription.fields)
+        _retrying(lambda: target.ensure(table), retry)
+        if subscription.mode == "snapshot":
+            rows, checksum = _snapshot(conn, subscription, target, table, retry)
+        else:
+            rows, checksum = _upsert(conn, subscription, target, table, retry, progress)
+    except Exception as error:
+        conn.rollback()
+        _finish(conn, push_id, "failed", None, None, started, f"{type(error).__name__}: {error}"[:2000])
+        raise
+    seconds = _finish(conn, push_id, "succeeded", rows, checksum, started, None)
+    return SharePushResult(subscription.id, "succeeded", rows, checksum, seconds)
+
+
+def _finish(conn, push_id: int, status: str, rows, checksum, started: float, error) -> float:
+    seconds = time.monotonic() - started
+    conn.execute(
+        "update exchange.share_pushes set status = %s, rows = %s, checksum = %s, error = %s,"
+        " duration_seconds = %s, finished_at = now() where push_id = %s",
+        (status, rows, checksum, error, seconds, push_id),
+    )
+    conn.commit()
+    return seconds
+
+
+def _retrying(action: Callable[[], None], retry: Retry) -> None:
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            return action()
+        except TargetUnavailable:
+            if attempt == retry.attempts:
+                raise
+            retry.sleep(retry.delay(attempt, None))
+
+
+@dataclass
+class StagedBatch:
+    """Staged rows first to last, readable as Python rows or as PostgreSQL COPY text."""
+
+    conn: psycopg.Connection
+    fields: tuple[str, ...]
+    first: int
+    last: int
+
+    def _select(self) -> sql.Composable:
+        return sql.SQL("select {} from pg_temp.push_rows where _n between {} and {} order by _n").format(
+            sql.SQL(", ").join(map(sql.Identifier, self.fields)), sql.Literal(self.first), sql.Literal(self.last)
+        )
+
+    def rows(self) -> list[tuple]:
+        return self.conn.execute(self._select()).fetchall()
+
+    def copy_text(self) -> Iterator[bytes]:
+        with self.conn.cursor().copy(sql.SQL("copy ({}) to stdout").format(self._select())) as copy:
+            yield from copy
+
+
+def _stage(conn, subscription: Subscription, after: sql.Composable, after_params: list, order: list[str]) -> int:
+    """Copy the rows to push into a numbered scratch table, so batches are cheap slices of it."""
+    where, params = compile_filter(subscription.conditions)
+    extra_keys = [k for k in subscription.key if k not in subscription.fields]
+    conn.execute("drop table if exists pg_temp.push_rows")
+    staged = conn.execute(
+        sql.SQL("create temp table push_rows as select row_number() over (order by {}) as _n, {}, _row_hash, _synced_at"
+                " from share.{} where {} and {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, order)),
+            sql.SQL(", ").join(map(sql.Identifier, [*subscription.fields, *extra_keys])),
+            sql.Identifier(subscription.table), where, after,
+        ),
+        params + after_params,
+    ).rowcount
+    conn.execute("create index on pg_temp.push_rows (_n)")
+    conn.commit()
+    return staged
+
+
+def _batches(conn, subscription: Subscription, staged: int) -> list[StagedBatch]:
+    return [StagedBatch(conn, subscription.fields, first, min(first + BATCH_ROWS - 1, staged))
+            for first in range(1, staged + 1, BATCH_ROWS)]
+
+
+def _checksum(conn) -> str:
+    """md5 of the staged rows' digests in push order: equal checksums, equal content."""
+    return conn.execute("select md5(coalesce(string_agg(_row_hash, '' order by _n), '')) from pg_temp.push_rows").fetchone()[0]
+
+
+def _snapshot(conn, subscription: Subscription, target: Target, table, retry: Retry) -> tuple[int, str]:
+    """Every row the subscription selects, replacing the table's content in one target transaction."""
+    staged = _stage(conn, subscription, sql.SQL("true"), [], list(subscription.key))
+    _retrying(lambda: target.replace(table, _batches(conn, subscription, staged)), retry)
+    return staged, _checksum(conn)
+
+
+def _upsert(conn, subscription: Subscription, target: Target, table, retry: Retry, progress) -> tuple[int, str]:
+    """Rows changed since the watermark, in (sync time, key) order; the watermark moves after each batch."""
+    keys = list(subscription.key)
+    mark = conn.execute(
+        "select synced_at, last_key from exchange.share_watermarks where subscription_id = %s", (subscription.id,)
+    ).fetchone() or (dt.datetime.min.replace(tzinfo=dt.UTC), [""] * len(keys))
+    after = sql.SQL("({}) > ({})").format(
+        sql.SQL(", ").join(map(sql.Identifier, ["_synced_at", *keys])),
+        sql.SQL(", ").join(sql.Placeholder() * (1 + len(keys))),
+    )
+    staged = _stage(conn, subscription, after, [mark[0], *mark[1]], ["_synced_at", *keys])
+    into_empty = target.is_empty(table)
+    last_of_batch = sql.SQL("select _synced_at, array[{}]::text[] from pg_temp.push_rows where _n = %s").format(
+        sql.SQL(", ").join(map(sql.Identifier, keys))
+    )
+    for batch in _batches(conn, subscription, staged):
+        _retrying(lambda batch=batch: target.upsert(table, batch, into_empty), retry)
+        synced_at, last_key = conn.execute(last_of_batch, (batch.last,)).fetchone()
+        conn.execute(
+            "insert into exchange.share_watermarks (subscription_id, synced_at, last_key) values (%s, %s, %s)"
+            " on conflict (subscription_id) do update set synced_at = excluded.synced_at,"
+            " last_key = excluded.last_key, updated_at = now()",
+            (subscription.id, synced_at, last_key),
+        )
+        conn.commit()
+        progress(f"{subscription.id}: {batch.last} rows written")
+    return staged, _checksum(conn)

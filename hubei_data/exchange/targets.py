@@ -1,0 +1,156 @@
+"""Departments' front-end databases (前置库): PostgreSQL or MySQL/MariaDB, reached by a SQLAlchemy URL."""
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
+
+from hubei_data.catalog.models import Dataset
+
+
+class Batch(Protocol):
+    """Rows to write, as Python values or, for PostgreSQL targets, as COPY text."""
+
+    def rows(self) -> list[tuple]: ...
+
+    def copy_text(self) -> Iterator[bytes]: ...
+
+
+class TargetUnavailable(Exception):
+    """The target database could not be reached or dropped the connection: try again later."""
+
+
+class TargetMismatch(Exception):
+    """The target table exists but does not have the columns and key the subscription writes."""
+
+
+def _column_type(data_type: str, key: bool) -> sa.types.TypeEngine:
+    # MySQL indexes no TEXT without a length, so key columns are VARCHAR there.
+    if data_type == "text":
+        return sa.String(255) if key else sa.Text()
+    return {
+        "date": sa.Date(),
+        "bigint": sa.BigInteger(),
+        "integer": sa.Integer(),
+        "numeric": sa.Numeric(20, 2),
+        "boolean": sa.Boolean(),
+        "timestamp with time zone": sa.DateTime(timezone=True),
+    }[data_type]
+
+
+class Target:
+    """One front-end database: creates the subscription's table, then upserts or replaces its rows."""
+
+    def __init__(self, url: str):
+        try:
+            self.engine = sa.create_engine(url, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as error:
+            raise TargetMismatch(f"not a usable database URL: {error}") from None
+        self.dialect = self.engine.dialect.name
+        if self.dialect not in ("postgresql", "mysql"):
+            raise TargetMismatch(f"target databases are PostgreSQL or MySQL/MariaDB, not {self.dialect}")
+
+    def table(self, name: str, dataset: Dataset, fields: Sequence[str]) -> sa.Table:
+        items = {i.name: i for i in dataset.items}
+        columns = [
+            sa.Column(f, _column_type(items[f].data_type, f in dataset.key), primary_key=f in dataset.key,
+                      nullable=f not in dataset.key)
+            for f in fields
+        ]
+        return sa.Table(name, sa.MetaData(), *columns)
+
+    def ensure(self, table: sa.Table) -> None:
+        """Create the table when missing; refuse one whose columns or key differ."""
+        try:
+            with self.engine.begin() as conn:
+                table.metadata.create_all(conn, checkfirst=True)
+                found = sa.inspect(conn)
+                columns = {c["name"] for c in found.get_columns(table.name)}
+                key = found.get_pk_constraint(table.name)["constrained_columns"]
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            raise TargetUnavailable(str(error.orig)) from None
+        wanted = {c.name for c in table.columns}
+        if not wanted <= columns or set(key) != {c.name for c in table.primary_key}:
+            raise TargetMismatch(
+                f"{table.name} exists with columns {sorted(columns)} and key {key}; the subscription writes "
+                f"{sorted(wanted)} with key {[c.name for c in table.primary_key]}"
+            )
+
+    def is_empty(self, table: sa.Table) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is None
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            raise TargetUnavailable(str(error.orig)) from None
+
+    def upsert(self, table: sa.Table, batch: Batch, into_empty: bool = False) -> None:
+        """Insert or update the batch's rows by key, in one transaction.
+
+        `into_empty` says the table was empty when this push began: the push's batches hold
+        distinct keys, so its rows are plainly inserted, the fast way; should a batch meet a
+        row anyway, the key conflict fails the push and the next push merges.
+        """
+        try:
+            with self.engine.begin() as conn:
+                self._insert(conn, table, batch, upsert=not into_empty)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            raise TargetUnavailable(str(error.orig)) from None
+
+    def replace(self, table: sa.Table, batches: Iterable[Batch]) -> None:
+        """Make the table hold exactly these rows, in one transaction: readers see the old or the new."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(table.delete())
+                for batch in batches:
+                    self._insert(conn, table, batch, upsert=False)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            raise TargetUnavailable(str(error.orig)) from None
+
+    def _insert(self, conn: sa.Connection, table: sa.Table, batch: Batch, upsert: bool) -> None:
+        names = [c.name for c in table.columns]
+        if self.dialect == "postgresql" and conn.connection.driver_connection.__class__.__module__.startswith("psycopg"):
+            return _copy(conn, table, names, batch.copy_text(), upsert)
+        values = [dict(zip(names, row)) for row in batch.rows()]
+        if not values:
+            return
+        if not upsert:
+            conn.execute(table.insert(), values)
+            return
+        keys = [c.name for c in table.primary_key]
+        if self.dialect == "mysql":
+            statement = mysql.insert(table)
+            statement = statement.on_duplicate_key_update({n: statement.inserted[n] for n in names if n not in keys})
+        else:
+            statement = postgresql.insert(table)
+            statement = statement.on_conflict_do_update(
+                index_elements=keys, set_={n: statement.excluded[n] for n in names if n not in keys}
+            )
+        conn.execute(statement, values)
+
+
+def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator[bytes], upsert: bool) -> None:
+    """PostgreSQL with psycopg 3: COPY text straight in, or for an upsert into a scratch table and merge from it."""
+    from psycopg import sql
+
+    raw = conn.connection.driver_connection
+    target = sql.Identifier(table.name)
+    columns = sql.SQL(", ").join(map(sql.Identifier, names))
+    keys = [c.name for c in table.primary_key]
+    with raw.cursor() as cursor:
+        if not upsert:
+            with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(target, columns)) as copy, closing(text):
+                for block in text:
+                    copy.write(block)
+            return
+        cursor.execute(sql.SQL("create temp table if not exists incoming (like {} including defaults) on commit drop")
+                       .format(target))
+        with cursor.copy(sql.SQL("copy incoming ({}) from stdin").format(columns)) as copy, closing(text):
+            for block in text:
+                copy.write(block)
+        updates = [sql.SQL("{} = excluded.{}").format(sql.Identifier(n), sql.Identifier(n)) for n in names if n not in keys]
+        conflict = sql.SQL(" on conflict ({}) do update set {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, keys)), sql.SQL(", ").join(updates)
+        ) if updates else sql.SQL(" on conflict do nothing")
+        cursor.execute(sql.SQL("insert into {} ({}) select {} from incoming{}").format(target, columns, columns, conflict))

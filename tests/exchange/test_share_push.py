@@ -1,0 +1,204 @@
+"""Subscriptions pushed into real front-end databases (PostgreSQL and MariaDB): exactly the approved rows."""
+
+import datetime as dt
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from hubei_data.exchange import share_push
+from hubei_data.exchange.push import Retry
+from hubei_data.exchange.share_push import push_subscription
+from hubei_data.exchange.subscription import parse
+from hubei_data.exchange.subscription_status import subscription_status
+from hubei_data.exchange.targets import Target, TargetUnavailable
+
+QUICK = Retry(attempts=2, base_seconds=0.01)
+PENALTIES = {
+    "id": "yibao", "department": "省医保局", "purpose": "医保基金监管", "dataset": "penalty_info",
+    "fields": ["case_no", "uscc", "decided_on", "fine_yuan"], "filter": [{"field": "fine_yuan", "op": ">=", "value": 100}],
+    "schedule": "0 2 * * *", "target": {"url_env": "TEST_TARGET_URL", "table": "yj_penalty"}, "mode": "upsert",
+    "valid_from": "2026-01-01", "valid_until": "2026-12-31",
+}
+NEWBORNS = {
+    **PENALTIES, "id": "gongan", "dataset": "newborn_vaccination", "mode": "snapshot",
+    "fields": ["record_id", "birth_cert_no", "child_id_no", "child_name", "vaccinated_on"],
+    "filter": [{"field": "vaccinated_on", "op": ">=", "value": "2026-01-01"}],
+    "target": {"url_env": "TEST_TARGET_URL", "table": "wjw_newborn"},
+}
+TODAY = dt.date(2026, 6, 1)
+
+
+def _subscription(spec, monkeypatch, url):
+    monkeypatch.setenv("TEST_TARGET_URL", url)
+    return parse(spec, Path(f"{spec['id']}.yaml"))
+
+
+def _penalties(conn, first: int, last: int, fine: int = 150) -> None:
+    conn.execute(
+        "insert into share.penalty_info (case_no, uscc, enterprise_name, decided_on, violation, fine_yuan,"
+        " confiscated_yuan, _batch_id, _row_number, _row_hash, _first_sync_id, _sync_id, _synced_at)"
+        " select 'P' || lpad(n::text, 6, '0'), '91420100MA4K12345K', '企业', date '2026-05-01', '违法', %s + n %% 2,"
+        " 0, 1, n, md5(n::text || %s), 's', 's', clock_timestamp() from generate_series(%s::integer, %s::integer) n"
+        " on conflict do nothing",
+        (fine, str(fine), first, last),
+    )
+    conn.commit()
+
+
+def _target_rows(url: str, table: str) -> list[tuple]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(f"select * from {table} order by 1")).fetchall()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def _expected(conn) -> list[tuple]:
+    return conn.execute(
+        "select case_no, uscc, decided_on, fine_yuan from share.penalty_info where fine_yuan >= 100 order by 1"
+    ).fetchall()
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def target_url(request, postgres_target):
+    if request.param == "postgresql":
+        return postgres_target
+    return request.getfixturevalue("mariadb").database(f"t{abs(hash(request.node.name)) % 10**8}")
+
+
+def test_upsert_writes_only_requested_fields_and_rows_then_only_changes(share_db, target_url, monkeypatch):
+    subscription = _subscription(PENALTIES, monkeypatch, target_url)
+    with psycopg.connect(share_db.url) as conn:
+        conn.execute("create table if not exists share.ignored (x int)")
+        _penalties(conn, 1, 12000)
+        conn.execute("update share.penalty_info set fine_yuan = 5 where _row_number <= 100")
+        conn.commit()
+        first = push_subscription(conn, subscription, Target(target_url), "run-1", TODAY, QUICK)
+        assert (first.status, first.rows) == ("succeeded", 11900)
+        rows = _target_rows(target_url, "yj_penalty")
+        assert [(r[0], r[1], r[2], float(r[3])) for r in rows] == [(r[0], r[1], r[2], float(r[3])) for r in _expected(conn)]
+        columns = [c["name"] for c in sa.inspect(sa.create_engine(target_url)).get_columns("yj_penalty")]
+        assert columns == ["case_no", "uscc", "decided_on", "fine_yuan"]
+        assert push_subscription(conn, subscription, Target(target_url), "run-2", TODAY, QUICK).rows == 0
+        conn.execute("update share.penalty_info set fine_yuan = 999, _synced_at = clock_timestamp()"
+                     " where _row_number between 500 and 509")
+        conn.commit()
+        third = push_subscription(conn, subscription, Target(target_url), "run-3", TODAY, QUICK)
+        assert third.rows == 10
+        assert len(_target_rows(target_url, "yj_penalty")) == 11900
+        assert {float(r[3]) for r in _target_rows(target_url, "yj_penalty") if "000500" <= r[0][1:] <= "000509"} == {999}
+        logged = conn.execute(
+            "select rows, status, checksum is not null from exchange.share_pushes where subscription_id = 'yibao'"
+            " order by push_id"
+        ).fetchall()
+        assert logged == [(11900, "succeeded", True), (0, "succeeded", True), (10, "succeeded", True)]
+
+
+def test_snapshot_replaces_the_table_with_exactly_the_current_rows(share_db, target_url, monkeypatch):
+    subscription = _subscription(NEWBORNS, monkeypatch, target_url)
+    with psycopg.connect(share_db.url) as conn:
+        conn.execute(
+            "insert into share.newborn_vaccination (record_id, birth_cert_no, child_id_no, child_name, sex,"
+            " birth_date, vaccine_code, vaccine_name, dose_no, vaccinated_on, unit_code, division_code, _batch_id,"
+            " _row_number, _row_hash, _first_sync_id, _sync_id, _synced_at)"
+            " select 'JZ' || n, 'A' || lpad(n::text, 9, '0'), '420102********001X', '王*', '男', date '2025-12-01',"
+            " '0201', '乙肝疫苗', 1, date '2025-12-20' + n, null, '420102', 1, n, md5(n::text), 's', 's', now()"
+            " from generate_series(1, 300) n"
+        )
+        conn.commit()
+        assert push_subscription(conn, subscription, Target(target_url), "run-1", TODAY, QUICK).rows == 289
+        conn.execute("delete from share.newborn_vaccination where _row_number > 200")
+        conn.commit()
+        assert push_subscription(conn, subscription, Target(target_url), "run-2", TODAY, QUICK).rows == 189
+        rows = _target_rows(target_url, "wjw_newborn")
+        assert sorted(r[0] for r in rows) == sorted(f"JZ{n}" for n in range(12, 201))
+        assert {r[2] for r in rows} == {"420102********001X"}
+
+
+def test_a_target_down_before_and_during_a_push_loses_and_duplicates_nothing(share_db, mariadb, monkeypatch):
+    url = mariadb.database("downtime")
+    subscription = _subscription(PENALTIES, monkeypatch, url)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 20000)
+        mariadb.stop()
+        try:
+            with pytest.raises(TargetUnavailable):
+                push_subscription(conn, subscription, Target(url), "run-down", TODAY, QUICK)
+        finally:
+            mariadb.start()
+        assert subscription_status(conn, subscription).state == "failed"
+
+        def crash_after_first_batch(message: str) -> None:
+            if message.endswith(" 5000 rows written"):
+                mariadb.stop(kill=True)
+
+        monkeypatch.setattr(share_push, "BATCH_ROWS", 5000)
+
+        try:
+            with pytest.raises(TargetUnavailable):
+                push_subscription(conn, subscription, Target(url), "run-crash", TODAY, QUICK, crash_after_first_batch)
+        finally:
+            mariadb.start()
+        resumed = push_subscription(conn, subscription, Target(url), "run-again", TODAY, QUICK)
+        assert resumed.rows == 15000
+        rows = _target_rows(url, "yj_penalty")
+        assert [r[0] for r in rows] == [r[0] for r in _expected(conn)]
+        statuses = conn.execute(
+            "select status from exchange.share_pushes where subscription_id = 'yibao' order by push_id"
+        ).fetchall()
+        assert statuses == [("failed",), ("failed",), ("succeeded",)]
+
+
+def test_an_expired_subscription_pushes_nothing_and_says_why(share_db, postgres_target, monkeypatch):
+    subscription = _subscription({**PENALTIES, "valid_until": "2026-03-31"}, monkeypatch, postgres_target)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 10)
+        result = push_subscription(conn, subscription, Target(postgres_target), "run-x", TODAY, QUICK)
+        assert result.status == "expired" and "renew the application" in result.message
+        assert not sa.inspect(sa.create_engine(postgres_target)).has_table("yj_penalty")
+        assert subscription_status(conn, subscription).state == "expired"
+
+
+def test_a_push_killed_mid_batch_is_finished_by_the_next_one(share_db, postgres_target, monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 60000)
+    script = textwrap.dedent(f"""
+        import datetime as dt
+        from pathlib import Path
+        import psycopg
+        from hubei_data.exchange.share_push import push_subscription
+        from hubei_data.exchange.subscription import parse
+        from hubei_data.exchange.targets import Target
+        subscription = parse({PENALTIES!r}, Path("yibao.yaml"))
+        with psycopg.connect({share_db.url!r}) as conn:
+            push_subscription(conn, subscription, Target({postgres_target!r}), "run-killed", dt.date(2026, 6, 1))
+    """)
+    pusher = subprocess.Popen([sys.executable, "-c", script], env=os.environ.copy())
+    with psycopg.connect(share_db.url, autocommit=True) as watcher:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and pusher.poll() is None:
+            exists = watcher.execute("select to_regclass('exchange.share_watermarks')").fetchone()[0]
+            if exists and watcher.execute("select count(*) from exchange.share_watermarks").fetchone()[0]:
+                break
+            time.sleep(0.01)
+    pusher.send_signal(signal.SIGKILL)
+    pusher.wait()
+    written = len(_target_rows(postgres_target, "yj_penalty"))
+    assert 0 < written < 60000
+    with psycopg.connect(share_db.url) as conn:
+        finished = push_subscription(conn, subscription, Target(postgres_target), "run-again", TODAY, QUICK)
+        assert finished.rows <= 60000 - written + 5000
+        assert [r[0] for r in _target_rows(postgres_target, "yj_penalty")] == [r[0] for r in _expected(conn)]
+        assert conn.execute(
+            "select status, error from exchange.share_pushes order by push_id").fetchall() == [
+            ("failed", "interrupted: the push process ended before finishing"), ("succeeded", None)]
