@@ -2,16 +2,17 @@
 
 import dagster as dg
 
+from hubei_data.api.definitions import api_definitions
 from hubei_data.exchange.definitions import exchange_definitions
 from hubei_data.ingest.definitions import ingest_definitions
 from hubei_data.quality.definitions import quality_definitions
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.transform.definitions import transform_definitions
-from hubei_data.transform.selection import LEAVING
+from hubei_data.transform.selection import OUTSIDE_BUILDS
 
 build_all_job = dg.define_asset_job(
     "build_all_job",
-    selection=dg.AssetSelection.all() - LEAVING,
+    selection=dg.AssetSelection.all() - OUTSIDE_BUILDS,
     description="Lands every pending file and the chosen days of every source database, "
     "then builds every library (pushes are started by their own sensors).",
 )
@@ -25,6 +26,7 @@ def defs() -> dg.Definitions:
         transform_definitions(),
         quality_definitions(),
         exchange_definitions(),
+        api_definitions(),
         dg.Definitions(
             jobs=[build_all_job],
             resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},

@@ -1,14 +1,22 @@
 """Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB."""
 
+import dataclasses
 import os
 import tempfile
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
+import hubei_data.contracts
 from hubei_data import warehouse as warehouse_module
+from hubei_data.catalog.dbt_yml import model_doc
+from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.quality.catalog_schemas import table_name
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +28,30 @@ def warehouse() -> warehouse_module.ConnectInfo:
     os.environ[warehouse_module.DIR_VARIABLE] = tempfile.mkdtemp(prefix="hd")
     warehouse_module.connect_info.cache_clear()
     return warehouse_module.connect_info()
+
+
+@pytest.fixture
+def share_db(warehouse):
+    """A fresh database with every share table, empty, and the masking functions; its connection settings."""
+    name = f"share_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(warehouse.url, autocommit=True) as admin:
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    info = dataclasses.replace(warehouse, dbname=name)
+    with psycopg.connect(info.url, autocommit=True) as conn:
+        conn.execute("create schema share")
+        conn.execute((Path(hubei_data.contracts.__file__).parent / "masking.sql").read_text())
+        for dataset in SHARE_DATASETS:
+            columns = [
+                sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["data_type"]))
+                for c in model_doc(dataset)["columns"]
+            ]
+            conn.execute(sql.SQL("create table share.{} ({})").format(
+                sql.Identifier(table_name(dataset)), sql.SQL(", ").join(columns)
+            ))
+    yield info
+    with psycopg.connect(warehouse.url, autocommit=True) as admin:
+        admin.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
 
 
 @dataclass

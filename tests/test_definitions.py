@@ -94,7 +94,8 @@ def test_subject_and_share_follow_resource_with_checks(graph):
             "resource/inspection", "resource/drug_product"} <= parents("subject/enterprise_profile")
     assert parents("share/enterprise_basic") == {"subject/enterprise_profile"}
     assert "subject/child_identifier" in parents("subject/child_immunisation_profile")
-    assert "subject/child_immunisation_profile" in parents("share/newborn_vaccination")
+    assert "subject/child_immunisation_profile" in parents("share/newborn_vaccination_lookup")
+    assert parents("share/newborn_vaccination") == {"share/newborn_vaccination_lookup"}
 
 
 def test_each_bureau_feed_has_a_push_asset_sensor_job_and_sla_check(defs, graph):
@@ -113,3 +114,11 @@ def test_each_bureau_feed_has_a_push_asset_sensor_job_and_sla_check(defs, graph)
 def test_builds_never_push(defs):
     build = defs.resolve_job_def("build_all_job")
     assert not [k for k in build.asset_layer.selected_asset_keys if k.path[0] == "exchange"]
+
+
+def test_api_statistics_are_a_daily_asset_with_a_schedule_that_builds_leave_alone(defs, graph):
+    node = graph.get(_key("api/daily_stats"))
+    assert node.group_name == "api" and isinstance(node.partitions_def, dg.DailyPartitionsDefinition)
+    assert defs.resolve_schedule_def("api_stats_job_schedule").job_name == "api_stats_job"
+    build = defs.resolve_job_def("build_all_job")
+    assert _key("api/daily_stats") not in build.asset_layer.selected_asset_keys

@@ -368,3 +368,68 @@ def test_query_is_read_only(demo):
     result = run("query", "delete from raw.enterprise", check=False)
     assert result.returncode == 1 and "read-only" in result.stderr
     assert counts()["raw.enterprise"] > 0
+
+
+def test_the_data_api_answers_only_an_approved_consumer_and_counts_the_calls(demo, monkeypatch):
+    import socket
+    import time
+
+    import requests
+
+    from hubei_data import signing
+    from hubei_data.api.vault import new_key
+
+    monkeypatch.setenv("HUBEI_DATA_API_KEY", new_key())
+    monkeypatch.setenv("HUBEI_DATA_API_ADMIN_TOKEN", "e2e-admin")
+    consumer = json.loads(run("api", "consumer", "create", "省公安厅户籍管理", "--department", "省公安厅").stdout)
+    with wh.connect() as conn:
+        child_id, name, records, masked = conn.execute(
+            "select child_id_no, child_name, count(*), array[std.mask_id_number(child_id_no), std.mask_name(child_name)]"
+            " from share.newborn_vaccination_lookup where child_id_no is not null group by 1, 2 order by 3 desc, 1 limit 1"
+        ).fetchone()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=os.environ.copy(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base, path = f"http://127.0.0.1:{port}", "/v1/apis/vaccination"
+
+    def ask(body: dict, secret: str = consumer["secret"]) -> requests.Response:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        return requests.post(base + path, data=data, timeout=10,
+                             headers=signing.sign(consumer["app_key"], secret, "POST", path, data))
+
+    def answered(status: int) -> requests.Response:
+        deadline = time.monotonic() + 2
+        while (answer := ask({"child_id_no": child_id, "child_name": name})).status_code != status:
+            assert time.monotonic() < deadline, answer.text
+            time.sleep(0.05)
+        return answer
+
+    try:
+        for _ in range(200):
+            try:
+                requests.get(base + "/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None, server.stderr.read()
+                time.sleep(0.1)
+        assert ask({"child_id_no": child_id, "child_name": name}).status_code == 403
+        grant = run("api", "apply", consumer["app_key"], "vaccination", "--purpose", "出生一件事户籍登记",
+                    "--until", "2099-12-31").stdout.split()[1].rstrip(":")
+        run("api", "approve", grant, "--rate", "600")
+        rows = answered(200).json()["rows"]
+        assert len(rows) == records
+        assert {(r["child_id_no"], r["child_name"]) for r in rows} == {tuple(masked)}
+        assert child_id not in json.dumps(rows, ensure_ascii=False)
+        assert ask({"child_id_no": child_id, "child_name": name}, secret="forged").status_code == 401
+        assert ask({"child_id_no": child_id, "child_name": name, "x": 1}).status_code == 422
+        run("api", "revoke", grant)
+        answered(403)
+        time.sleep(0.5)
+        stats = [json.loads(line) for line in run("api", "stats", "--format", "json").stdout.splitlines()]
+        mine = next(s for s in stats if s["consumer"] == consumer["app_key"])
+        assert mine["api"] == "vaccination" and mine["calls"] >= 5 and mine["errors"] >= 3
+    finally:
+        server.terminate()
+        server.wait(10)

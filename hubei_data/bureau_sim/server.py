@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 from hubei_data.bureau_sim.faults import Dice, Faults
 from hubei_data.bureau_sim.store import Store
-from hubei_data.exchange import signing
+from hubei_data import signing
 from hubei_data.exchange.feeds import FEEDS
 from hubei_data.exchange.validation import problems
 

@@ -27,7 +27,7 @@ def _column(item: Item, model: Model) -> dict:
         "chinese": item.chinese,
         "standard": item.standard,
         "share_type": item.share_type,
-        "masking": MASKING[item.masking] if item.masking else NO_MASKING,
+        "masking": _masking(item),
     }
     if item.personal:
         meta["personal"] = item.personal
@@ -45,6 +45,14 @@ def _column(item: Item, model: Model) -> dict:
     return column
 
 
+def _masking(item: Item) -> str:
+    if not item.masking:
+        return NO_MASKING
+    if item.masked_on_delivery:
+        return f"数据接口按授权脱敏：{MASKING[item.masking]}"
+    return MASKING[item.masking]
+
+
 def _tests(item: Item, model: Model) -> list:
     tests: list = []
     if item.required or item.name in model.key:
@@ -58,7 +66,7 @@ def _tests(item: Item, model: Model) -> list:
         targets.append(("hubei_divisions", "division_code"))
     for target, field in targets:
         tests.append({"relationships": {"arguments": {"to": f"ref('{target}')", "field": field}}})
-    if item.masking:
+    if item.masking and not item.masked_on_delivery:
         tests.append({"masked": {"arguments": {"rule": item.masking}}})
     return tests
 

@@ -43,8 +43,9 @@ class Item:
     """One column of a subject or share model, as the catalog lists it.
 
     `personal` names the kind of personal data a column holds (a key of MASKING);
-    `masking` is the rule a share model applies to it; `rules` are the source contract's
-    rules on one value that still hold here, which pandera checks.
+    `masking` is the rule a share model applies to it, or with `masked_on_delivery` the rule
+    the data API applies when it answers; `rules` are the source contract's rules on one value
+    that still hold here, which pandera checks.
     """
 
     name: str
@@ -59,6 +60,7 @@ class Item:
     accepted: tuple[str, ...] = ()
     references: tuple[str, str] | None = None
     rules: tuple[Rule, ...] = ()
+    masked_on_delivery: bool = False
 
     def __post_init__(self) -> None:
         if self.share_type not in SHARE_TYPES:
@@ -71,6 +73,13 @@ class Item:
         """This item as a share model shows it: masked by the rule for its kind of personal data."""
         rule = MASKING[self.personal]
         return replace(self, masking=self.personal, standard=f"{self.standard}（脱敏：{rule}）", rules=())
+
+    def masked_on_delivery_only(self) -> "Item":
+        """This item kept whole in the share model, for a dataset only the data API serves:
+        the API masks it by the same rule unless the consumer's grant allows personal fields."""
+        rule = MASKING[self.personal]
+        return replace(self, masking=self.personal, masked_on_delivery=True,
+                       standard=f"{self.standard}（按授权脱敏：{rule}）")
 
 
 def _standard(column: Column) -> str:

@@ -42,6 +42,11 @@ class Dataset(Model):
     update_frequency: str = "每日"
     record_level: bool = True
 
+    @property
+    def api_only(self) -> bool:
+        """Holds personal fields whole: only the data API, masking by grant, may serve it."""
+        return any(i.masked_on_delivery for i in self.items)
+
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.share_type not in SHARE_TYPES[:2]:

@@ -194,6 +194,29 @@ NEWBORN_VACCINATION = Dataset(
     consumers="省公安厅（户籍管理）、省医疗保障局、省卫生健康委员会",
 )
 
+NEWBORN_VACCINATION_LOOKUP = Dataset(
+    summary="出生一件事联办部门按身份证号或出生医学证明编号加姓名查询儿童预防接种记录的接口数据，个人信息按授权脱敏。",
+    name="shr_newborn_vaccination_lookup",
+    chinese="新生儿预防接种记录查询（出生一件事·数据接口）",
+    description=(
+        "The newborn vaccinations with the child's ID number and name kept whole, so an approved "
+        "consumer of the data API can find a child's records by them; served only by the data API, "
+        "which masks those fields unless the consumer's grant allows them."
+    ),
+    key=("record_id",),
+    items=tuple(
+        CHILD_PROFILE.item(i.name).masked_on_delivery_only() if i.masking else i for i in NEWBORN_VACCINATION.items
+    ),
+    resource_code="420000-WJW-GX-0002",
+    provider=HEALTH,
+    category="卫生健康 / 妇幼健康 / 预防接种",
+    share_type=CONDITIONAL,
+    conditions="仅经审批的数据接口授权访问，用于“出生一件事”联办；个人信息按授权范围脱敏",
+    consumers="省公安厅（户籍管理）、省医疗保障局",
+    method="数据接口（签名认证、按授权脱敏、调用审计）",
+    update_frequency="每日",
+)
+
 SHARE_DATASETS = (
     ENTERPRISE_BASIC,
     LICENSE_INFO,
@@ -203,4 +226,5 @@ SHARE_DATASETS = (
     SAMPLING_RESULT,
     PENALTY_INFO,
     NEWBORN_VACCINATION,
+    NEWBORN_VACCINATION_LOOKUP,
 )

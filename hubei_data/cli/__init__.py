@@ -2,6 +2,7 @@
 
 import click
 
+from hubei_data.cli.api import api, serve
 from hubei_data.cli.bureau_sim import bureau_sim
 from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
@@ -19,5 +20,6 @@ def main() -> None:
     """hubei_data: sync, check, catalog and share the regulator's data, inspectably."""
 
 
-for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, ui, contracts):
+for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, ui,
+                contracts):
     main.add_command(command)

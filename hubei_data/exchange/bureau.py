@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import requests
 
-from hubei_data.exchange import signing
+from hubei_data import signing
 
 
 class BureauUnavailable(Exception):

@@ -10,8 +10,9 @@ from psycopg import sql
 
 from hubei_data.exchange.log import ensure_exchange
 from hubei_data.exchange.push import Retry
-from hubei_data.exchange.subscription import Condition, Subscription
+from hubei_data.exchange.subscription import Subscription
 from hubei_data.exchange.targets import Target, TargetUnavailable
+from hubei_data.row_filter import compile_filter
 
 BATCH_ROWS = 50_000
 
@@ -24,32 +25,6 @@ class SharePushResult:
     checksum: str = ""
     seconds: float = 0.0
     message: str = ""
-
-
-def compile_filter(conditions: tuple[Condition, ...]) -> tuple[sql.Composable, list]:
-    """The row filter as SQL over declared fields and whitelisted operators, values as parameters."""
-    parts, params = [sql.SQL("true")], []
-    for c in conditions:
-        column = sql.Identifier(c.field)
-        if c.op in ("is null", "is not null"):
-            parts.append(sql.SQL("{} " + c.op).format(column))
-        elif c.op == "in":
-            parts.append(sql.SQL("{} = any(%s)").format(column))
-            params.append(list(c.values))
-        elif c.op == "not in":
-            parts.append(sql.SQL("not ({} = any(%s))").format(column))
-            params.append(list(c.values))
-        elif c.op == "between":
-            parts.append(sql.SQL("{} between %s and %s").format(column))
-            params.extend(c.values)
-        elif c.op == "prefix":
-            parts.append(sql.SQL("{} like %s").format(column))
-            escaped = c.values[0].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.append(escaped + "%")
-        else:
-            parts.append(sql.SQL("{} " + c.op + " %s").format(column))
-            params.append(c.values[0])
-    return sql.SQL(" and ").join(parts), params
 
 
 def push_subscription(

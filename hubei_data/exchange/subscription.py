@@ -4,7 +4,6 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -13,10 +12,10 @@ from croniter import croniter
 from hubei_data.catalog.models import Dataset
 from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.quality.catalog_schemas import table_name
+from hubei_data.row_filter import Condition, parse_condition
 
 DATASETS = {table_name(d): d for d in SHARE_DATASETS}
 MODES = ("upsert", "snapshot")
-OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "in", "not in", "between", "prefix", "is null", "is not null")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _ENV = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _FIELDS = ("id", "department", "purpose", "dataset", "fields", "filter", "schedule", "target", "mode",
@@ -25,15 +24,6 @@ _FIELDS = ("id", "department", "purpose", "dataset", "fields", "filter", "schedu
 
 class SubscriptionError(Exception):
     """A subscription file that breaks a rule: the file and what is wrong."""
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One condition of the row filter (口径): a declared field, an allowed operator, typed values."""
-
-    field: str
-    op: str
-    values: tuple
 
 
 @dataclass(frozen=True)
@@ -113,6 +103,8 @@ def parse(spec, path: Path) -> Subscription:
     dataset = DATASETS.get(spec["dataset"])
     if dataset is None:
         fail(f"dataset {spec['dataset']!r} is not a share dataset ({', '.join(DATASETS)})")
+    if dataset.api_only:
+        fail(f"dataset {spec['dataset']!r} holds personal fields whole and is served only by the data API")
     items = {i.name: i for i in dataset.items}
     fields = spec["fields"]
     if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
@@ -136,7 +128,7 @@ def parse(spec, path: Path) -> Subscription:
     first, last = _date(spec["valid_from"], "valid_from", fail), _date(spec["valid_until"], "valid_until", fail)
     if last < first:
         fail("valid_until is before valid_from")
-    conditions = tuple(_condition(c, items, fail) for c in (spec.get("filter") or []))
+    conditions = tuple(parse_condition(c, items, fail) for c in (spec.get("filter") or []))
     return Subscription(
         id=spec["id"], department=str(spec["department"]), purpose=str(spec["purpose"]), dataset=dataset,
         fields=tuple(fields), conditions=conditions, schedule=spec["schedule"], target_env=target["url_env"],
@@ -151,51 +143,3 @@ def _date(value, name: str, fail) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         fail(f"{name} must be a date YYYY-MM-DD")
-
-
-def _condition(spec, items: dict, fail) -> Condition:
-    if not isinstance(spec, dict) or not {"field", "op"} <= set(spec) <= {"field", "op", "value"}:
-        fail("each filter condition is a mapping of field, op and (unless op is 'is null' / 'is not null') value")
-    field, op = spec["field"], spec["op"]
-    if field not in items:
-        fail(f"filter field {field!r} is not in the dataset")
-    if op not in OPERATORS:
-        fail(f"filter operator {op!r} is not one of: {', '.join(OPERATORS)}")
-    if op in ("is null", "is not null"):
-        if "value" in spec:
-            fail(f"filter {field} {op} takes no value")
-        return Condition(field, op, ())
-    if "value" not in spec:
-        fail(f"filter {field} {op} needs a value")
-    raw = spec["value"]
-    if op in ("in", "not in", "between"):
-        if not isinstance(raw, list) or not raw or (op == "between" and len(raw) != 2):
-            fail(f"filter {field} {op} needs a list" + (" of two values" if op == "between" else ""))
-        values = raw
-    else:
-        values = [raw]
-    data_type = items[field].data_type
-    if op == "prefix" and data_type != "text":
-        fail(f"filter {field} prefix needs a text field")
-    return Condition(field, op, tuple(_typed(v, data_type, field, fail) for v in values))
-
-
-def _typed(value, data_type: str, field: str, fail):
-    try:
-        if data_type == "date":
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        if data_type in ("bigint", "integer"):
-            if isinstance(value, bool) or not isinstance(value, int | str):
-                raise ValueError
-            return int(value)
-        if data_type == "numeric":
-            return Decimal(str(value))
-        if data_type == "boolean":
-            if not isinstance(value, bool):
-                raise ValueError
-            return value
-        if not isinstance(value, str | int):
-            raise ValueError
-        return str(value)
-    except (ValueError, InvalidOperation):
-        fail(f"filter value {value!r} is not a {data_type} for {field}")

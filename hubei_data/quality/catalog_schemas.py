@@ -34,14 +34,15 @@ def masking_check(rule: str) -> pa.Check:
 
 
 def catalog_schema(model: Model, schema: str) -> pa.DataFrameSchema:
-    """What the model's table must hold: declared items, key unique, rules kept, personal fields masked."""
+    """What the model's table must hold: declared items, key unique, rules kept, personal fields masked
+    (except where only the data API serves them, which masks them as it answers)."""
     columns = {}
     for item in model.items:
         checks = value_checks(item.rules)
         if item.accepted:
             allowed = list(item.accepted)
             checks.append(pa.Check(lambda values, allowed=allowed: values.isin(allowed), name="accepted_values"))
-        if item.masking:
+        if item.masking and not item.masked_on_delivery:
             checks.append(masking_check(item.masking))
         columns[item.name] = pa.Column(None, checks, nullable=not (item.required or item.name in model.key))
     return pa.DataFrameSchema(columns, unique=list(model.key), name=f"{schema}.{table_name(model)}")

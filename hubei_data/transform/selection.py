@@ -6,8 +6,9 @@ import psycopg
 from hubei_data.ingest.assets import files_key
 
 BUILT_LAYERS = ("reference", "raw", "staging", "resource", "quarantine", "subject", "share")
-# Pushes leave the platform: their own sensors and jobs start them, never a build.
-LEAVING = dg.AssetSelection.groups("exchange")
+# Pushes leave the platform and API statistics summarise calls: their own sensors, jobs and
+# schedules start them, never a build.
+OUTSIDE_BUILDS = dg.AssetSelection.groups("exchange", "api")
 
 
 def missing_tables(conn: psycopg.Connection, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
@@ -29,5 +30,5 @@ def landing_selection(graph, conn: psycopg.Connection, sources: list[str]) -> li
     any one source must also build the tables that do not exist yet.
     """
     landed = dg.AssetSelection.assets(*(files_key(s) for s in sources))
-    downstream = (landed.downstream() - LEAVING).resolve(graph)
+    downstream = (landed.downstream() - OUTSIDE_BUILDS).resolve(graph)
     return sorted(downstream | missing_tables(conn, set(graph.get_all_asset_keys())), key=str)

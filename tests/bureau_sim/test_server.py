@@ -7,7 +7,7 @@ import requests
 from stdnum.cn import uscc as uscc_number
 
 from hubei_data.bureau_sim.faults import Faults
-from hubei_data.exchange import signing
+from hubei_data import signing
 from hubei_data.exchange.bureau import BureauUnavailable, Record
 
 USCC = "91420100MA4K12345" + uscc_number.calc_check_digit("91420100MA4K12345")

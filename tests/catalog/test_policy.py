@@ -25,7 +25,7 @@ def test_share_models_cover_the_required_datasets(manifest):
     tables = {n["alias"] for n in m.models(manifest, "share")}
     assert {
         "enterprise_basic", "license_info", "drug_product_info", "cosmetic_product_info",
-        "device_product_info", "sampling_result", "penalty_info", "newborn_vaccination",
+        "device_product_info", "sampling_result", "penalty_info", "newborn_vaccination", "newborn_vaccination_lookup",
     } <= tables
     for node in m.models(manifest, "share"):
         assert node["config"]["contract"]["enforced"], node["name"]
@@ -35,7 +35,7 @@ def test_a_column_marked_not_shared_upstream_cannot_be_shared(manifest):
     doctored = copy.deepcopy(manifest)
     mother = _node(doctored, "sub_child_immunisation_profile")["columns"]["mother_id_no"]
     assert m.meta(mother)["share_type"] == "不予共享"
-    _node(doctored, "shr_newborn_vaccination")["columns"]["mother_id_no"] = copy.deepcopy(mother)
+    _node(doctored, "shr_newborn_vaccination_lookup")["columns"]["mother_id_no"] = copy.deepcopy(mother)
     assert any("mother_id_no" in v and "不予共享" in v for v in violations(doctored))
 
 

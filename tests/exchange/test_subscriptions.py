@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from hubei_data.exchange.share_push import compile_filter
 from hubei_data.exchange.subscription import SubscriptionError, load_subscriptions, parse
+from hubei_data.row_filter import compile_filter
 
 GOOD = {
     "id": "test_sub", "department": "省医保局", "purpose": "测试", "dataset": "penalty_info",
@@ -31,6 +31,8 @@ def test_the_shipped_subscriptions_load():
     ("changes", "message"),
     [
         ({"dataset": "mother_ids"}, "dataset 'mother_ids' is not a share dataset"),
+        ({"dataset": "newborn_vaccination_lookup", "fields": ["record_id"], "filter": []},
+         "served only by the data API"),
         ({"fields": ["case_no", "mother_id_no"]}, "fields not in penalty_info: mother_id_no"),
         ({"fields": ["uscc"]}, "upsert needs the key fields case_no"),
         ({"mode": "merge"}, "mode must be one of upsert, snapshot"),

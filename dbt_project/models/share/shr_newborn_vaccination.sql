@@ -9,46 +9,33 @@
 ) }}
 
 -- 出生一件事: every vaccination of a child born in the province (one with a 出生医学证明),
--- found by birth certificate number or, once the child has one, by ID number.
+-- found by birth certificate number or, once the child has one, by ID number; the same
+-- records the data API serves, with the child's ID number and name masked.
 
-with vaccinations as (
+with records as (
 
-    select * from {{ ref('res_vaccination') }}
-
-),
-
-identifiers as (
-
-    select identifier, child_key from {{ ref('sub_child_identifier') }}
-
-),
-
-children as (
-
-    select * from {{ ref('sub_child_immunisation_profile') }} where has_birth_certificate
+    select * from {{ ref('shr_newborn_vaccination_lookup') }}
 
 ),
 
 final as (
 
     select
-        v.record_id,
-        c.child_key as birth_cert_no,
-        std.mask_id_number(c.child_id_no) as child_id_no,
-        std.mask_name(c.child_name) as child_name,
-        c.sex,
-        c.birth_date,
-        v.vaccine_code,
-        v.vaccine_name,
-        v.dose_no,
-        v.vaccinated_on,
-        v.unit_code,
-        v.division_code,
-        v._batch_id,
-        v._row_number
-    from vaccinations as v
-    left join identifiers as i on i.identifier = v.child_id_no
-    inner join children as c on c.child_key = coalesce(v.birth_cert_no, i.child_key)
+        record_id,
+        birth_cert_no,
+        std.mask_id_number(child_id_no) as child_id_no,
+        std.mask_name(child_name) as child_name,
+        sex,
+        birth_date,
+        vaccine_code,
+        vaccine_name,
+        dose_no,
+        vaccinated_on,
+        unit_code,
+        division_code,
+        _batch_id,
+        _row_number
+    from records
 
 )
 

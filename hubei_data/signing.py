@@ -1,4 +1,4 @@
-"""HMAC-SHA256 request signing, as the bureau interface (docs/bureau-interface.md) defines it."""
+"""HMAC-SHA256 request signing, shared by the bureau interface (docs/bureau-interface.md) and the data API."""
 
 import hashlib
 import hmac

@@ -2,7 +2,7 @@
 
 import time
 
-from hubei_data.exchange import signing
+from hubei_data import signing
 
 KEYS = {"app": "secret"}
 BODY = b'{"batch_id":"b1","records":[]}'

@@ -1,0 +1,231 @@
+"""Consumers, their grants and the call log, in the warehouse's `api` schema."""
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from hubei_data.api.spec import ApiSpec
+from hubei_data.api.vault import Vault
+from hubei_data.row_filter import Condition, parse_condition
+
+READER_ROLE = "hubei_data_api_reader"
+GRANT_CHANNEL = "api_grants"
+STATUSES = ("pending", "approved", "rejected", "revoked")
+
+_SCHEMA = f"""
+create schema if not exists api;
+create table if not exists api.consumers (
+    app_key text primary key,
+    name text not null,
+    department text not null,
+    secret_encrypted bytea not null,
+    created_at timestamptz not null default now()
+);
+create table if not exists api.grants (
+    grant_id bigserial primary key,
+    app_key text not null references api.consumers,
+    api text not null,
+    purpose text not null,
+    valid_from date not null,
+    valid_until date not null,
+    status text not null default 'pending' check (status in {STATUSES}),
+    fields text[],
+    row_scope jsonb not null default '[]',
+    allow_personal boolean not null default false,
+    rate_per_minute integer not null default 60 check (rate_per_minute > 0),
+    applied_at timestamptz not null default now(),
+    decided_at timestamptz,
+    decided_by text,
+    note text
+);
+create table if not exists api.nonces (
+    app_key text not null,
+    nonce text not null,
+    seen_at timestamptz not null default now(),
+    primary key (app_key, nonce)
+);
+create index if not exists nonces_seen_at on api.nonces (seen_at);
+create table if not exists api.calls (
+    call_id bigserial primary key,
+    called_at timestamptz not null,
+    app_key text,
+    api text not null,
+    grant_id bigint,
+    params_digest text,
+    rows integer,
+    latency_ms double precision not null,
+    status integer not null,
+    error text
+);
+create index if not exists calls_called_at on api.calls (called_at);
+"""
+
+
+class ApiAdminError(Exception):
+    """An administrative request that cannot be done as asked: what and why."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An approved grant as the service applies it."""
+
+    grant_id: int
+    app_key: str
+    api: str
+    valid_from: dt.date
+    valid_until: dt.date
+    fields: tuple[str, ...] | None
+    row_scope: tuple[Condition, ...]
+    allow_personal: bool
+    rate_per_minute: int
+
+
+def ensure_api_schema(conn: psycopg.Connection) -> None:
+    """The api schema's tables."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.api.schema'))")
+    conn.execute(_SCHEMA)
+    conn.commit()
+
+
+def ensure_reader_role(conn: psycopg.Connection) -> None:
+    """A role that may only read the share library: the service runs every data query as it.
+
+    Default privileges cover share tables that builds create later, full refreshes included.
+    """
+    conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.api.schema'))")
+    # Roles belong to the whole server, so two databases may race to create it.
+    conn.execute(
+        f"do $$ begin create role {READER_ROLE} nologin;"
+        f" exception when duplicate_object or unique_violation then null; end $$"
+    )
+    conn.execute(f"grant usage on schema share, std to {READER_ROLE}")
+    conn.execute(f"grant select on all tables in schema share to {READER_ROLE}")
+    conn.execute(f"alter default privileges in schema share grant select on tables to {READER_ROLE}")
+    conn.execute(f"grant {READER_ROLE} to current_user")
+    conn.commit()
+
+
+def create_consumer(conn, vault: Vault, name: str, department: str) -> tuple[str, str]:
+    """A new consumer application: its app key and secret, the secret shown this once."""
+    app_key, secret = f"hd_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
+    conn.execute(
+        "insert into api.consumers (app_key, name, department, secret_encrypted) values (%s, %s, %s, %s)",
+        (app_key, name, department, vault.encrypt(secret)),
+    )
+    conn.execute(f"notify {GRANT_CHANNEL}")
+    conn.commit()
+    return app_key, secret
+
+
+def consumer_secret(conn, vault: Vault, app_key: str) -> str | None:
+    row = conn.execute("select secret_encrypted from api.consumers where app_key = %s", (app_key,)).fetchone()
+    return vault.decrypt(bytes(row[0])) if row else None
+
+
+def apply(conn, app_key: str, api: str, purpose: str, valid_from: dt.date, valid_until: dt.date) -> int:
+    """A consumer's application for an API: pending until an administrator decides."""
+    if valid_until < valid_from:
+        raise ApiAdminError(f"the period ends ({valid_until}) before it starts ({valid_from})")
+    if not purpose.strip():
+        raise ApiAdminError("an application states its purpose")
+    grant_id = conn.execute(
+        "insert into api.grants (app_key, api, purpose, valid_from, valid_until) values (%s, %s, %s, %s, %s)"
+        " returning grant_id",
+        (app_key, api, purpose, valid_from, valid_until),
+    ).fetchone()[0]
+    conn.commit()
+    return grant_id
+
+
+def approve(conn, grant_id: int, spec: ApiSpec, by: str, fields: list[str] | None = None,
+            row_scope: list[dict] | None = None, allow_personal: bool = False, rate_per_minute: int = 60) -> None:
+    """Approve a pending grant, fixing the fields and rows it sees; checked against the API first."""
+    strangers = sorted(set(fields or ()) - set(spec.fields))
+    if strangers:
+        raise ApiAdminError(f"fields not answered by {spec.name}: {', '.join(strangers)} (it answers {', '.join(spec.fields)})")
+    if row_scope and spec.dataset is None:
+        raise ApiAdminError(f"{spec.name} is a SQL-mode API: its rows are fixed by its query, not by a row scope")
+    scope_conditions(spec, row_scope or [])
+    if rate_per_minute < 1:
+        raise ApiAdminError("the rate limit is at least one call a minute")
+    _decide(conn, grant_id, "approved", by, ("pending", "approved"),
+            fields=fields, row_scope=Jsonb(row_scope or []), allow_personal=allow_personal,
+            rate_per_minute=rate_per_minute)
+
+
+def reject(conn, grant_id: int, by: str, note: str = "") -> None:
+    _decide(conn, grant_id, "rejected", by, ("pending",), note=note)
+
+
+def revoke(conn, grant_id: int, by: str, note: str = "") -> None:
+    """Takes effect at once: the service hears of it and drops the grant before its next call."""
+    _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
+
+
+def _decide(conn, grant_id: int, status: str, by: str, allowed_from: tuple[str, ...], **values) -> None:
+    row = conn.execute("select status from api.grants where grant_id = %s for update", (grant_id,)).fetchone()
+    if row is None:
+        conn.rollback()
+        raise ApiAdminError(f"no grant {grant_id}")
+    if row[0] not in allowed_from:
+        conn.rollback()
+        raise ApiAdminError(f"grant {grant_id} is {row[0]}; only a {' or '.join(allowed_from)} one can be {status}")
+    assignments = ", ".join(f"{k} = %({k})s" for k in values)
+    conn.execute(
+        f"update api.grants set status = %(status)s, decided_at = now(), decided_by = %(by)s"
+        f"{', ' if assignments else ''}{assignments} where grant_id = %(grant_id)s",
+        {"status": status, "by": by, "grant_id": grant_id, **values},
+    )
+    conn.execute(f"notify {GRANT_CHANNEL}")
+    conn.commit()
+
+
+def scope_conditions(spec: ApiSpec, row_scope: list[dict]) -> tuple[Condition, ...]:
+    """A grant's row scope as conditions over the API's dataset."""
+    if not isinstance(row_scope, list):
+        raise ApiAdminError("a row scope is a list of conditions")
+    items = {i.name: i for i in spec.dataset.items} if spec.dataset else {}
+
+    def fail(message: str):
+        raise ApiAdminError(f"row scope: {message}")
+
+    return tuple(parse_condition(c, items, fail) for c in row_scope)
+
+
+def grants(conn, status: str | None = None) -> list[dict]:
+    """Every grant with its consumer, newest first, for the administrator's list."""
+    rows = conn.execute(
+        "select g.grant_id, g.app_key, c.name as consumer, c.department, g.api, g.purpose, g.valid_from,"
+        " g.valid_until, g.status, g.fields, g.row_scope, g.allow_personal, g.rate_per_minute, g.applied_at,"
+        " g.decided_at, g.decided_by, g.note from api.grants g join api.consumers c using (app_key)"
+        " where %(status)s::text is null or g.status = %(status)s order by g.grant_id desc",
+        {"status": status},
+    )
+    names = [d.name for d in rows.description]
+    return [dict(zip(names, r)) for r in rows.fetchall()]
+
+
+def consumers(conn) -> list[dict]:
+    rows = conn.execute("select app_key, name, department, created_at from api.consumers order by created_at")
+    return [dict(zip(("app_key", "name", "department", "created_at"), r)) for r in rows.fetchall()]
+
+
+def approved_grants(conn, specs: dict[str, ApiSpec]) -> dict[tuple[str, str], Grant]:
+    """Approved grants by (app key, API), as the service caches them."""
+    found = {}
+    for row in conn.execute(
+        "select grant_id, app_key, api, valid_from, valid_until, fields, row_scope, allow_personal, rate_per_minute"
+        " from api.grants where status = 'approved' order by grant_id"
+    ).fetchall():
+        spec = specs.get(row[2])
+        if spec is None:
+            continue
+        scope = row[6] if isinstance(row[6], list) else json.loads(row[6])
+        found[(row[1], row[2])] = Grant(row[0], row[1], row[2], row[3], row[4],
+                                        tuple(row[5]) if row[5] is not None else None,
+                                        scope_conditions(spec, scope), row[7], row[8])
+    return found

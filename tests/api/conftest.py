@@ -1,0 +1,126 @@
+"""A real data API service on loopback over a share database of its own, and a signing client."""
+
+import datetime as dt
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+import requests
+import uvicorn
+
+from hubei_data import signing
+from hubei_data.api import store
+from hubei_data.api.app import Settings, create_app
+from hubei_data.api.spec import load_apis
+from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
+
+ADMIN_TOKEN = "admin-token-for-tests"
+CHILD = ("110101202301010016", "A123456789", "欧阳小明")
+
+
+@dataclass
+class Consumer:
+    """A consumer's key and secret; signs and sends requests as a consumer would."""
+
+    base: str
+    app_key: str
+    secret: str
+
+    def post(self, path: str, body, headers: dict | None = None, raw: bytes | None = None) -> requests.Response:
+        data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
+        signed = signing.sign(self.app_key, self.secret, "POST", path, data)
+        return requests.post(self.base + path, data=data, timeout=10,
+                             headers={**signed, "Content-Type": "application/json", **(headers or {})})
+
+
+@dataclass
+class Service:
+    base: str
+    url: str
+    vault: Vault
+    app: object
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.url)
+
+    def consumer(self, name: str = "省公安厅户籍管理") -> Consumer:
+        with self.connect() as conn:
+            app_key, secret = store.create_consumer(conn, self.vault, name, "省公安厅")
+        _wait_for(lambda: self.known(app_key))
+        return Consumer(self.base, app_key, secret)
+
+    def known(self, app_key: str) -> bool:
+        return self.app.state.book.secrets.get(app_key) is not None
+
+    def grant(self, consumer: Consumer, api: str, **approval) -> int:
+        """Apply and approve, as consumer and administrator would; waits until the service has it."""
+        specs = self.app.state.specs
+        with self.connect() as conn:
+            grant_id = store.apply(conn, consumer.app_key, api, "出生一件事联办", dt.date(2026, 1, 1), dt.date(2099, 12, 31))
+            store.approve(conn, grant_id, specs[api], "test", **approval)
+        _wait_for(lambda: (consumer.app_key, api) in self.app.state.book.grants)
+        return grant_id
+
+    def admin(self, method: str, path: str, body=None, token: str | None = ADMIN_TOKEN) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(method, self.base + path, json=body, headers=headers, timeout=10)
+
+
+def _wait_for(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the service did not hear of the change")
+        time.sleep(0.01)
+
+
+def _fill(conn: psycopg.Connection) -> None:
+    conn.execute(
+        "insert into share.newborn_vaccination_lookup (record_id, birth_cert_no, child_id_no, child_name, sex,"
+        " birth_date, vaccine_code, vaccine_name, dose_no, vaccinated_on, unit_code, division_code, _row_hash,"
+        " _synced_at) values"
+        " ('JZ1', %(cert)s, %(id)s, %(name)s, '男', '2023-01-01', '0201', '乙肝疫苗', 1, '2023-01-01', 'U1', '420102', 'h', now()),"
+        " ('JZ2', %(cert)s, %(id)s, %(name)s, '男', '2023-01-01', '0201', '乙肝疫苗', 2, '2023-02-01', 'U1', '420102', 'h', now()),"
+        " ('JZ3', 'B000000001', '420102202301020024', '王芳', '女', '2023-01-02', '0101', '卡介苗', 1, '2023-01-02', 'U2', '420103', 'h', now())",
+        {"id": CHILD[0], "cert": CHILD[1], "name": CHILD[2]},
+    )
+    conn.execute(
+        "insert into share.enterprise_basic (uscc, name, legal_rep, address, division_code, division_name,"
+        " enterprise_type, established_on, status, _row_hash, _synced_at)"
+        " select '9142010' || lpad(n::text, 10, '0') || 'X', '武汉第' || n || '药房', '张*', '武汉', "
+        " case when n % 2 = 0 then '420102' else '420500' end, '区', '药品零售', date '2020-01-01', '存续', 'h', now()"
+        " from generate_series(1, 30) n"
+    )
+    conn.commit()
+
+
+@pytest.fixture
+def child() -> tuple[str, str, str]:
+    """ID number, birth certificate number and name of the child with two vaccinations."""
+    return CHILD
+
+
+@pytest.fixture
+def service(share_db, monkeypatch):
+    """The service over a filled share database, serving over real HTTP until the test ends."""
+    monkeypatch.setenv(KEY_VARIABLE, new_key())
+    vault = Vault()
+    with psycopg.connect(share_db.url) as conn:
+        store.ensure_api_schema(conn)
+        store.ensure_reader_role(conn)
+        _fill(conn)
+    app = create_app(load_apis(), vault, Settings(share_db.url, ADMIN_TOKEN, statement_timeout_ms=2000))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    _wait_for(lambda: server.started, 20)
+    yield Service(f"http://127.0.0.1:{sock.getsockname()[1]}", share_db.url, vault, app)
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
