@@ -5,6 +5,7 @@ import dagster as dg
 from hubei_data.api.definitions import api_definitions
 from hubei_data.exchange.definitions import exchange_definitions
 from hubei_data.ingest.definitions import ingest_definitions
+from hubei_data.metrics.definitions import metric_definitions
 from hubei_data.quality.definitions import quality_definitions
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.transform.definitions import transform_definitions
@@ -27,6 +28,7 @@ def defs() -> dg.Definitions:
         quality_definitions(),
         exchange_definitions(),
         api_definitions(),
+        metric_definitions(),
         dg.Definitions(
             jobs=[build_all_job],
             resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},

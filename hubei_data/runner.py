@@ -51,6 +51,7 @@ def run_job(
     run_config: dict | None = None,
     tags: dict[str, str] | None = None,
     selection: list[dg.AssetKey] | None = None,
+    partition_key: str | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Execute a job here, logging progress at INFO, and return its result without raising."""
     job = definitions().resolve_job_def(name)
@@ -60,5 +61,6 @@ def run_job(
         instance=instance(),
         tags=tags,
         asset_selection=selection,
+        partition_key=partition_key,
         raise_on_error=False,
     )

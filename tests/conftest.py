@@ -31,12 +31,27 @@ def warehouse() -> warehouse_module.ConnectInfo:
 
 
 @pytest.fixture
-def share_db(warehouse):
-    """A fresh database with every share table, empty, and the masking functions; its connection settings."""
-    name = f"share_{uuid.uuid4().hex[:8]}"
+def fresh_database(warehouse):
+    """Make databases of their own on the test server (`fresh_database("prefix")`); dropped after the test."""
+    made = []
+
+    def make(prefix: str) -> warehouse_module.ConnectInfo:
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(warehouse.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        made.append(name)
+        return dataclasses.replace(warehouse, dbname=name)
+
+    yield make
     with psycopg.connect(warehouse.url, autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    info = dataclasses.replace(warehouse, dbname=name)
+        for name in made:
+            admin.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def share_db(fresh_database):
+    """A fresh database with every share table, empty, and the masking functions; its connection settings."""
+    info = fresh_database("share")
     with psycopg.connect(info.url, autocommit=True) as conn:
         conn.execute("create schema share")
         conn.execute((Path(hubei_data.contracts.__file__).parent / "masking.sql").read_text())
@@ -48,10 +63,7 @@ def share_db(warehouse):
             conn.execute(sql.SQL("create table share.{} ({})").format(
                 sql.Identifier(table_name(dataset)), sql.SQL(", ").join(columns)
             ))
-    yield info
-    with psycopg.connect(warehouse.url, autocommit=True) as admin:
-        admin.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
-
+    return info
 
 
 @dataclass

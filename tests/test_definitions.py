@@ -122,3 +122,19 @@ def test_api_statistics_are_a_daily_asset_with_a_schedule_that_builds_leave_alon
     assert defs.resolve_schedule_def("api_stats_job_schedule").job_name == "api_stats_job"
     build = defs.resolve_job_def("build_all_job")
     assert _key("api/daily_stats") not in build.asset_layer.selected_asset_keys
+
+
+def test_metric_assets_run_from_models_through_atomic_and_derived_to_composite(defs, graph):
+    def parents(text):
+        return {k.to_user_string() for k in graph.get(_key(text)).parent_keys}
+
+    assert parents("metric/sampling_batches") == {"resource/sampling"}
+    assert parents("metric/failed_sampling_batches_month") == {"metric/sampling_batches"}
+    assert parents("metric/sampling_failure_rate") == {"metric/failed_sampling_batches_month", "metric/sampling_batches_month"}
+    assert parents("metric/active_enterprises") == {"resource/enterprise"}
+    assert graph.get(_key("metric/sampling_failure_rate")).group_name == "metric"
+    assert isinstance(graph.get(_key("metric/sampling_batches")).partitions_def, dg.MonthlyPartitionsDefinition)
+    assert isinstance(graph.get(_key("metric/vaccine_doses_day")).partitions_def, dg.DailyPartitionsDefinition)
+    assert defs.resolve_schedule_def("metrics_monthly_job_schedule") and defs.resolve_schedule_def("metrics_daily_job_schedule")
+    build = defs.resolve_job_def("build_all_job")
+    assert not [k for k in build.asset_layer.selected_asset_keys if k.path[0] == "metric"]

@@ -268,8 +268,13 @@ def test_the_catalog_list_has_one_filled_row_per_shared_item(demo, tmp_path):
     assert len(rows) == len(shared)
     assert all(all(str(v).strip() for v in r.values()) for r in rows)
     run("catalog", "export", "--output", str(tmp_path / "list.xlsx"))
-    sheet = openpyxl.load_workbook(tmp_path / "list.xlsx").active
-    assert sheet.max_row == len(rows) + 1
+    book = openpyxl.load_workbook(tmp_path / "list.xlsx")
+    assert book.active.max_row == len(rows) + 1
+    from hubei_data.metrics.registry import load_registry
+
+    indicators = list(book["指标目录"].iter_rows(values_only=True))
+    assert indicators[0][:4] == ("指标编码", "指标类型", "指标名称", "业务口径")
+    assert {r[0] for r in indicators[1:]} == set(load_registry().metrics) and all(r[3] for r in indicators[1:])
 
 
 def test_catalog_docs_describe_the_share_library(demo):
@@ -433,3 +438,37 @@ def test_the_data_api_answers_only_an_approved_consumer_and_counts_the_calls(dem
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_metric_assets_match_values_computed_independently_from_the_demo(demo):
+    result = run("metrics", "compute", "--month", "2026-10")
+    assert "metrics_monthly_job 2026-10-01:" in result.stdout and "metrics_daily_job 2026-10-01..2026-10-31:" in result.stdout, result.stderr[-2000:]
+
+    def metric(code: str, period: str, *by: str) -> list[dict]:
+        args = ["metrics", "query", code, "--period", period, "--format", "json", *(a for d in by for a in ("--by", d))]
+        return [json.loads(line) for line in run(*args).stdout.splitlines()]
+
+    with wh.connect() as conn:
+        batches, failed = conn.execute(
+            "select count(*), count(*) filter (where result = '不合格') from resource.sampling"
+            " where sampled_on between '2026-10-01' and '2026-10-31'").fetchone()
+        newborns = dict(conn.execute(
+            "select division_code, count(*) from resource.birth_certificate"
+            " where birth_date between '2026-10-01' and '2026-10-31' group by 1").fetchall())
+        doses = conn.execute("select count(*) from resource.vaccination where vaccinated_on = '2026-10-15'").fetchone()[0]
+        coverage = dict(conn.execute(
+            "select division_code, round(coalesce(i.n, 0)::numeric / nullif(e.n, 0), 6) from"
+            " (select division_code, count(*) filter (where status = '存续' and established_on <= '2026-10-31') n"
+            "  from resource.enterprise group by 1) e full join"
+            " (select division_code, count(distinct uscc) n from resource.inspection"
+            "  where inspected_on between '2026-10-01' and '2026-10-31' group by 1) i using (division_code)").fetchall())
+    assert batches > 0 and sum(newborns.values()) > 0
+    assert [float(r["value"]) for r in metric("sampling_batches_month", "2026-10")] == [batches]
+    assert [round(float(r["value"]), 6) for r in metric("sampling_failure_rate", "2026-10")] == [round(failed / batches, 6)]
+    assert {r["division"]: int(float(r["value"])) for r in metric("newborns_month", "2026-10", "division")} == newborns
+    assert [float(r["value"]) for r in metric("newborns_month", "2026-10")] == [sum(newborns.values())]
+    assert [float(r["value"]) for r in metric("vaccine_doses_day", "2026-10-15")] == [doses]
+    found = {r["division"]: r["value"] and round(float(r["value"]), 6) for r in metric("inspection_coverage", "2026-10", "division")}
+    assert found == {k: v and float(v) for k, v in coverage.items()}
+    listed = [json.loads(line) for line in run("metrics", "list", "--format", "json").stdout.splitlines()]
+    assert {m["kind"] for m in listed} == {"atomic", "derived", "composite", "custom"} and len(listed) >= 12

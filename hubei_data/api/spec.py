@@ -1,4 +1,4 @@
-"""API definitions (接口定义): one YAML file each in `apis/`, wizard or SQL mode, checked when loaded."""
+"""API definitions (接口定义): one YAML file each in `apis/`, wizard, SQL or metric mode, checked when loaded."""
 
 import os
 import re
@@ -20,6 +20,18 @@ _ITEM_TYPES = {"text": "string", "bigint": "integer", "integer": "integer", "num
                "boolean": "boolean"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _KEYS = {"name", "title", "description", "mode", "dataset", "sql", "params", "fields", "require_any", "page_size"}
+
+
+MODES = ("wizard", "sql", "metric")
+# Metric APIs answer computed indicator values (aggregates, never records) from metric.metric_values.
+METRIC_FIELDS = ("metric_code", "period_start", "period_end", "dims", "value")
+METRIC_SQL = (
+    "select metric_code, period_start, period_end, dims::text as dims, value from metric.metric_values"
+    " where metric_code = %(metric_code)s"
+    " and (%(period_from)s::date is null or period_start >= %(period_from)s::date)"
+    " and (%(period_to)s::date is null or period_end <= %(period_to)s::date)"
+    " order by partition_key, dims::text"
+)
 
 
 class ApiSpecError(Exception):
@@ -63,6 +75,9 @@ class ApiSpec:
         return f"/v1/apis/{self.name}"
 
 
+METRIC_PARAMS = (Param("metric_code", "string", required=True), Param("period_from", "date"), Param("period_to", "date"))
+
+
 def apis_dir() -> Path:
     return Path(os.environ.get(APIS_VARIABLE, Path(__file__).resolve().parents[2] / "apis"))
 
@@ -94,24 +109,30 @@ def parse(document, path: Path) -> ApiSpec:
     unknown = sorted(set(document) - _KEYS)
     if unknown:
         fail(f"unknown keys: {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})")
-    for key in ("name", "title", "mode", "params"):
+    for key in ("name", "title", "mode"):
         if key not in document:
             fail(f"{key} is required")
     name = document["name"]
     if not isinstance(name, str) or not _NAME.match(name):
         fail(f"name {name!r} must be lowercase letters, digits and _")
     mode = document["mode"]
-    if mode not in ("wizard", "sql"):
-        fail(f"mode {mode!r} is not 'wizard' or 'sql'")
+    if mode not in MODES:
+        fail(f"mode {mode!r} is not one of {', '.join(MODES)}")
     sizes = document.get("page_size") or {}
     default, largest = sizes.get("default", 20), sizes.get("max", 100)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (default, largest)) \
             or not 1 <= default <= largest <= 1000:
         fail("page_size needs 1 <= default <= max <= 1000")
-    if not isinstance(document["params"], list) or not document["params"]:
-        fail("params is a non-empty list")
     common = dict(name=name, title=str(document["title"]), description=str(document.get("description", "")),
                   mode=mode, default_page_size=default, max_page_size=largest)
+    if mode == "metric":
+        extra = sorted(set(document) & {"dataset", "sql", "params", "fields", "require_any"})
+        if extra:
+            fail(f"a metric API's parameters and fields are fixed: remove {', '.join(extra)}")
+        return ApiSpec(**common, params=METRIC_PARAMS, fields=METRIC_FIELDS, require_any=(), personal={},
+                       sql=METRIC_SQL)
+    if not isinstance(document.get("params"), list) or not document["params"]:
+        fail("params is a non-empty list")
     if mode == "wizard":
         return _wizard(document, common, fail)
     return _sql(document, common, fail)

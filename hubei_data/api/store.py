@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 
 from hubei_data.api.spec import ApiSpec
 from hubei_data.api.vault import Vault
+from hubei_data.metrics.compute import ensure_metric_schema
 from hubei_data.row_filter import Condition, parse_condition
 
 READER_ROLE = "hubei_data_api_reader"
@@ -92,7 +93,7 @@ def ensure_api_schema(conn: psycopg.Connection) -> None:
 
 
 def ensure_reader_role(conn: psycopg.Connection) -> None:
-    """A role that may only read the share library: the service runs every data query as it.
+    """A role that may only read the share library and the metric values: the service runs every data query as it.
 
     Default privileges cover share tables that builds create later, full refreshes included.
     """
@@ -105,6 +106,9 @@ def ensure_reader_role(conn: psycopg.Connection) -> None:
     conn.execute(f"grant usage on schema share, std to {READER_ROLE}")
     conn.execute(f"grant select on all tables in schema share to {READER_ROLE}")
     conn.execute(f"alter default privileges in schema share grant select on tables to {READER_ROLE}")
+    ensure_metric_schema(conn)
+    conn.execute(f"grant usage on schema metric to {READER_ROLE}")
+    conn.execute(f"grant select on metric.metric_values to {READER_ROLE}")
     conn.execute(f"grant {READER_ROLE} to current_user")
     conn.commit()
 

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from hubei_data.catalog import manifest as m
+from hubei_data.metrics.catalog import COLUMNS as METRIC_COLUMNS, KINDS as KIND_NAMES
 
 COLUMNS = (
     ("resource_code", "信息资源代码"),
@@ -55,8 +56,9 @@ def catalog_rows(manifest: dict) -> list[dict]:
     return rows
 
 
-def write(rows: list[dict], path: Path, fmt: str) -> None:
-    """Write the list with Chinese headings: CSV in UTF-8 with BOM (Excel opens it right), or XLSX."""
+def write(rows: list[dict], path: Path, fmt: str, metrics: list[dict] = ()) -> None:
+    """Write the list with Chinese headings: CSV in UTF-8 with BOM (Excel opens it right), or XLSX,
+    which also holds the indicator catalog (指标目录) on a second sheet."""
     headings = [chinese for _, chinese in COLUMNS]
     values = [[row[key] for key, _ in COLUMNS] for row in rows]
     if fmt == "csv":
@@ -74,4 +76,13 @@ def write(rows: list[dict], path: Path, fmt: str) -> None:
     for line in values:
         sheet.append(line)
     sheet.freeze_panes = "A2"
+    if metrics:
+        indicators = book.create_sheet("指标目录")
+        indicators.append([chinese for _, chinese in METRIC_COLUMNS])
+        for cell in indicators[1]:
+            cell.font = Font(bold=True)
+        for row in metrics:
+            indicators.append([KIND_NAMES.get(row[key], row[key]) if key == "kind" else row[key]
+                               for key, _ in METRIC_COLUMNS])
+        indicators.freeze_panes = "A2"
     book.save(path)

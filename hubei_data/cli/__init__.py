@@ -8,6 +8,7 @@ from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
 from hubei_data.cli.demo import demo
 from hubei_data.cli.ingest import build, ingest
+from hubei_data.cli.metrics import metrics
 from hubei_data.cli.quality import quality
 from hubei_data.cli.push import push
 from hubei_data.cli.query import query
@@ -20,6 +21,6 @@ def main() -> None:
     """hubei_data: sync, check, catalog and share the regulator's data, inspectably."""
 
 
-for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, ui,
-                contracts):
+for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
+                ui, contracts):
     main.add_command(command)

@@ -41,11 +41,19 @@ def export(fmt: str, output: Path | None) -> None:
     problems = policy.violations(parsed)
     if problems:
         raise click.ClickException("the catalog breaks its rules:\n  " + "\n  ".join(problems))
+    from hubei_data.metrics.catalog import metric_rows
+    from hubei_data.metrics.registry import MetricError, load_registry
+
     rows = catalog_export.catalog_rows(parsed)
+    try:
+        metrics = metric_rows(load_registry()) if fmt == "xlsx" else []
+    except MetricError as error:
+        raise click.ClickException(str(error)) from None
     path = output or Path(f"数据资源目录清单.{fmt}")
-    catalog_export.write(rows, path, fmt)
+    catalog_export.write(rows, path, fmt, metrics)
     datasets = len({r["resource_code"] for r in rows})
-    click.echo(f"{path}: {len(rows)} data items of {datasets} share datasets")
+    extra = f", and {len(metrics)} metrics on the sheet 指标目录" if metrics else ""
+    click.echo(f"{path}: {len(rows)} data items of {datasets} share datasets{extra}")
 
 
 def _generate(docs) -> Path:

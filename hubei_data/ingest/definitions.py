@@ -4,10 +4,11 @@ import dagster as dg
 
 from hubei_data.ingest.assets import EXTRACT_ASSETS, FILE_ASSETS, extract_key
 from hubei_data.ingest.sensors import LAND_FILES_JOBS, landing_files_sensor
+from hubei_data.transform.selection import OUTSIDE_BUILDS
 
 daily_extract_job = dg.define_asset_job(
     "daily_extract_job",
-    selection=dg.AssetSelection.assets(*(a.key for a in EXTRACT_ASSETS)).downstream(),
+    selection=dg.AssetSelection.assets(*(a.key for a in EXTRACT_ASSETS)).downstream() - OUTSIDE_BUILDS,
     description="Reads one day of every source database, then builds everything downstream.",
 )
 

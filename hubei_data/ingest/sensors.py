@@ -7,6 +7,7 @@ import dagster as dg
 
 from hubei_data.contracts import SOURCES
 from hubei_data.ingest.assets import files_key, pending_files
+from hubei_data.transform.selection import OUTSIDE_BUILDS
 
 
 def land_files_job_name(source: str) -> str:
@@ -16,7 +17,7 @@ def land_files_job_name(source: str) -> str:
 LAND_FILES_JOBS = [
     dg.define_asset_job(
         land_files_job_name(source),
-        selection=dg.AssetSelection.assets(files_key(source)).downstream(),
+        selection=dg.AssetSelection.assets(files_key(source)).downstream() - OUTSIDE_BUILDS,
         description=f"Lands {source} files, then builds everything downstream of them.",
     )
     for source in SOURCES

@@ -178,3 +178,21 @@ def test_a_consumer_whose_secret_does_not_decrypt_is_refused_and_the_rest_served
     consumer = service.consumer()
     service.grant(consumer, "vaccination")
     assert consumer.post(VACCINATION, {"child_id_no": child[0], "child_name": child[2]}).status_code == 200
+
+
+def test_metric_values_are_served_to_an_approved_consumer(service):
+    with service.connect() as conn:
+        conn.execute(
+            "insert into metric.metric_values (metric_code, partition_key, period_start, period_end, dims, value, run_id)"
+            " values ('inspections_month', '2026-09-01', '2026-09-01', '2026-09-30', '{\"division\": \"420102\"}', 4, 'r'),"
+            " ('inspections_month', '2026-10-01', '2026-10-01', '2026-10-31', '{\"division\": \"420102\"}', 7, 'r'),"
+            " ('sampling_batches_month', '2026-10-01', '2026-10-01', '2026-10-31', '{}', 12, 'r')"
+        )
+        conn.commit()
+    consumer = service.consumer("省政府办公厅")
+    assert consumer.post("/v1/apis/metrics", {"metric_code": "inspections_month"}).status_code == 403
+    service.grant(consumer, "metrics")
+    answer = consumer.post("/v1/apis/metrics", {"metric_code": "inspections_month", "period_from": "2026-10-01"}).json()
+    assert [(r["period_start"], r["value"]) for r in answer["rows"]] == [("2026-10-01", "7")]
+    assert answer["rows"][0]["dims"] == '{"division": "420102"}'
+    assert consumer.post("/v1/apis/metrics", {"period_from": "2026-10-01"}).status_code == 422

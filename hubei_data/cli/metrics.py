@@ -1,0 +1,85 @@
+"""`hubei-data metrics`: list the indicator system, compute a period, slice any metric."""
+
+import calendar
+import datetime as dt
+
+import click
+
+from hubei_data.cli.output import FORMATS, emit
+
+def _registry():
+    from hubei_data.metrics.registry import MetricError, load_registry
+
+    try:
+        return load_registry()
+    except MetricError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def metrics() -> None:
+    """The indicator system (指标体系): atomic, derived, composite and custom metrics."""
+
+
+@metrics.command("list")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def list_metrics(fmt: str) -> None:
+    """Every metric: code, kind, name, period, granularity, unit, owner and definition (口径)."""
+    from hubei_data.metrics.catalog import COLUMNS, metric_rows
+
+    columns = [key for key, _ in COLUMNS]
+    emit(columns, [[row[c] for c in columns] for row in metric_rows(_registry())], fmt)
+
+
+@metrics.command()
+@click.option("--month", "month", required=True, help="YYYY-MM: that month's monthly metrics and each of its days' daily ones.")
+def compute(month: str) -> None:
+    """Compute every metric for a month now, as the monthly and daily schedules would; a rerun replaces."""
+    from hubei_data import runner
+
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise click.ClickException(f"--month {month!r} is not YYYY-MM") from None
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    runs = [("metrics_monthly_job", first, first), ("metrics_daily_job", first, last)]
+    failed = False
+    for job, start, end in runs:
+        result = runner.run_job(job, tags={"dagster/asset_partition_range_start": start.isoformat(),
+                                           "dagster/asset_partition_range_end": end.isoformat()})
+        span = start.isoformat() if start == end else f"{start}..{end}"
+        if not result.success:
+            failed = True
+            messages = [e.event_specific_data.error.message.strip().splitlines()[-1] for e in result.all_events
+                        if e.is_step_failure and e.event_specific_data.error]
+            click.secho(f"{job} {span} failed (run {result.run_id}):\n" + "\n".join(messages[:3]), fg="red", err=True)
+            continue
+        computed = len(result.get_asset_materialization_events())
+        click.echo(f"{job} {span}: {computed} metric partitions computed (run {result.run_id})")
+    if failed:
+        raise SystemExit(1)
+
+
+@metrics.command()
+@click.argument("code")
+@click.option("--period", required=True, help="YYYY-MM, YYYY-MM-DD, or FROM:TO of either.")
+@click.option("--by", "by", multiple=True, help="A dimension to slice by (repeat); default: the metric's total.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def query(code: str, period: str, by: tuple[str, ...], fmt: str) -> None:
+    """Values of one metric per period, sliced by its dimensions."""
+    from hubei_data import warehouse
+    from hubei_data.metrics.compute import ensure_metric_schema
+    from hubei_data.metrics.query import MetricQueryError, parse_periods, query as read
+
+    registry = _registry()
+    try:
+        periods = parse_periods(period)
+        with warehouse.connect() as conn:
+            ensure_metric_schema(conn)
+            rows = read(conn, registry, code, periods, by)
+    except MetricQueryError as error:
+        raise click.ClickException(str(error)) from None
+    columns = ["metric", "period_start", "period_end", *by, "value"]
+    emit(columns, [[r[c] for c in columns] for r in rows], fmt)
+    if not rows and fmt == "table":
+        click.echo(f"no values: compute the period first (`hubei-data metrics compute --month {period[:7]}`)", err=True)

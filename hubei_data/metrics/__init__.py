@@ -1,0 +1,1 @@
+"""Metric assets: the indicator system (指标体系) computed as Dagster assets."""
