@@ -196,3 +196,16 @@ def test_metric_values_are_served_to_an_approved_consumer(service):
     assert [(r["period_start"], r["value"]) for r in answer["rows"]] == [("2026-10-01", "7")]
     assert answer["rows"][0]["dims"] == '{"division": "420102"}'
     assert consumer.post("/v1/apis/metrics", {"period_from": "2026-10-01"}).status_code == 422
+
+
+def test_a_grant_outside_its_period_does_not_answer(service, child):
+    consumer = service.consumer()
+    grant_id = service.grant(consumer, "vaccination")
+    with service.connect() as conn:
+        conn.execute("update api.grants set valid_until = '2026-01-31' where grant_id = %s", (grant_id,))
+        conn.execute("notify api_grants")
+        conn.commit()
+    deadline = time.monotonic() + 2
+    while (answer := consumer.post(VACCINATION, {"child_id_no": child[0], "child_name": child[2]})).status_code == 200:
+        assert time.monotonic() < deadline
+    assert answer.status_code == 403 and "valid 2026-01-01 to 2026-01-31, not today" in answer.json()["error"]
