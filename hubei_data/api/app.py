@@ -1,5 +1,6 @@
 """The data API service: one signed POST route per API definition, admin routes, OpenAPI docs."""
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -224,12 +225,16 @@ def _add_application_route(app: FastAPI) -> None:
             return error(refused.status, refused.message)
         if values["api"] not in app.state.specs:
             return error(404, f"no API {values['api']!r}; GET /v1/apis lists them")
-        with psycopg.connect(request.app.state.book.url) as conn:
-            try:
-                grant_id = apply(conn, app_key, values["api"], values["purpose"], values["valid_from"],
-                                 values["valid_until"])
-            except ApiAdminError as exc:
-                return error(422, str(exc))
+
+        def record() -> int:
+            with psycopg.connect(request.app.state.book.url) as conn:
+                return apply(conn, app_key, values["api"], values["purpose"], values["valid_from"],
+                             values["valid_until"])
+
+        try:
+            grant_id = await asyncio.to_thread(record)  # a blocking connection, kept off the event loop
+        except ApiAdminError as exc:
+            return error(422, str(exc))
         return JSONResponse({"grant_id": grant_id, "status": "pending"}, status_code=201)
 
     app.add_api_route(

@@ -18,23 +18,6 @@ group by 1, 2
 order by 1, 2
 """
 
-DAILY = """
-create table if not exists api.daily_stats (
-    day date not null,
-    api text not null,
-    consumer text not null,
-    calls bigint not null,
-    errors bigint not null,
-    error_rate_pct numeric not null,
-    p50_ms numeric,
-    p95_ms numeric,
-    p99_ms numeric,
-    rows bigint not null,
-    run_id text not null,
-    primary key (day, api, consumer)
-)
-"""
-
 
 def call_stats(conn: psycopg.Connection, since: dt.datetime, until: dt.datetime) -> list[dict]:
     cursor = conn.execute(_STATS, {"since": since, "until": until})
@@ -46,7 +29,6 @@ def store_day(conn: psycopg.Connection, day: dt.date, run_id: str) -> list[dict]
     """The day's statistics, replacing any earlier computation of that day."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     rows = call_stats(conn, start, start + dt.timedelta(days=1))
-    conn.execute(DAILY)
     conn.execute("delete from api.daily_stats where day = %s", (day,))
     with conn.cursor() as cursor:
         cursor.executemany(

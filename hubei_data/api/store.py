@@ -63,6 +63,20 @@ create table if not exists api.calls (
     error text
 );
 create index if not exists calls_called_at on api.calls (called_at);
+create table if not exists api.daily_stats (
+    day date not null,
+    api text not null,
+    consumer text not null,
+    calls bigint not null,
+    errors bigint not null,
+    error_rate_pct numeric not null,
+    p50_ms numeric,
+    p95_ms numeric,
+    p99_ms numeric,
+    rows bigint not null,
+    run_id text not null,
+    primary key (day, api, consumer)
+);
 """
 
 
@@ -123,11 +137,6 @@ def create_consumer(conn, vault: Vault, name: str, department: str) -> tuple[str
     conn.execute(f"notify {GRANT_CHANNEL}")
     conn.commit()
     return app_key, secret
-
-
-def consumer_secret(conn, vault: Vault, app_key: str) -> str | None:
-    row = conn.execute("select secret_encrypted from api.consumers where app_key = %s", (app_key,)).fetchone()
-    return vault.decrypt(bytes(row[0])) if row else None
 
 
 def apply(conn, app_key: str, api: str, purpose: str, valid_from: dt.date, valid_until: dt.date) -> int:

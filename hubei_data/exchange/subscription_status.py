@@ -26,10 +26,6 @@ class SubscriptionStatus:
     due_at: dt.datetime
     state: str
 
-    @property
-    def healthy(self) -> bool:
-        return self.state in ("ok", "waiting for first run", "expiring")
-
 
 def subscription_status(conn: psycopg.Connection, subscription: Subscription, now: dt.datetime | None = None):
     """Failed: the last push failed. Late: a scheduled time passed an hour ago with no successful push since.
