@@ -13,7 +13,6 @@ and prints requests per second and p50 / p99 latency of each, and their ratio.
 
 import argparse
 import asyncio
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -30,20 +29,13 @@ import httpx
 import psycopg
 from psycopg import sql
 
-from hubei_data import signing, warehouse
+from hubei_data import roles, signing, warehouse
 from hubei_data.catalog.dbt_yml import model_doc
 from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.quality.catalog_schemas import table_name
 
 DOSES = 8
 PATH = "/v1/apis/vaccination"
-
-
-def _database(info):
-    name = f"bench_api_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(info.url, autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    return dataclasses.replace(info, dbname=name)
 
 
 def _fill(info, rows: int) -> int:
@@ -150,7 +142,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
     os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
-    info = _database(warehouse.connect_info())
+    info = warehouse.create_database(f"bench_api_{uuid.uuid4().hex[:8]}")
     print(f"filling share.newborn_vaccination_lookup with {args.rows:,} rows…", flush=True)
     started = time.perf_counter()
     children = _fill(info, args.rows)
@@ -160,7 +152,8 @@ def main() -> None:
     from hubei_data.api.store import apply, approve, create_consumer, ensure_api_schema, ensure_reader_role
     from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
 
-    env = {**os.environ, warehouse.URL_VARIABLE: info.url, KEY_VARIABLE: new_key()}
+    env = {**os.environ, warehouse.URL_VARIABLE: info.url, KEY_VARIABLE: new_key(),
+           warehouse.READER_URL_VARIABLES[roles.API_READER]: info.as_role(roles.API_READER).url}
     vault = Vault(env[KEY_VARIABLE])
     with psycopg.connect(info.url) as conn:
         ensure_api_schema(conn)

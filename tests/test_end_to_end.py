@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,7 @@ import openpyxl
 import psycopg
 import pytest
 
+from hubei_data import embedded
 from hubei_data import warehouse as wh
 from hubei_data.contracts import SOURCES
 
@@ -45,12 +47,15 @@ def flagged() -> set[tuple]:
 def demo(warehouse):
     """A data directory of its own: other tests leave landed rows and files in the shared one."""
     shared = os.environ[wh.DIR_VARIABLE]
-    os.environ[wh.DIR_VARIABLE] = tempfile.mkdtemp(prefix="hde")
+    own = tempfile.mkdtemp(prefix="hde")
+    os.environ[wh.DIR_VARIABLE] = own
     wh.connect_info.cache_clear()
     try:
         result = run("demo", "--as-of", "2026-10-31")
         yield result, counts()
     finally:
+        embedded.release(Path(own) / "pg")
+        shutil.rmtree(own, ignore_errors=True)
         os.environ[wh.DIR_VARIABLE] = shared
         wh.connect_info.cache_clear()
 
@@ -338,14 +343,10 @@ def test_the_bureau_holds_each_feed_exactly_once_despite_faults(demo, tmp_path, 
 
 
 def test_subscriptions_fill_their_front_end_databases(demo, mariadb, monkeypatch):
-    import dataclasses
-
     import sqlalchemy as sa
 
-    with psycopg.connect(wh.connect_info().url, autocommit=True) as admin:
-        admin.execute("drop database if exists yibao_front")
-        admin.execute("create database yibao_front")
-    yibao = dataclasses.replace(wh.connect_info(), dbname="yibao_front").url
+    wh.drop_database("yibao_front")
+    yibao = wh.create_database("yibao_front").url
     gongan = mariadb.database("gongan_front")
     monkeypatch.setenv("HUBEI_DATA_TARGET_YIBAO_URL", yibao)
     monkeypatch.setenv("HUBEI_DATA_TARGET_GONGAN_URL", gongan)

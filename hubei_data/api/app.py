@@ -23,7 +23,6 @@ from hubei_data.api.guard import GrantBook, NonceBook, RateLimiter
 from hubei_data.api.query import build, visible_fields
 from hubei_data.api.request_model import missing_choice, request_model
 from hubei_data.api.spec import ApiSpec
-from hubei_data.api.store import READER_ROLE
 from hubei_data.api.vault import Vault
 
 MAX_BODY_BYTES = 16 * 1024
@@ -34,7 +33,11 @@ _SIGNED_HEADERS = [
 
 @dataclass(frozen=True)
 class Settings:
+    """`url` connects as the owner (consumers, grants, the call log); `reader_url` as the read-only
+    role every data query runs as."""
+
     url: str
+    reader_url: str
     admin_token: str | None
     statement_timeout_ms: int = 5000
     pool_size: int = 10
@@ -45,7 +48,7 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        reader = AsyncConnectionPool(settings.url, min_size=2, max_size=settings.pool_size, open=False,
+        reader = AsyncConnectionPool(settings.reader_url, min_size=2, max_size=settings.pool_size, open=False,
                                      configure=_reader(settings.statement_timeout_ms))
         writer = AsyncConnectionPool(settings.url, min_size=1, max_size=2, open=False,
                                      kwargs={"autocommit": True})
@@ -106,7 +109,6 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
 
 def _reader(timeout_ms: int):
     async def configure(connection: psycopg.AsyncConnection) -> None:
-        await connection.execute(f"set role {READER_ROLE}")
         await connection.execute(f"set statement_timeout = {int(timeout_ms)}")
         await connection.execute("set default_transaction_read_only = on")
         await connection.commit()

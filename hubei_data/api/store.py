@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.types.json import Jsonb
 
+from hubei_data import roles
 from hubei_data.api.spec import ApiSpec
 from hubei_data.api.vault import Vault
 from hubei_data.metrics.compute import ensure_metric_schema
 from hubei_data.row_filter import Condition, parse_condition
 
-READER_ROLE = "hubei_data_api_reader"
 GRANT_CHANNEL = "api_grants"
 STATUSES = ("pending", "approved", "rejected", "revoked")
 
@@ -107,24 +107,12 @@ def ensure_api_schema(conn: psycopg.Connection) -> None:
 
 
 def ensure_reader_role(conn: psycopg.Connection) -> None:
-    """A role that may only read the share library and the metric values: the service runs every data query as it.
+    """Let the API's read-only role read the share library and the metric values (roles.py says how).
 
     Default privileges cover share tables that builds create later, full refreshes included.
     """
-    conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.api.schema'))")
-    # Roles belong to the whole server, so two databases may race to create it.
-    conn.execute(
-        f"do $$ begin create role {READER_ROLE} nologin;"
-        f" exception when duplicate_object or unique_violation then null; end $$"
-    )
-    conn.execute(f"grant usage on schema share, std to {READER_ROLE}")
-    conn.execute(f"grant select on all tables in schema share to {READER_ROLE}")
-    conn.execute(f"alter default privileges in schema share grant select on tables to {READER_ROLE}")
     ensure_metric_schema(conn)
-    conn.execute(f"grant usage on schema metric to {READER_ROLE}")
-    conn.execute(f"grant select on metric.metric_values to {READER_ROLE}")
-    conn.execute(f"grant {READER_ROLE} to current_user")
-    conn.commit()
+    roles.grant_reading(conn)
 
 
 def create_consumer(conn, vault: Vault, name: str, department: str) -> tuple[str, str]:

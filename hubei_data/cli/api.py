@@ -50,15 +50,20 @@ def serve(host: str, port: int, statement_timeout_ms: int) -> None:
     """
     import uvicorn
 
-    from hubei_data import warehouse
+    import psycopg
+
+    from hubei_data import roles, warehouse
     from hubei_data.api.app import Settings, create_app
     from hubei_data.api.store import ensure_reader_role
 
     specs, vault = _specs(), _vault()
     with _connect() as conn:
         ensure_reader_role(conn)
-        _check_queries(conn, specs)
-    settings = Settings(warehouse.connect_info().url, os.environ.get(ADMIN_TOKEN_VARIABLE), statement_timeout_ms)
+    reader_url = warehouse.reader_info(roles.API_READER).url
+    with psycopg.connect(reader_url) as reader:
+        _check_queries(reader, specs)
+    settings = Settings(warehouse.connect_info().url, reader_url, os.environ.get(ADMIN_TOKEN_VARIABLE),
+                        statement_timeout_ms)
     click.echo(f"serving {len(specs)} APIs ({', '.join(specs)}) on http://{host}:{port} — docs at /docs")
     uvicorn.run(create_app(specs, vault, settings), host=host, port=port, log_level="warning")
 

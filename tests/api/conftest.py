@@ -12,7 +12,7 @@ import pytest
 import requests
 import uvicorn
 
-from hubei_data import signing
+from hubei_data import roles, signing
 from hubei_data.api import store
 from hubei_data.api.app import Settings, create_app
 from hubei_data.api.spec import load_apis
@@ -113,7 +113,9 @@ def service(share_db, monkeypatch):
         store.ensure_api_schema(conn)
         store.ensure_reader_role(conn)
         _fill(conn)
-    app = create_app(load_apis(), vault, Settings(share_db.url, ADMIN_TOKEN, statement_timeout_ms=2000))
+    app = create_app(load_apis(), vault, Settings(
+        share_db.url, share_db.as_role(roles.API_READER).url, ADMIN_TOKEN, statement_timeout_ms=2000
+    ))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))

