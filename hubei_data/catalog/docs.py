@@ -4,7 +4,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from hubei_data import warehouse
+from hubei_data import attached, warehouse
 from hubei_data.transform.assets import DBT_DIR, dbt_resource
 
 TARGET = DBT_DIR / "target"
@@ -33,4 +33,4 @@ def generate() -> Path:
 
 def serve(host: str, port: int) -> None:
     """Serve the docs until interrupted."""
-    subprocess.run(_dbt("docs", "serve", "--host", host, "--port", str(port), "--no-browser"), env=_env(), check=False)
+    attached.run(_dbt("docs", "serve", "--host", host, "--port", str(port), "--no-browser"), env=_env())

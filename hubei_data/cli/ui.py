@@ -1,13 +1,12 @@
 """`hubei-data ui`: the Dagster UI and daemon, holding the embedded warehouse while they run."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from hubei_data import runner, warehouse
+from hubei_data import attached, runner, warehouse
 
 WORKSPACE = Path(__file__).resolve().parents[2] / "workspace.yaml"
 
@@ -23,7 +22,4 @@ def ui(port: int, host: str) -> None:
     click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C stops it)")
     dagster = Path(sys.executable).parent / "dagster"
     command = [str(dagster), "dev", "-w", str(WORKSPACE), "-h", host, "-p", str(port)]
-    try:
-        subprocess.run(command, env=os.environ.copy(), check=False)
-    except KeyboardInterrupt:
-        pass
+    attached.run(command, env=os.environ.copy())

@@ -1,0 +1,59 @@
+"""`hubei-data ui` starts the Dagster UI and daemon, and a stopped or killed `ui` leaves nothing running."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+CLI = str(Path(sys.executable).parent / "hubei-data")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until(condition, what: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds} s for {what}")
+        time.sleep(0.5)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_ui_takes_its_servers_and_the_warehouse_with_it(ending):
+    data_dir = Path(tempfile.mkdtemp(prefix="hdu"))
+    port = _free_port()
+    ui = subprocess.Popen([CLI, "ui", "--port", str(port)], env={**os.environ, "HUBEI_DATA_DIR": str(data_dir)},
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until(lambda: _answers(f"http://127.0.0.1:{port}/server_info"), "the Dagster UI to answer", 180)
+        family = psutil.Process(ui.pid).children(recursive=True)
+        assert family, "the UI runs in child processes"
+        ui.send_signal(ending)
+        ui.wait(timeout=60)
+        _, alive = psutil.wait_procs(family, timeout=60)
+        assert alive == []
+        _wait_until(lambda: not (data_dir / "pg" / "postmaster.pid").exists(), "the warehouse to stop", 30)
+    finally:
+        if ui.poll() is None:
+            ui.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
