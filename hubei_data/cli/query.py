@@ -2,7 +2,7 @@
 
 import click
 
-from hubei_data import adhoc_query
+from hubei_data import adhoc_query, warehouse
 from hubei_data.cli.output import FORMATS, emit
 
 
@@ -21,7 +21,7 @@ def query(sql_text: str, fmt: str, timeout: int) -> None:
     try:
         with adhoc_query.run(sql_text, timeout) as (columns, cursor):
             count = emit(columns, cursor, fmt)
-    except adhoc_query.QueryRefused as refusal:
+    except (adhoc_query.QueryRefused, warehouse.WarehouseError) as refusal:
         raise click.ClickException(str(refusal)) from None
     if fmt == "table":
         click.echo(f"({count} rows)", err=True)
