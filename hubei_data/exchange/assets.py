@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from hubei_data.exchange.bureau import BureauRefused, BureauUnavailable
 from hubei_data.exchange.feeds import FEEDS, Feed
 from hubei_data.exchange.push import push_feed
 from hubei_data.exchange.resources import BureauResource
@@ -17,10 +18,16 @@ def _push_asset(feed: Feed) -> dg.AssetsDefinition:
         description=f"国家局 feed {feed.chinese}: pushes what changed in share.{feed.dataset} since the bureau last acknowledged it.",
     )
     def _push(context: dg.AssetExecutionContext, warehouse: WarehouseResource, bureau: BureauResource):
-        with warehouse.connect() as conn:
-            result = push_feed(
-                conn, bureau.client(), feed, context.run_id, bureau.batch_size, bureau.retry(), context.log.info
-            )
+        try:
+            with warehouse.connect() as conn:
+                result = push_feed(
+                    conn, bureau.client(), feed, context.run_id, bureau.batch_size, bureau.retry(), context.log.info
+                )
+        except BureauUnavailable as error:
+            raise dg.Failure(f"the bureau at {bureau.url} did not answer after {bureau.attempts} attempts ({error});"
+                             " the batch stays pending and the next push sends it first") from error
+        except BureauRefused as error:
+            raise dg.Failure(f"the bureau at {bureau.url} refused the push: {error}") from error
         return dg.MaterializeResult(
             metadata={
                 "batches": result.batches,

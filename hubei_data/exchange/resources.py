@@ -34,9 +34,14 @@ class BureauNotConfigured(Exception):
         super().__init__(f"the bureau is not configured: set {', '.join(missing)}")
 
 
+def missing_configuration() -> list[str]:
+    """The bureau settings not set in the environment; empty when pushes can run."""
+    return [name for name in (URL, APP_KEY, APP_SECRET) if not os.environ.get(name)]
+
+
 def require_configuration() -> dict[str, str]:
     """The three settings from the environment, or one clear error naming what is missing."""
-    missing = [name for name in (URL, APP_KEY, APP_SECRET) if not os.environ.get(name)]
+    missing = missing_configuration()
     if missing:
         raise BureauNotConfigured(missing)
     return {name: os.environ[name] for name in (URL, APP_KEY, APP_SECRET)}

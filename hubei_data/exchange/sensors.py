@@ -3,6 +3,7 @@
 import dagster as dg
 
 from hubei_data.exchange.feeds import FEEDS, Feed
+from hubei_data.exchange.resources import missing_configuration
 
 
 def push_job(feed: Feed):
@@ -10,15 +11,30 @@ def push_job(feed: Feed):
 
 
 def _sensor(feed: Feed) -> dg.SensorDefinition:
-    @dg.asset_sensor(
-        asset_key=feed.dataset_key,
+    @dg.sensor(
         job_name=f"push_{feed.name}_job",
         name=f"bureau_{feed.name}_sensor",
         default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Pushes the {feed.name} feed after each materialisation of share.{feed.dataset}; "
+        "skips, keeping its place, while the bureau is not configured.",
     )
-    def _watch(context: dg.SensorEvaluationContext, asset_event: dg.EventLogEntry):
+    def _watch(context: dg.SensorEvaluationContext):
+        missing = missing_configuration()
+        if missing:
+            # The cursor stays put: the change made meanwhile is pushed once the bureau is configured.
+            return dg.SkipReason(f"the bureau is not configured: set {', '.join(missing)} to push {feed.name}")
+        after = int(context.cursor) if context.cursor else None
+        latest = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=feed.dataset_key, after_storage_id=after), limit=1, ascending=False
+        ).records
+        if not latest:
+            return dg.SkipReason(f"share.{feed.dataset} has not materialised since the last push")
+        event = latest[0].event_log_entry
         # A materialisation is the run that made it and its moment: one push each.
-        yield dg.RunRequest(run_key=f"{feed.name}:{asset_event.run_id}:{asset_event.timestamp}")
+        return dg.SensorResult(
+            run_requests=[dg.RunRequest(run_key=f"{feed.name}:{event.run_id}:{event.timestamp}")],
+            cursor=str(latest[0].storage_id),
+        )
 
     return _watch
 

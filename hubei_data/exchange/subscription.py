@@ -50,11 +50,17 @@ class Subscription:
     def key(self) -> tuple[str, ...]:
         return self.dataset.key
 
+    def target_missing(self) -> str | None:
+        """Why the target cannot be reached from here, or None when its URL is set."""
+        if os.environ.get(self.target_env):
+            return None
+        return f"{self.target_env} is not set (the SQLAlchemy URL of the front-end database of {self.department})"
+
     def target_url(self) -> str:
-        url = os.environ.get(self.target_env)
-        if not url:
-            raise SubscriptionError(f"{self.path}: the target database URL is not set: set {self.target_env}")
-        return url
+        missing = self.target_missing()
+        if missing:
+            raise SubscriptionError(missing)
+        return os.environ[self.target_env]
 
     def active_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_until

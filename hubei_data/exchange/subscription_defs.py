@@ -5,7 +5,7 @@ import dagster as dg
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import Subscription
 from hubei_data.exchange.subscription_status import TIMEZONE, subscription_status
-from hubei_data.exchange.targets import Target
+from hubei_data.exchange.targets import Target, TargetMismatch, TargetUnavailable
 from hubei_data.resources import WarehouseResource
 
 
@@ -25,9 +25,15 @@ def _asset(subscription: Subscription) -> dg.AssetsDefinition:
         ),
     )
     def _push(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connect() as conn:
-            result = push_subscription(conn, subscription, Target(subscription.target_url()), context.run_id,
-                                       progress=context.log.info)
+        try:
+            with warehouse.connect() as conn:
+                result = push_subscription(conn, subscription, Target(subscription.target_url()), context.run_id,
+                                           progress=context.log.info)
+        except TargetUnavailable as error:
+            raise dg.Failure(f"the front-end database in {subscription.target_env} did not answer ({error}); "
+                             "the next push finishes the work") from error
+        except TargetMismatch as error:
+            raise dg.Failure(f"the front-end database in {subscription.target_env}: {error}") from error
         if result.status == "expired":
             context.log.warning(result.message)
         return dg.MaterializeResult(metadata={
@@ -54,6 +60,9 @@ def _schedule(subscription: Subscription, job) -> dg.ScheduleDefinition:
                 f"{subscription.id} is valid {subscription.valid_from} to {subscription.valid_until}: "
                 f"no push on {day}; renew the application in {subscription.path.name}"
             )
+        missing = subscription.target_missing()
+        if missing:
+            return dg.SkipReason(f"subscription {subscription.id}: {missing}; no push until it is set")
         return dg.RunRequest()
 
     return _tick
