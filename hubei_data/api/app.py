@@ -18,6 +18,7 @@ from hubei_data import signing
 from hubei_data.api import admin
 from hubei_data.api.audit import AuditLog, Call, params_digest
 from hubei_data.api.body_limit import BodyLimit
+from hubei_data.api.docs import add_docs
 from hubei_data.api.errors import Refused, error
 from hubei_data.api.guard import GrantBook, NonceBook, RateLimiter
 from hubei_data.api.query import build, visible_fields
@@ -74,6 +75,8 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
                     "signed with HMAC-SHA256 over method, path, timestamp, nonce and the body's SHA-256.",
         version="1",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.book = GrantBook(settings.url, specs, vault)
     app.state.limiter = RateLimiter()
@@ -104,6 +107,7 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
         _add_route(app, spec)
     _add_application_route(app)
     admin.add_routes(app, settings)
+    add_docs(app)
     return app
 
 
