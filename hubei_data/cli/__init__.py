@@ -14,9 +14,10 @@ from hubei_data.cli.push import push
 from hubei_data.cli.query import query
 from hubei_data.cli.sync import sync_log_command
 from hubei_data.cli.ui import ui
+from hubei_data.cli.unexpected import MainGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """hubei_data: sync, check, catalog and share the regulator's data, inspectably."""
 

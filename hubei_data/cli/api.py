@@ -124,7 +124,8 @@ def list_consumers(fmt: str) -> None:
 
     with _connect() as conn:
         rows = consumers(conn)
-    emit(["app_key", "name", "department", "created_at"], [list(r.values()) for r in rows], fmt)
+    emit(["app_key", "name", "department", "created_at"], [list(r.values()) for r in rows], fmt,
+         empty="no consumers yet (`hubei-data api consumer create`)")
 
 
 @api.command()
@@ -161,7 +162,8 @@ def grants(status: str | None, fmt: str) -> None:
         rows = listed(conn, status)
     columns = ["grant_id", "consumer", "department", "api", "purpose", "valid_from", "valid_until", "status",
                "fields", "row_scope", "allow_personal", "rate_per_minute"]
-    emit(columns, [[r[c] for c in columns] for r in rows], fmt)
+    emit(columns, [[r[c] for c in columns] for r in rows], fmt,
+         empty=f"no grants with status {status}" if status else "no applications or grants yet")
 
 
 def _decided(action, grant_id: int, **kwargs) -> None:
@@ -234,4 +236,4 @@ def stats(since, until, fmt: str) -> None:
     with _connect() as conn:
         rows = call_stats(conn, dt.datetime.combine(start, dt.time(), dt.UTC), dt.datetime.combine(end, dt.time(), dt.UTC))
     columns = ["api", "consumer", "calls", "errors", "error_rate_pct", "p50_ms", "p95_ms", "p99_ms", "rows"]
-    emit(columns, [[r[c] for c in columns] for r in rows], fmt)
+    emit(columns, [[r[c] for c in columns] for r in rows], fmt, empty=f"no calls from {start} to {end} (exclusive)")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hubei_data.contracts import UnknownSourceError, source as contract
+from hubei_data.contracts import SOURCES
 from hubei_data.ingest.files import Landed
 
 
@@ -25,7 +25,8 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--source", help="The source of every file; default: each file's parent folder name.")
+@click.option("--source", type=click.Choice(list(SOURCES)),
+              help="The source of every file; default: each file's parent folder name.")
 @click.option("--no-build", is_flag=True, help="Only land the files; build nothing downstream.")
 def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
     """Land files (CSV or XLSX) and build everything downstream of them.
@@ -38,19 +39,20 @@ def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
     by_source: dict[str, list[str]] = defaultdict(list)
     for path in _files(paths):
         name = source or path.resolve().parent.name
-        try:
-            contract(name)
-        except UnknownSourceError as error:
-            raise click.ClickException(f"{path}: {error} (name it with --source)") from None
+        if name not in SOURCES:
+            raise click.ClickException(
+                f"{path}: its folder {name!r} is not a source; name the source with --source ({', '.join(SOURCES)})"
+            )
         by_source[name].append(str(path.resolve()))
-    results = land_and_build(dict(by_source), build=not no_build)
-    rejected = [r for r in results if r["status"] == "rejected"]
-    for landed in (Landed(**r) for r in results):
+    results = [Landed(**r) for r in land_and_build(dict(by_source), build=not no_build)]
+    rejected = [landed for landed in results if landed.status == "rejected"]
+    for landed in results:
         click.secho(landed.describe(), fg="red" if landed.status == "rejected" else None)
     if not no_build:
         click.echo("built everything downstream; see `hubei-data quality issues` for flagged rows")
     if rejected:
-        raise SystemExit(1)
+        raise click.ClickException(f"{len(rejected)} of {len(results)} files rejected: "
+                                   + "; ".join(landed.describe() for landed in rejected))
 
 
 @click.command()

@@ -6,6 +6,7 @@ import click
 import dagster as dg
 
 from hubei_data import runner, warehouse
+from hubei_data.cli.runs import RunFailed, failure, run
 from hubei_data.cli.sync import print_sync_log
 from hubei_data.ingest.assets import DAILY, files_key
 from hubei_data.transform.selection import landing_selection
@@ -28,7 +29,7 @@ def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> list[d
             for source, paths in paths_by_source.items()
         }
     }
-    result = runner.run_job("build_all_job", run_config=run_config, selection=selection)
+    result = run("build_all_job", run_config=run_config, selection=selection)
     return _finish(result)
 
 
@@ -39,7 +40,7 @@ def build_days(first: dt.date, last: dt.date, full_refresh: bool = False) -> lis
     if start not in keys or end not in keys:
         raise click.ClickException(f"days must lie between {keys[0]} and {keys[-1]}")
     run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
-    result = runner.run_job("build_all_job", run_config=run_config, tags={RANGE_START: start, RANGE_END: end})
+    result = run("build_all_job", run_config=run_config, tags={RANGE_START: start, RANGE_END: end})
     return _finish(result)
 
 
@@ -58,7 +59,6 @@ def _finish(result: dg.ExecuteInProcessResult) -> list[dict]:
     for name in failed_checks:
         click.secho(f"check failed: {name} (see the run {result.run_id} in the UI)", fg="red", err=True)
     if not result.success:
-        failures = [e.message for e in result.all_events if e.is_step_failure]
-        raise click.ClickException(f"run {result.run_id} failed: " + "; ".join(failures))
+        raise RunFailed([failure(result, "the build failed", name_step=True)])
     print_sync_log(result.run_id)
     return files

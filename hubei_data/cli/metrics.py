@@ -35,7 +35,7 @@ def list_metrics(fmt: str) -> None:
 @click.option("--month", "month", required=True, help="YYYY-MM: that month's monthly metrics and each of its days' daily ones.")
 def compute(month: str) -> None:
     """Compute every metric for a month now, as the monthly and daily schedules would; a rerun replaces."""
-    from hubei_data import runner
+    from hubei_data.cli.runs import RunFailed, failure, run
 
     try:
         first = dt.date.fromisoformat(f"{month}-01")
@@ -43,21 +43,19 @@ def compute(month: str) -> None:
         raise click.ClickException(f"--month {month!r} is not YYYY-MM") from None
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     runs = [("metrics_monthly_job", first, first), ("metrics_daily_job", first, last)]
-    failed = False
+    failed = []
     for job, start, end in runs:
-        result = runner.run_job(job, tags={"dagster/asset_partition_range_start": start.isoformat(),
-                                           "dagster/asset_partition_range_end": end.isoformat()})
+        result = run(job, tags={"dagster/asset_partition_range_start": start.isoformat(),
+                                "dagster/asset_partition_range_end": end.isoformat()})
         span = start.isoformat() if start == end else f"{start}..{end}"
         if not result.success:
-            failed = True
-            messages = [e.event_specific_data.error.message.strip().splitlines()[-1] for e in result.all_events
-                        if e.is_step_failure and e.event_specific_data.error]
-            click.secho(f"{job} {span} failed (run {result.run_id}):\n" + "\n".join(messages[:3]), fg="red", err=True)
+            failed.append(failure(result, f"{job} {span}", name_step=True))
+            click.secho(f"{job} {span} failed", fg="red", err=True)
             continue
         computed = len(result.get_asset_materialization_events())
         click.echo(f"{job} {span}: {computed} metric partitions computed (run {result.run_id})")
     if failed:
-        raise SystemExit(1)
+        raise RunFailed(failed)
 
 
 @metrics.command()
@@ -80,6 +78,5 @@ def query(code: str, period: str, by: tuple[str, ...], fmt: str) -> None:
     except MetricQueryError as error:
         raise click.ClickException(str(error)) from None
     columns = ["metric", "period_start", "period_end", *by, "value"]
-    emit(columns, [[r[c] for c in columns] for r in rows], fmt)
-    if not rows and fmt == "table":
-        click.echo(f"no values: compute the period first (`hubei-data metrics compute --month {period[:7]}`)", err=True)
+    emit(columns, [[r[c] for c in columns] for r in rows], fmt,
+         empty=f"no values: compute the period first (`hubei-data metrics compute --month {period[:7]}`)")

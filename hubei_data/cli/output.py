@@ -24,8 +24,18 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def emit(columns: Sequence[str], rows: Iterable[Sequence], fmt: str) -> int:
-    """Write rows in a format; return how many were written."""
+def emit(columns: Sequence[str], rows: Iterable[Sequence], fmt: str, empty: str | None = None) -> int:
+    """Write rows in a format; return how many were written.
+
+    With no rows, `empty` says so on stderr, so stdout stays machine-readable.
+    """
+    count = _write(columns, rows, fmt)
+    if not count and empty:
+        click.echo(empty, err=True)
+    return count
+
+
+def _write(columns: Sequence[str], rows: Iterable[Sequence], fmt: str) -> int:
     count = 0
     if fmt == "json":
         for row in rows:

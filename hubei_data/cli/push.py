@@ -22,29 +22,28 @@ def bureau(feeds: tuple[str, ...]) -> None:
     push sends it again first, and the bureau recognises it.
     """
     _require_configuration()
-    _run_and_report({name: f"push_{name}_job" for name in feeds or FEEDS}, lambda meta: (
+    _run_and_report("feed", {name: f"push_{name}_job" for name in feeds or FEEDS}, lambda meta: (
         f"{meta['records_sent']} records in {meta['batches']} batches ({meta['resumed_batches']} resumed),"
         f" {meta['accepted']} accepted, {meta['rejected']} rejected"
     ))
 
 
-def _run_and_report(jobs: dict[str, str], summary) -> None:
-    """Run each job, print a line from each push's materialisation, and exit 1 when any failed."""
-    from hubei_data import runner
+def _run_and_report(kind: str, jobs: dict[str, str], summary) -> None:
+    """Run each job and print a line from each push's materialisation; end on the causes of any that failed."""
+    from hubei_data.cli.runs import RunFailed, failure, run
 
     failed = []
     for name, job in jobs.items():
-        result = runner.run_job(job)
+        result = run(job)
         if not result.success:
-            failed.append(name)
-            messages = [e.message for e in result.all_events if e.is_step_failure]
-            click.secho(f"{name}: push failed (run {result.run_id}): {'; '.join(messages)}", fg="red", err=True)
+            failed.append(failure(result, f"{kind} {name}"))
+            click.secho(f"{name}: push failed", fg="red", err=True)
             continue
         for event in result.get_asset_materialization_events():
             meta = {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
             click.echo(f"{name}: {summary(meta)}")
     if failed:
-        raise SystemExit(1)
+        raise RunFailed(failed)
 
 
 @push.command()
@@ -57,7 +56,7 @@ def share(chosen: tuple[str, ...]) -> None:
     unknown = sorted(set(chosen) - set(known))
     if unknown:
         raise click.ClickException(f"unknown subscriptions: {', '.join(unknown)} (known: {', '.join(known)})")
-    _run_and_report({name: f"share_{name}_job" for name in chosen or known}, lambda meta: (
+    _run_and_report("subscription", {name: f"share_{name}_job" for name in chosen or known}, lambda meta: (
         f"{meta['status']}, {meta['rows']} rows in {meta['seconds']} s"
         + (f" — {meta['message']}" if meta["message"] else "")
     ))
@@ -92,6 +91,7 @@ def status(fmt: str) -> None:
           s.subscription.mode, s.last_push_at, s.last_status, s.last_rows, s.subscription.valid_until, s.state]
          for s in shares],
         fmt,
+        empty="no subscriptions",
     )
 
 
@@ -118,8 +118,10 @@ def reconcile(feeds: tuple[str, ...]) -> None:
           r.agrees] for r in results],
         "table",
     )
-    if not all(r.agrees for r in results):
-        raise SystemExit(1)
+    differing = [f"{r.feed} ({len(r.missing_at_bureau)} missing at the bureau, {len(r.unknown_at_bureau)} unknown "
+                 f"to us, {len(r.different)} different)" for r in results if not r.agrees]
+    if differing:
+        raise click.ClickException(f"the bureau's holdings differ from its acknowledgements: {'; '.join(differing)}")
 
 
 def _subscriptions(load) -> list:

@@ -31,4 +31,4 @@ def issues_command(source: str | None, fmt: str) -> None:
         if exists is None:
             raise click.ClickException("nothing has been built yet: run `hubei-data demo` or `hubei-data ingest`")
         rows = ([r[f] for f in ISSUE_FIELDS] for r in issues(conn, source))
-        emit(ISSUE_FIELDS, rows, fmt)
+        emit(ISSUE_FIELDS, rows, fmt, empty=f"no flagged rows{f' for {source}' if source else ''}")

@@ -28,4 +28,5 @@ def sync_log_command(run_id: str | None, limit: int, fmt: str) -> None:
     with warehouse.connect() as conn:
         sync_log.ensure_sync_log(conn)
         rows = sync_log.entries(conn, run_id, limit)
-    emit(HEADINGS, rows, fmt)
+    nothing = f"no sync log for run {run_id}" if run_id else "no build has written a subject or share table yet"
+    emit(HEADINGS, rows, fmt, empty=nothing)

@@ -1,0 +1,55 @@
+"""The command's last resort: an unexpected error becomes one line, its traceback a file."""
+
+import datetime as dt
+import os
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from hubei_data.cli.runs import error_line
+
+
+def _log_folder() -> Path:
+    """`<data dir>/logs`, or the temporary folder when the data directory itself is the trouble."""
+    from hubei_data import warehouse
+
+    try:
+        folder = warehouse.data_dir() / "logs"
+        folder.mkdir(exist_ok=True)
+        return folder
+    except OSError:
+        return Path(tempfile.gettempdir())
+
+
+def write_traceback(error: BaseException) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = _log_folder() / f"hubei-data-error-{stamp}-{os.getpid()}.log"
+    path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    return path
+
+
+class UnexpectedError(click.ClickException):
+    """An error no command turned into a message: one line, and where its traceback was written."""
+
+    def __init__(self, error: Exception):
+        cls = type(error)
+        super().__init__(error_line(cls.__name__, f"{cls.__module__}.{cls.__qualname__}", str(error)))
+        self.path = write_traceback(error)
+
+    def show(self, file=None) -> None:
+        click.echo(f"traceback: {self.path}", err=True)
+        super().show(file)
+
+
+class MainGroup(click.Group):
+    """The `hubei-data` group: whatever a command raises ends as one line, never a stack trace."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise
+        except Exception as error:
+            raise UnexpectedError(error) from error
