@@ -23,7 +23,8 @@ def print_summary() -> None:
         layers = rows_per_layer(conn)
         flagged = flagged_by_rule(conn)
         built = [(f"{schema}.{table_name(m)}", m.chinese, table_rows(conn, schema, table_name(m))) for schema, m in CATALOG_MODELS]
-    click.echo("\nRows per library (landing holds only batches not yet copied to raw):")
+    click.echo("\nRows per library (landing is the receiving dock: each landing first clears the batches raw"
+               "\nalready holds, so it keeps the latest ones; raw keeps every batch ever received):")
     emit(
         ["source", "landing", "raw 原始库", "resource 资源库", "quarantine"],
         [[s, c["landing"], c["raw"], c["resource"], c["quarantine"]] for s, c in layers],
