@@ -1,13 +1,16 @@
 """The data resource catalog list (数据资源目录清单): one row per shared data item."""
 
 import csv
+import math
+import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from hubei_data.catalog import manifest as m
-from hubei_data.metrics.catalog import COLUMNS as METRIC_COLUMNS, KINDS as KIND_NAMES
+from hubei_data.metrics.catalog import COLUMNS as METRIC_COLUMNS
 
 COLUMNS = (
     ("resource_code", "信息资源代码"),
@@ -30,6 +33,10 @@ COLUMNS = (
     ("masking", "脱敏规则"),
 )
 FORMATS = ("xlsx", "csv")
+# Columns wider than this wrap their text instead; a heading leaves room for its filter button.
+MAX_WIDTH = 60
+FILTER_BUTTON = 3
+LINE_POINTS = 15
 
 
 def catalog_rows(manifest: dict) -> list[dict]:
@@ -58,7 +65,7 @@ def catalog_rows(manifest: dict) -> list[dict]:
 
 def write(rows: list[dict], path: Path, fmt: str, metrics: list[dict] = ()) -> None:
     """Write the list with Chinese headings: CSV in UTF-8 with BOM (Excel opens it right), or XLSX,
-    which also holds the indicator catalog (指标目录) on a second sheet."""
+    which also holds the indicator catalog (指标目录, rows in Chinese words) on a second sheet."""
     headings = [chinese for _, chinese in COLUMNS]
     values = [[row[key] for key, _ in COLUMNS] for row in rows]
     if fmt == "csv":
@@ -68,21 +75,37 @@ def write(rows: list[dict], path: Path, fmt: str, metrics: list[dict] = ()) -> N
             writer.writerows(values)
         return
     book = Workbook()
-    sheet = book.active
-    sheet.title = "数据资源目录清单"
+    _sheet(book.active, "数据资源目录清单", headings, values)
+    if metrics:
+        _sheet(book.create_sheet(), "指标目录", [chinese for _, chinese in METRIC_COLUMNS],
+               [[row[key] for key, _ in METRIC_COLUMNS] for row in metrics])
+    book.save(path)
+
+
+def display_width(text: str) -> int:
+    """Width in Latin characters: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _sheet(sheet: Worksheet, title: str, headings: list[str], values: list[list]) -> None:
+    """A sheet people can read: a bold frozen heading row, a filter on every column, widths that fit."""
+    sheet.title = title
     sheet.append(headings)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for line in values:
         sheet.append(line)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    if metrics:
-        indicators = book.create_sheet("指标目录")
-        indicators.append([chinese for _, chinese in METRIC_COLUMNS])
-        for cell in indicators[1]:
-            cell.font = Font(bold=True)
-        for row in metrics:
-            indicators.append([KIND_NAMES.get(row[key], row[key]) if key == "kind" else row[key]
-                               for key, _ in METRIC_COLUMNS])
-        indicators.freeze_panes = "A2"
-    book.save(path)
+    sheet.auto_filter.ref = sheet.dimensions
+    widths = []
+    for heading, *cells in sheet.iter_cols():
+        widest = max((display_width(str(c.value)) for c in cells if c.value is not None), default=0)
+        widths.append(min(max(display_width(heading.value) + FILTER_BUTTON, widest) + 2, MAX_WIDTH))
+        sheet.column_dimensions[heading.column_letter].width = widths[-1]
+    for row in sheet.iter_rows(min_row=2):
+        # Spreadsheets do not all fit a row to wrapped text on opening, so the height is set here.
+        lines = max(math.ceil(display_width(str(c.value or "")) / (width - 2)) for c, width in zip(row, widths))
+        for cell, width in zip(row, widths):
+            cell.alignment = Alignment(vertical="top", wrap_text=display_width(str(cell.value or "")) > width - 2)
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_POINTS * lines

@@ -41,12 +41,12 @@ def export(fmt: str, output: Path | None) -> None:
     problems = policy.violations(parsed)
     if problems:
         raise click.ClickException("the catalog breaks its rules:\n  " + "\n  ".join(problems))
-    from hubei_data.metrics.catalog import metric_rows
+    from hubei_data.metrics.catalog import sheet_rows
     from hubei_data.metrics.registry import MetricError, load_registry
 
     rows = catalog_export.catalog_rows(parsed)
     try:
-        metrics = metric_rows(load_registry()) if fmt == "xlsx" else []
+        metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
     except MetricError as error:
         raise click.ClickException(str(error)) from None
     path = output or Path(f"数据资源目录清单.{fmt}")
