@@ -2,18 +2,47 @@
 
 import datetime as dt
 import hmac
+import json
 from typing import Annotated, Literal
 
 import psycopg
-from fastapi import FastAPI, Header, Path
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI, Path, Request, Security
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hubei_data.api import store
 from hubei_data.api.errors import error
+from hubei_data.api.json_body import JSON, JsonRequest, is_json
+from hubei_data.api.request_model import NO_CONTROL, Text
 from hubei_data.api.vault import Vault
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+# Notes may run over lines; no other control characters, and never NUL, which PostgreSQL cannot hold.
+Note = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+Scalar = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)] | int | \
+    Annotated[float, Field(allow_inf_nan=False)] | bool
+# Declares the scheme in the OpenAPI document (Swagger UI's Authorize button); AdminRoute checks it.
+BEARER = HTTPBearer(auto_error=False, description="Bearer <HUBEI_DATA_API_ADMIN_TOKEN>")
+
+
+class AdminRoute(APIRoute):
+    """An admin route: the bearer token, then the Content-Type, are checked before anything reads the body.
+
+    So a stranger's request gets its 401 whatever its body, and the body is read by pydantic's parser.
+    """
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            if not admin_token_matches(request.app.state.settings, request.headers.get("authorization")):
+                return error(401, "administrator bearer token required")
+            if request.method == "POST" and not is_json(request.headers.get("content-type")):
+                return error(415, f"send the body as Content-Type: {JSON}")
+            return await handler(JsonRequest(request.scope, request.receive))
+
+        return guarded
 
 
 class Application(BaseModel):
@@ -36,7 +65,7 @@ class Condition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     field: Text
     op: Text
-    value: Annotated[list[str | int | float | bool], Field(max_length=100)] | str | int | float | bool | None = None
+    value: Annotated[list[Scalar], Field(max_length=100)] | Scalar | None = None
 
 
 class Approval(BaseModel):
@@ -49,7 +78,7 @@ class Approval(BaseModel):
 
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    note: Note = ""
 
 
 def add_routes(app: FastAPI, settings) -> None:
@@ -58,28 +87,27 @@ def add_routes(app: FastAPI, settings) -> None:
     A change made here reloads this service's grants before it answers, so the very next call
     sees it; changes from the CLI reach it by notification.
     """
-    Authorization = Annotated[str | None, Header(description="Bearer <HUBEI_DATA_API_ADMIN_TOKEN>")]
+    router = APIRouter(prefix="/admin", tags=["admin"], route_class=AdminRoute, dependencies=[Security(BEARER)])
     GrantId = Annotated[int, Path(ge=1, le=2**62)]
 
-    @app.get("/admin/consumers", tags=["admin"])
-    def list_consumers(authorization: Authorization = None):
-        return _as_admin(settings, authorization, lambda conn: _json(store.consumers(conn)))
+    @router.get("/consumers")
+    def list_consumers():
+        return _as_admin(settings, lambda conn: _json(store.consumers(conn)))
 
-    @app.post("/admin/consumers", tags=["admin"], status_code=201)
-    def create_consumer(body: NewConsumer, authorization: Authorization = None):
+    @router.post("/consumers", status_code=201)
+    def create_consumer(body: NewConsumer):
         def action(conn):
             app_key, secret = store.create_consumer(conn, Vault(), body.name, body.department)
             app.state.book.reload()
             return JSONResponse({"app_key": app_key, "secret": secret}, status_code=201)
-        return _as_admin(settings, authorization, action)
+        return _as_admin(settings, action)
 
-    @app.get("/admin/grants", tags=["admin"])
-    def list_grants(status: Literal["pending", "approved", "rejected", "revoked"] | None = None,
-                    authorization: Authorization = None):
-        return _as_admin(settings, authorization, lambda conn: _json(store.grants(conn, status)))
+    @router.get("/grants")
+    def list_grants(status: Literal["pending", "approved", "rejected", "revoked"] | None = None):
+        return _as_admin(settings, lambda conn: _json(store.grants(conn, status)))
 
-    @app.post("/admin/grants/{grant_id}/approve", tags=["admin"])
-    def approve(grant_id: GrantId, body: Approval, authorization: Authorization = None):
+    @router.post("/grants/{grant_id}/approve")
+    def approve(grant_id: GrantId, body: Approval):
         def action(conn):
             spec = app.state.specs[_api_of(conn, grant_id)]
             scope = [c.model_dump(exclude_none=True) for c in body.row_scope]
@@ -87,29 +115,29 @@ def add_routes(app: FastAPI, settings) -> None:
                           body.rate_per_minute)
             app.state.book.reload()
             return {"grant_id": grant_id, "status": "approved"}
-        return _as_admin(settings, authorization, action)
+        return _as_admin(settings, action)
 
-    @app.post("/admin/grants/{grant_id}/reject", tags=["admin"])
-    def reject(grant_id: GrantId, body: Decision, authorization: Authorization = None):
+    @router.post("/grants/{grant_id}/reject")
+    def reject(grant_id: GrantId, body: Decision):
         def action(conn):
             store.reject(conn, grant_id, "admin-api", body.note)
             app.state.book.reload()
             return {"grant_id": grant_id, "status": "rejected"}
-        return _as_admin(settings, authorization, action)
+        return _as_admin(settings, action)
 
-    @app.post("/admin/grants/{grant_id}/revoke", tags=["admin"])
-    def revoke(grant_id: GrantId, body: Decision, authorization: Authorization = None):
+    @router.post("/grants/{grant_id}/revoke")
+    def revoke(grant_id: GrantId, body: Decision):
         def action(conn):
             store.revoke(conn, grant_id, "admin-api", body.note)
             app.state.book.reload()
             return {"grant_id": grant_id, "status": "revoked"}
-        return _as_admin(settings, authorization, action)
+        return _as_admin(settings, action)
+
+    app.include_router(router)
 
 
-def _as_admin(settings, authorization: str | None, action):
-    """The action's answer for the administrator; 401 for anyone else, 4xx for what cannot be done."""
-    if not admin_token_matches(settings, authorization):
-        return error(401, "administrator bearer token required")
+def _as_admin(settings, action):
+    """The action's answer (the caller is the administrator: AdminRoute checked), 4xx for what cannot be done."""
     with psycopg.connect(settings.url) as conn:
         try:
             return action(conn)
@@ -117,6 +145,8 @@ def _as_admin(settings, authorization: str | None, action):
             return error(422, str(exc))
         except LookupError as exc:
             return error(404, str(exc.args[0]))
+        except psycopg.errors.DataError as exc:
+            return error(422, f"a value cannot be stored: {exc.diag.message_primary}")
 
 
 def _api_of(conn, grant_id: int) -> str:
@@ -127,8 +157,6 @@ def _api_of(conn, grant_id: int) -> str:
 
 
 def _json(rows: list[dict]) -> JSONResponse:
-    import json
-
     return JSONResponse(json.loads(json.dumps(rows, default=str, ensure_ascii=False)))
 
 

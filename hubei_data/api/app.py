@@ -1,9 +1,7 @@
-"""The data API service: one signed POST route per API definition, admin routes, OpenAPI docs."""
+"""The data API service: one signed POST route per API definition, admin routes, health, OpenAPI docs."""
 
 import asyncio
-import datetime as dt
 import json
-import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -11,25 +9,34 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from psycopg_pool import AsyncConnectionPool
-from pydantic import ValidationError
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from starlette.exceptions import HTTPException
 
 from hubei_data import signing
 from hubei_data.api import admin
-from hubei_data.api.audit import AuditLog, Call, params_digest
+from hubei_data.api.audit import AuditLog, params_digest
 from hubei_data.api.body_limit import BodyLimit
+from hubei_data.api.call_recorder import CallRecorder
 from hubei_data.api.docs import add_docs
 from hubei_data.api.errors import Refused, error
-from hubei_data.api.guard import GrantBook, NonceBook, RateLimiter
+from hubei_data.api.guard import GrantBook, NonceBook, RateLimiter, malformed_header
+from hubei_data.api.json_body import parse, refusal, require_json
 from hubei_data.api.query import build, visible_fields
 from hubei_data.api.request_model import missing_choice, request_model
 from hubei_data.api.spec import ApiSpec
 from hubei_data.api.vault import Vault
 
 MAX_BODY_BYTES = 16 * 1024
+APPLICATIONS = "/v1/applications"
 _SIGNED_HEADERS = [
     {"name": h, "in": "header", "required": True, "schema": {"type": "string"}} for h in signing.HEADERS
 ]
+_SIGNED_RESPONSES = {
+    "401": {"description": "unsigned, badly signed, stale or replayed"},
+    "413": {"description": f"body over {MAX_BODY_BYTES} bytes"},
+    "415": {"description": "body not sent as application/json"},
+    "503": {"description": "the service cannot log calls or hear grant changes now, so it answers none (GET /health)"},
+}
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,11 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
                                      kwargs={"autocommit": True})
         await reader.open()
         await writer.open()
-        app.state.reader, app.state.writer = reader, writer
+        app.state.reader = reader
         with psycopg.connect(settings.url) as conn:
             app.state.nonces.load(conn)
-        app.state.audit = AuditLog(writer, app.state.nonces)
         await app.state.book.start()
-        await app.state.audit.start()
+        await app.state.audit.start(writer)
         try:
             yield
         finally:
@@ -78,20 +84,39 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
     app.state.book = GrantBook(settings.url, specs, vault)
     app.state.limiter = RateLimiter()
     app.state.nonces = NonceBook()
+    app.state.audit = AuditLog(app.state.nonces)
     app.state.specs = specs
+
+    def problems() -> list[str]:
+        return [p for p in (app.state.audit.problem, app.state.book.problem) if p]
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_, exc: RequestValidationError):
-        return error(422, _describe(exc.errors()))
+        return error(*refusal(exc.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def refused(_, exc: HTTPException):
+        return error(exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(Exception)
+    async def failed(_, exc: Exception):
+        return error(500, "the service failed to answer; the failure is logged")
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(CallRecorder, audit=app.state.audit, apis={s.path: s.name for s in specs.values()},
+                       signed={s.path for s in specs.values()} | {APPLICATIONS}, problems=problems)
 
-    @app.get("/health", tags=["service"])
-    async def health() -> dict:
-        return {"status": "ok", "apis": len(specs)}
+    @app.get("/health", tags=["service"], responses={503: {"description": "not answering data calls, and why"}})
+    async def health() -> JSONResponse:
+        """Whether the service answers data calls; if not, why (unauthenticated, no data)."""
+        found = problems()
+        if found:
+            return JSONResponse({"status": "unavailable", "problems": found}, status_code=503)
+        return JSONResponse({"status": "ok", "apis": len(specs)})
 
     @app.get("/v1/apis", tags=["service"])
     async def listed() -> list[dict]:
@@ -122,6 +147,9 @@ def _reader(timeout_ms: int):
 
 def _authenticate(request: Request, body: bytes) -> str:
     """The app key of a request signed by its consumer, fresh, with a nonce never used before."""
+    malformed = malformed_header(request.headers)
+    if malformed:
+        raise Refused(401, malformed)
     # As sent, not decoded: the consumer signed the bytes of its request line.
     query = request.scope.get("query_string", b"")
     path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
@@ -135,88 +163,72 @@ def _authenticate(request: Request, body: bytes) -> str:
     return app_key
 
 
-def _parse(model, body: bytes) -> dict:
-    try:
-        document = json.loads(body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refused(400, "the body is not JSON") from None
-    if not isinstance(document, dict):
-        raise Refused(422, "the body is a JSON object of parameters")
-    try:
-        return model.model_validate(document).model_dump()
-    except ValidationError as exc:
-        raise Refused(422, _describe(exc.errors())) from None
-
-
-def _describe(errors) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in errors[:10])
-
-
 def _add_route(app: FastAPI, spec: ApiSpec) -> None:
     model = request_model(spec)
     schema = model.model_json_schema()
 
     async def call(request: Request) -> Response:
-        started, app_key, grant, values, rows = time.perf_counter(), None, None, None, None
-        status, message = 200, None
+        facts = request.state.call  # filled in for the call log as the call proceeds
         try:
             body = await request.body()
-            # The key a refused call claimed is logged too: the log shows who is knocking.
-            app_key = (request.headers.get("X-App-Key") or "")[:64] or None
-            app_key = _authenticate(request, body)
-            grant, why = request.app.state.book.grant(app_key, spec.name)
+            facts.app_key = _authenticate(request, body)
+            grant, why = request.app.state.book.grant(facts.app_key, spec.name)
             if grant is None:
                 raise Refused(403, why)
+            facts.grant_id = grant.grant_id
             if not request.app.state.limiter.allow(grant):
                 raise Refused(429, f"over the grant's limit of {grant.rate_per_minute} calls a minute")
-            values = _parse(model, body)
+            require_json(request)
+            values = parse(model, body)
+            facts.params_digest = params_digest(values)
             problem = missing_choice(spec, values)
             if problem:
                 raise Refused(422, problem)
             found = await _query(request.app.state.reader, spec, grant, values)
-            rows = min(len(found), values["page_size"])
-            return Response(
-                json.dumps({
-                    "api": spec.name, "page": values["page"], "page_size": values["page_size"],
-                    "has_more": len(found) > values["page_size"], "fields": list(visible_fields(spec, grant)),
-                    "rows": found[: values["page_size"]],
-                }, ensure_ascii=False, default=str),
-                media_type="application/json",
-            )
         except Refused as refused:
-            status, message = refused.status, refused.message
-            return error(status, message)
-        finally:
-            request.app.state.audit.record(Call(
-                dt.datetime.now(dt.UTC), app_key, spec.name, grant.grant_id if grant else None,
-                params_digest(values) if values is not None else None, rows,
-                (time.perf_counter() - started) * 1000, status, message,
-            ))
+            return error(refused.status, refused.message)
+        facts.rows = min(len(found), values["page_size"])
+        return Response(
+            json.dumps({
+                "api": spec.name, "page": values["page"], "page_size": values["page_size"],
+                "has_more": len(found) > values["page_size"], "fields": list(visible_fields(spec, grant)),
+                "rows": found[: values["page_size"]],
+            }, ensure_ascii=False, default=str),
+            media_type="application/json",
+        )
 
     app.add_api_route(
         spec.path, call, methods=["POST"], name=spec.name, summary=spec.title, description=spec.description,
         tags=["data"], openapi_extra={
             "parameters": _SIGNED_HEADERS,
             "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
-            "responses": {"401": {"description": "unsigned, badly signed, stale or replayed"},
+            "responses": {**_SIGNED_RESPONSES,
+                          "400": {"description": "body not JSON, or a value out of range"},
                           "403": {"description": "no approved grant in force"},
                           "422": {"description": "parameters not as declared"},
-                          "429": {"description": "over the grant's rate limit"}},
+                          "429": {"description": "over the grant's rate limit"},
+                          "504": {"description": "the query ran over the statement timeout"}},
         },
     )
 
 
 async def _query(pool: AsyncConnectionPool, spec: ApiSpec, grant, values: dict) -> list[dict]:
     query, params = build(spec, grant, values)
-    try:
-        async with pool.connection() as connection, connection.cursor() as cursor:
-            await cursor.execute(query, params)
-            names = [d.name for d in cursor.description]
-            return [dict(zip(names, row)) for row in await cursor.fetchall()]
-    except psycopg.errors.QueryCanceled:
-        raise Refused(504, "the query took longer than the service allows; narrow it") from None
-    except psycopg.errors.DataError as exc:
-        raise Refused(400, f"a parameter is out of range: {exc.diag.message_primary}") from None
+    for attempt in (1, 2):
+        try:
+            async with pool.connection() as connection, connection.cursor() as cursor:
+                await cursor.execute(query, params)
+                names = [d.name for d in cursor.description]
+                return [dict(zip(names, row)) for row in await cursor.fetchall()]
+        except psycopg.errors.QueryCanceled:
+            raise Refused(504, "the query took longer than the service allows; narrow it") from None
+        except psycopg.errors.DataError as exc:
+            raise Refused(400, f"a parameter is out of range: {exc.diag.message_primary}") from None
+        except (psycopg.OperationalError, PoolTimeout):
+            if attempt == 2:
+                raise Refused(503, "the warehouse cannot be reached now; try again shortly") from None
+            # Connections the warehouse dropped (a restart) are replaced before the one retry of this read.
+            await pool.check()
 
 
 def _add_application_route(app: FastAPI) -> None:
@@ -226,7 +238,8 @@ def _add_application_route(app: FastAPI) -> None:
         body = await request.body()
         try:
             app_key = _authenticate(request, body)
-            values = _parse(admin.Application, body)
+            require_json(request)
+            values = parse(admin.Application, body)
         except Refused as refused:
             return error(refused.status, refused.message)
         if values["api"] not in app.state.specs:
@@ -244,8 +257,8 @@ def _add_application_route(app: FastAPI) -> None:
         return JSONResponse({"grant_id": grant_id, "status": "pending"}, status_code=201)
 
     app.add_api_route(
-        "/v1/applications", application, methods=["POST"], tags=["consumer"], summary="Apply for an API",
-        openapi_extra={"parameters": _SIGNED_HEADERS, "requestBody": {
+        APPLICATIONS, application, methods=["POST"], tags=["consumer"], summary="Apply for an API",
+        openapi_extra={"parameters": _SIGNED_HEADERS, "responses": _SIGNED_RESPONSES, "requestBody": {
             "required": True, "content": {"application/json": {"schema": admin.Application.model_json_schema()}}}},
     )
 

@@ -1,14 +1,15 @@
-"""Refuse request bodies over a limit before reading them whole, as plain ASGI (no per-request task)."""
+"""Refuse request bodies over a limit as they are read, as plain ASGI (no per-request task)."""
 
-import json
-
-
-class _TooLarge(Exception):
-    pass
+from starlette.exceptions import HTTPException
 
 
 class BodyLimit:
-    """413 for a declared Content-Length over the limit, or a streamed body that grows past it."""
+    """413 for a declared Content-Length over the limit, or a streamed body that grows past it.
+
+    Refused when a route reads the body, not before: a route that refuses a caller first (the
+    admin routes without the token) answers for itself, and the 413 goes through the app's
+    error handling like any other refusal.
+    """
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
@@ -17,31 +18,23 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await self._refuse(send)
-        received, started = 0, False
+        received = 0
 
         async def counted():
             nonlocal received
+            if declared is not None and self._over(declared):
+                raise self._too_large()
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.limit:
-                raise _TooLarge
+                raise self._too_large()
             return message
 
-        async def tracked(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        await self.app(scope, counted, send)
 
-        try:
-            await self.app(scope, counted, tracked)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+    def _over(self, declared: bytes) -> bool:
+        digits = declared.lstrip(b"0") or b"0"
+        return not digits.isdigit() or len(digits) > len(str(self.limit)) or int(digits) > self.limit
 
-    async def _refuse(self, send) -> None:
-        body = json.dumps({"error": f"a request body is at most {self.limit} bytes"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+    def _too_large(self) -> HTTPException:
+        return HTTPException(413, f"a request body is at most {self.limit} bytes")

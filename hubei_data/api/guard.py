@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import logging
+import re
 import time
 
 import psycopg
@@ -14,6 +15,22 @@ from hubei_data.signing import MAX_SKEW_SECONDS
 
 log = logging.getLogger(__name__)
 PRUNE_SECONDS = 10
+RECONNECT_SECONDS = 1
+# The shape of each signed header, checked before anything is computed from it ([0-9], unlike \d, is ASCII only).
+HEADER_SHAPES = {
+    "X-Timestamp": (re.compile(r"[0-9]{1,12}"), "whole seconds since the epoch"),
+    "X-Nonce": (re.compile(r"[\x21-\x7e]{1,128}"), "1 to 128 visible ASCII characters"),
+    "X-Signature": (re.compile(r"[0-9a-f]{64}"), "64 lowercase hex digits"),
+}
+
+
+def malformed_header(headers) -> str | None:
+    """Why a signed header present in the request is not of its shape, or None."""
+    for name, (shape, meaning) in HEADER_SHAPES.items():
+        value = headers.get(name)
+        if value and not shape.fullmatch(value):
+            return f"{name} is not {meaning}"
+    return None
 
 
 class GrantBook:
@@ -27,6 +44,7 @@ class GrantBook:
         self.url, self.specs, self.vault = url, specs, vault
         self.secrets: dict[str, str] = {}
         self.grants: dict[tuple[str, str], Grant] = {}
+        self.problem: str | None = None
         self._listener: asyncio.Task | None = None
 
     def reload(self) -> None:
@@ -43,16 +61,46 @@ class GrantBook:
             self.grants = approved_grants(conn, self.specs)
 
     async def start(self) -> None:
-        connection = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
-        await connection.execute(f"listen {GRANT_CHANNEL}")
-        await asyncio.to_thread(self.reload)
-        self._listener = asyncio.create_task(self._listen(connection))
+        self._listener = asyncio.create_task(self._hear(await self._listening()))
 
-    async def _listen(self, connection: psycopg.AsyncConnection) -> None:
-        async with connection:
-            async for _ in connection.notifies():
-                await asyncio.to_thread(self.reload)
-                log.info("grants reloaded: %d approved", len(self.grants))
+    async def _listening(self) -> psycopg.AsyncConnection:
+        """A connection listening for changes, then a reload: nothing changed in between is missed."""
+        connection = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        try:
+            await connection.execute(f"listen {GRANT_CHANNEL}")
+            await asyncio.to_thread(self.reload)
+        except BaseException:
+            await connection.close()
+            raise
+        return connection
+
+    async def _hear(self, connection: psycopg.AsyncConnection) -> None:
+        """Reload on every change; when the connection is lost, refuse calls until listening again.
+
+        A revocation not heard would leave a revoked consumer served, so while deaf the service is
+        unavailable rather than out of date.
+        """
+        while True:
+            try:
+                async with connection:
+                    async for _ in connection.notifies():
+                        await asyncio.to_thread(self.reload)
+                        log.info("grants reloaded: %d approved", len(self.grants))
+            except Exception as exc:  # whatever broke the connection or the reload, listen again
+                log.error("grant changes can no longer be heard (%s: %s); data calls are refused until they can",
+                          type(exc).__name__, exc)
+            self.problem = "changes to grants cannot be heard from the database, so a revocation could be missed"
+            connection = await self._reconnect()
+            self.problem = None
+            log.warning("grant changes are heard again: data calls are answered again")
+
+    async def _reconnect(self) -> psycopg.AsyncConnection:
+        while True:
+            await asyncio.sleep(RECONNECT_SECONDS)
+            try:
+                return await self._listening()
+            except Exception as exc:  # still away: try again
+                log.debug("grant listener still cannot connect: %s", exc)
 
     async def stop(self) -> None:
         if self._listener:
@@ -100,7 +148,7 @@ class NonceBook:
         self._pruned = time.monotonic()
 
     def first_use(self, app_key: str, nonce: str) -> bool:
-        key = (app_key, nonce[:128])
+        key = (app_key, nonce)
         if key in self.seen:
             return False
         self.seen[key] = time.time()
@@ -114,15 +162,14 @@ class NonceBook:
         ).fetchall()
         self.seen.update({(key, nonce): float(at) for key, nonce, at in rows})
 
-    async def save(self, connection: psycopg.AsyncConnection) -> None:
-        """Write the new nonces, and forget (here and there) those too old to matter."""
-        rows, self.unsaved = self.unsaved, []
+    async def save(self, connection: psycopg.AsyncConnection, rows: list[tuple[str, str, dt.datetime]]) -> None:
+        """Write these nonces (again, harmlessly, after a failed attempt), and forget those too old to matter."""
         if rows:
-            async with connection.cursor() as cursor, cursor.copy(
-                "copy api.nonces (app_key, nonce, seen_at) from stdin"
-            ) as copy:
-                for row in rows:
-                    await copy.write_row(row)
+            await connection.execute(
+                "insert into api.nonces (app_key, nonce, seen_at)"
+                " select * from unnest(%s::text[], %s::text[], %s::timestamptz[]) on conflict do nothing",
+                [list(column) for column in zip(*rows)],
+            )
         if time.monotonic() - self._pruned < PRUNE_SECONDS:
             return
         self._pruned = time.monotonic()
@@ -131,3 +178,7 @@ class NonceBook:
         await connection.execute(
             "delete from api.nonces where seen_at < now() - make_interval(secs => %s)", (2 * MAX_SKEW_SECONDS,)
         )
+
+    def saved(self, count: int) -> None:
+        """The first `count` unsaved nonces are in the database now."""
+        del self.unsaved[:count]

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 from hubei_data.api.spec import ApiSpec
 
 # No NUL or other control characters: PostgreSQL text cannot hold NUL, and none belong in a lookup.
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_CONTROL)]
 BigInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 _TYPES = {"string": Text, "integer": BigInt, "number": Number, "date": dt.date, "boolean": bool}

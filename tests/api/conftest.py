@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -32,9 +33,11 @@ class Consumer:
 
     def post(self, path: str, body, headers: dict | None = None, raw: bytes | None = None) -> requests.Response:
         data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
-        signed = signing.sign(self.app_key, self.secret, "POST", path, data)
-        return requests.post(self.base + path, data=data, timeout=10,
-                             headers={**signed, "Content-Type": "application/json", **(headers or {})})
+        return requests.post(self.base + path, data=data, timeout=10, headers={**self.signed(path, data), **(headers or {})})
+
+    def signed(self, path: str, data: bytes) -> dict:
+        """The headers of a POST of these bytes, signed, as JSON."""
+        return {**signing.sign(self.app_key, self.secret, "POST", path, data), "Content-Type": "application/json"}
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Service:
     url: str
     vault: Vault
     app: object
+    settings: Settings
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.url)
@@ -50,7 +54,7 @@ class Service:
     def consumer(self, name: str = "省公安厅户籍管理") -> Consumer:
         with self.connect() as conn:
             app_key, secret = store.create_consumer(conn, self.vault, name, "省公安厅")
-        _wait_for(lambda: self.known(app_key))
+        wait_for(lambda: self.known(app_key))
         return Consumer(self.base, app_key, secret)
 
     def known(self, app_key: str) -> bool:
@@ -62,20 +66,50 @@ class Service:
         with self.connect() as conn:
             grant_id = store.apply(conn, consumer.app_key, api, "出生一件事联办", dt.date(2026, 1, 1), dt.date(2099, 12, 31))
             store.approve(conn, grant_id, specs[api], "test", **approval)
-        _wait_for(lambda: (consumer.app_key, api) in self.app.state.book.grants)
+        wait_for(lambda: (consumer.app_key, api) in self.app.state.book.grants)
         return grant_id
 
     def admin(self, method: str, path: str, body=None, token: str | None = ADMIN_TOKEN) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return requests.request(method, self.base + path, json=body, headers=headers, timeout=10)
 
+    def logged(self, query: str, params=()) -> list[tuple]:
+        with self.connect() as conn:
+            return conn.execute(query, params).fetchall()
 
-def _wait_for(condition, seconds: float = 5.0) -> None:
+    @contextmanager
+    def another(self):
+        """A second service over the same database, as after a restart: it knows only what was stored."""
+        app = create_app(load_apis(), self.vault, self.settings)
+        with serving(app) as base:
+            yield Service(base, self.url, self.vault, app, self.settings)
+
+
+def wait_for(condition, seconds: float = 5.0, what: str = "the service did not hear of the change"):
+    """Poll until the condition holds (and return what it returned), or fail after `seconds`."""
     deadline = time.monotonic() + seconds
-    while not condition():
+    while not (found := condition()):
         if time.monotonic() > deadline:
-            raise TimeoutError("the service did not hear of the change")
-        time.sleep(0.01)
+            raise TimeoutError(what)
+        time.sleep(0.02)
+    return found
+
+
+@contextmanager
+def serving(app):
+    """The app on a free loopback port over real HTTP until the block ends; its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started, 20, "the service did not start")
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
 
 
 def _fill(conn: psycopg.Connection) -> None:
@@ -113,16 +147,7 @@ def service(share_db, monkeypatch):
         store.ensure_api_schema(conn)
         store.ensure_reader_role(conn)
         _fill(conn)
-    app = create_app(load_apis(), vault, Settings(
-        share_db.url, share_db.as_role(roles.API_READER).url, ADMIN_TOKEN, statement_timeout_ms=2000
-    ))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    _wait_for(lambda: server.started, 20)
-    yield Service(f"http://127.0.0.1:{sock.getsockname()[1]}", share_db.url, vault, app)
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    settings = Settings(share_db.url, share_db.as_role(roles.API_READER).url, ADMIN_TOKEN, statement_timeout_ms=2000)
+    app = create_app(load_apis(), vault, settings)
+    with serving(app) as base:
+        yield Service(base, share_db.url, vault, app, settings)
