@@ -87,7 +87,9 @@ def add_routes(app: FastAPI, settings) -> None:
     A change made here reloads this service's grants before it answers, so the very next call
     sees it; changes from the CLI reach it by notification.
     """
-    router = APIRouter(prefix="/admin", tags=["admin"], route_class=AdminRoute, dependencies=[Security(BEARER)])
+    # strict_content_type off: a body sent with no type is read as JSON, as on the signed routes.
+    router = APIRouter(prefix="/admin", tags=["admin"], route_class=AdminRoute, dependencies=[Security(BEARER)],
+                       strict_content_type=False)
     GrantId = Annotated[int, Path(ge=1, le=2**62)]
 
     @router.get("/consumers")

@@ -17,8 +17,12 @@ MAX_WHERE = 100
 
 
 def is_json(content_type: str | None) -> bool:
-    """Whether a Content-Type header says JSON (parameters such as charset aside)."""
-    return (content_type or "").split(";")[0].strip().lower() == JSON
+    """Whether a body of this Content-Type is read as JSON: application/json (a charset aside), or none given.
+
+    A body sent without a type is still parsed as JSON, and refused if it is not; a body declared
+    as something else (a form, plain text) is refused as that.
+    """
+    return content_type is None or content_type.split(";")[0].strip().lower() == JSON
 
 
 def require_json(request: Request) -> None:

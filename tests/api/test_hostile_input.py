@@ -117,18 +117,19 @@ def test_any_body_is_answered_without_a_5xx_and_every_call_is_logged(service, ch
     assert service.logged("select count(*) from api.calls where status >= 500") == [(0,)]
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "",
                                           "multipart/form-data; boundary=x", "application/jsonx", "json"])
-def test_a_body_not_sent_as_json_is_a_415(service, child, content_type):
+def test_a_body_declared_as_anything_but_json_is_a_415(service, child, content_type):
     consumer = service.consumer()
     service.grant(consumer, "vaccination")
     body = json.dumps({"child_id_no": child[0], "child_name": child[2]}).encode()
-    headers = {k: v for k, v in consumer.signed(VACCINATION, body).items() if k != "Content-Type"}
-    answer = requests.post(service.base + VACCINATION, data=body, timeout=10,
-                           headers={**headers, **({"Content-Type": content_type} if content_type else {})})
+    answer = consumer.post(VACCINATION, None, raw=body, headers={"Content-Type": content_type})
     assert answer.status_code == 415 and "application/json" in answer.json()["error"]
-    charset = consumer.post(VACCINATION, None, raw=body, headers={"Content-Type": "application/json; charset=utf-8"})
-    assert charset.status_code == 200
+    for json_or_none in ("application/json; charset=utf-8", "Application/JSON", None):
+        headers = {k: v for k, v in consumer.signed(VACCINATION, body).items() if k != "Content-Type"}
+        answer = requests.post(service.base + VACCINATION, data=body, timeout=10,
+                               headers={**headers, **({"Content-Type": json_or_none} if json_or_none else {})})
+        assert answer.status_code == 200, json_or_none
 
 
 def test_the_call_log_keeps_the_status_sent_even_a_500(service, child):
@@ -199,3 +200,10 @@ def test_a_nul_in_a_note_of_a_real_grant_is_refused_and_the_grant_kept(service):
     applied = consumer.post("/v1/applications", None, raw=json.dumps({
         "api": "vaccination", "purpose": "\ud800", "valid_from": "2026-01-01", "valid_until": "2026-12-31"}).encode())
     assert applied.status_code == 400
+
+
+def test_the_administrator_may_send_json_without_a_content_type(service):
+    body = json.dumps({"name": "省医保局", "department": "省医疗保障局"}).encode()
+    answer = requests.post(service.base + "/admin/consumers", data=body, timeout=10,
+                           headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert answer.status_code == 201 and answer.json()["app_key"].startswith("hd_")

@@ -9,7 +9,6 @@ from hubei_data.api.stats import call_stats
 from tests.api.conftest import wait_for
 
 VACCINATION = "/v1/apis/vaccination"
-JSON = {"Content-Type": "application/json"}
 
 
 def test_an_unapproved_key_is_refused_then_approval_answers_with_masked_fields(service, child):
@@ -83,19 +82,19 @@ def test_signatures_stale_timestamps_and_replays_are_refused(service, child):
     body = f'{{"child_id_no": "{child[0]}", "child_name": "{child[2]}"}}'.encode()
     url = service.base + VACCINATION
     signed = signing.sign(consumer.app_key, consumer.secret, "POST", VACCINATION, body)
-    assert requests.post(url, data=body, headers={**signed, **JSON}).status_code == 200
-    replay = requests.post(url, data=body, headers={**signed, **JSON})
+    assert requests.post(url, data=body, headers=signed).status_code == 200
+    replay = requests.post(url, data=body, headers=signed)
     assert replay.status_code == 401 and "nonce already used" in replay.json()["error"]
     forged = {**signing.sign(consumer.app_key, "not-the-secret", "POST", VACCINATION, body)}
-    assert requests.post(url, data=body, headers={**forged, **JSON}).json()["error"] == "signature does not match"
+    assert requests.post(url, data=body, headers=forged).json()["error"] == "signature does not match"
     tampered = signing.sign(consumer.app_key, consumer.secret, "POST", VACCINATION, body)
-    assert requests.post(url, data=body.replace(b"}", b', "page": 2}'), headers={**tampered, **JSON}).status_code == 401
+    assert requests.post(url, data=body.replace(b"}", b', "page": 2}'), headers=tampered).status_code == 401
     stale = {**signed, "X-Timestamp": str(int(time.time()) - 3600), "X-Nonce": "fresh-nonce"}
     stale["X-Signature"] = signing.signature(consumer.secret, "POST", VACCINATION, stale["X-Timestamp"], "fresh-nonce", body)
-    assert "timestamp outside" in requests.post(url, data=body, headers={**stale, **JSON}).json()["error"]
+    assert "timestamp outside" in requests.post(url, data=body, headers=stale).json()["error"]
     assert requests.post(url, data=body).status_code == 401
     unknown = signing.sign("hd_nobody", "x", "POST", VACCINATION, body)
-    assert requests.post(url, data=body, headers={**unknown, **JSON}).json()["error"] == "unknown app key"
+    assert requests.post(url, data=body, headers=unknown).json()["error"] == "unknown app key"
 
 
 def test_bad_parameters_get_a_clear_4xx_and_no_data(service, child):
