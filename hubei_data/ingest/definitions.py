@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from hubei_data.ingest.assets import EXTRACT_ASSETS, FILE_ASSETS, extract_key
+from hubei_data.ingest.assets import EXTRACT_ASSETS, FILE_ASSETS
 from hubei_data.ingest.sensors import LAND_FILES_JOBS, landing_files_sensor
 from hubei_data.transform.selection import OUTSIDE_BUILDS
 

@@ -1,15 +1,18 @@
-"""Lands one file: checks it was not loaded before, maps its headers, COPYs its rows."""
+"""Lands one file: checks it was not loaded before, maps its headers, COPYs its rows, or rejects it."""
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import psycopg
 
 from hubei_data.contracts import Source
 from hubei_data.ingest import landing
+from hubei_data.ingest.errors import UnreadableFile, unreadable
 from hubei_data.ingest.headers import map_headers
-from hubei_data.ingest.readers import UnreadableFile, inspect_file, read_rows, sha256_of
+from hubei_data.ingest.readers import FileFacts, inspect_file, read_rows
 
 
 @dataclass(frozen=True)
@@ -38,26 +41,44 @@ class Landed:
 
 
 def land_file(conn: psycopg.Connection, path: Path, source: Source) -> Landed:
-    """Land a file once; a file that cannot be read leaves nothing behind but its rejection."""
-    path = path.resolve()
-    origin = str(path)
-    stat = path.stat()
-    known = conn.execute(
-        "select batch_id from landing.batches where status = 'loaded' and source = %s"
-        " and origin = %s and size_bytes = %s and modified_ns = %s",
-        (source.name, origin, stat.st_size, stat.st_mtime_ns),
-    ).fetchone()
-    if known:
-        return Landed(origin, source.name, "skipped", batch_id=known[0])
+    """Land a file once; a file that cannot be read, for whatever reason, leaves only its rejection."""
+    origin = str(path.resolve())
+    stat = facts = None
     try:
+        stat = _stat(path)
+        known = conn.execute(
+            "select batch_id from landing.batches where status = 'loaded' and source = %s"
+            " and origin = %s and size_bytes = %s and modified_ns = %s",
+            (source.name, origin, stat.st_size, stat.st_mtime_ns),
+        ).fetchone()
+        if known:
+            return Landed(origin, source.name, "skipped", batch_id=known[0])
         facts = inspect_file(path)
-    except UnreadableFile as error:
-        return _reject(conn, origin, source, None, stat, str(error))
-    batch = landing.find_loaded(conn, source.name, facts.sha256)
-    if batch is not None:
-        return Landed(origin, source.name, "skipped", batch_id=batch)
+        batch = landing.find_loaded(conn, source.name, facts.sha256)
+        if batch is not None:
+            return Landed(origin, source.name, "skipped", batch_id=batch)
+        return _load(conn, path, origin, source, facts, stat)
+    except psycopg.errors.UniqueViolation:
+        return Landed(origin, source.name, "skipped", batch_id=landing.find_loaded(conn, source.name, facts.sha256))
+    except (ValueError, psycopg.DataError) as error:
+        return _reject(conn, origin, source, str(error), stat, facts, getattr(error, "sha256", None))
+    except OSError as error:
+        return _reject(conn, origin, source, str(unreadable(error)), stat, facts)
+
+
+def _stat(path: Path) -> os.stat_result:
     try:
-        header, rows = read_rows(path, facts)
+        stat = path.stat()
+    except OSError as error:
+        raise unreadable(error) from None
+    if not S_ISREG(stat.st_mode):
+        raise UnreadableFile("not a regular file")
+    return stat
+
+
+def _load(conn, path: Path, origin: str, source: Source, facts: FileFacts, stat: os.stat_result) -> Landed:
+    """COPY the rows as one batch: all of them or, on any error, none."""
+    with read_rows(path, facts) as (header, rows):
         mapping = map_headers(source, header)
         with conn.transaction():
             batch = landing.open_batch(
@@ -74,11 +95,10 @@ def land_file(conn: psycopg.Connection, path: Path, source: Source) -> Landed:
                 missing_columns=mapping.missing,
             )
             count = _copy_rows(conn, source, batch, mapping, rows, len(header))
+            now = _stat(path)
+            if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                raise UnreadableFile("the file changed while it was being read: land it again once it is complete")
             landing.close_batch(conn, batch, count)
-    except (UnreadableFile, ValueError, psycopg.DataError) as error:
-        return _reject(conn, origin, source, facts, stat, str(error))
-    except psycopg.errors.UniqueViolation:
-        return Landed(origin, source.name, "skipped", batch_id=landing.find_loaded(conn, source.name, facts.sha256))
     return Landed(
         origin,
         source.name,
@@ -115,15 +135,15 @@ def _copy_rows(conn, source: Source, batch: int, mapping, rows, width: int) -> i
     return count
 
 
-def _reject(conn, origin: str, source: Source, facts, stat, reason: str) -> Landed:
+def _reject(conn, origin: str, source: Source, reason: str, stat, facts, sha256: str | None = None) -> Landed:
     landing.record_rejection(
         conn,
         source=source.name,
         channel="file",
         origin=origin,
-        sha256=facts.sha256 if facts else sha256_of(Path(origin)),
-        size_bytes=stat.st_size,
-        modified_ns=stat.st_mtime_ns,
+        sha256=facts.sha256 if facts else sha256,
+        size_bytes=stat.st_size if stat else None,
+        modified_ns=stat.st_mtime_ns if stat else None,
         format=facts.format if facts else None,
         encoding=facts.encoding if facts else None,
         reason=reason,

@@ -16,7 +16,7 @@ create table if not exists landing.batches (
     source text not null,
     channel text not null,
     origin text not null,
-    sha256 text not null,
+    sha256 text,
     size_bytes bigint,
     modified_ns bigint,
     format text,
@@ -40,6 +40,7 @@ def ensure_landing(conn: psycopg.Connection) -> None:
         conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.landing'))")
         conn.execute(f"create schema if not exists {SCHEMA}")
         conn.execute(_BATCHES)
+        _allow_rejections_without_digest(conn)
         for source in SOURCES.values():
             table = sql.Identifier(SCHEMA, source.name)
             conn.execute(
@@ -54,6 +55,15 @@ def ensure_landing(conn: psycopg.Connection) -> None:
                         table, sql.Identifier(column.name)
                     )
                 )
+
+
+def _allow_rejections_without_digest(conn: psycopg.Connection) -> None:
+    """A file that vanished or could not be opened is rejected without a SHA-256: older logs required one."""
+    required = conn.execute(
+        "select attnotnull from pg_attribute where attrelid = 'landing.batches'::regclass and attname = 'sha256'"
+    ).fetchone()[0]
+    if required:
+        conn.execute("alter table landing.batches alter column sha256 drop not null")
 
 
 def copy_statement(source: Source) -> sql.Composed:
@@ -87,11 +97,12 @@ def close_batch(conn: psycopg.Connection, batch_id: int, rows: int) -> None:
 
 
 def record_rejection(conn: psycopg.Connection, **fields) -> None:
-    """Log a rejected file once per reason, so a retry of the same bytes adds no noise."""
+    """Log a rejected file once per reason, so a retry of the same file adds no noise."""
     with conn.transaction():
         seen = conn.execute(
-            "select 1 from landing.batches where status = 'rejected' and source = %s and sha256 = %s and reason = %s",
-            (fields["source"], fields["sha256"], fields["reason"]),
+            "select 1 from landing.batches where status = 'rejected' and source = %s and origin = %s"
+            " and sha256 is not distinct from %s and reason = %s",
+            (fields["source"], fields["origin"], fields["sha256"], fields["reason"]),
         ).fetchone()
         if not seen:
             names = list(fields)

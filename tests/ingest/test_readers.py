@@ -6,8 +6,9 @@ import openpyxl
 import pytest
 
 from hubei_data.contracts import source
+from hubei_data.ingest.errors import UnreadableFile
 from hubei_data.ingest.headers import map_headers
-from hubei_data.ingest.readers import UnreadableFile, inspect_file, read_rows
+from hubei_data.ingest.readers import inspect_file, read_rows
 
 ROWS = [["国药准字H20043567", "阿莫西林胶囊", "2020年1月5日"], ["国药准字Z20043568", "布洛芬片", "20200105"]]
 
@@ -21,10 +22,9 @@ def _csv(path, encoding, header=("approval_no", "generic_name", "approved_on")):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_in_every_agreed_encoding_reads_the_same(tmp_path, encoding):
     path = _csv(tmp_path / "a.csv", encoding)
-    facts = inspect_file(path)
-    header, rows = read_rows(path, facts)
-    assert header == ["approval_no", "generic_name", "approved_on"]
-    assert list(rows) == [(2, ROWS[0]), (3, ROWS[1])]
+    with read_rows(path, inspect_file(path)) as (header, rows):
+        assert header == ["approval_no", "generic_name", "approved_on"]
+        assert list(rows) == [(2, ROWS[0]), (3, ROWS[1])]
 
 
 def test_same_bytes_same_digest_whatever_the_name(tmp_path):
@@ -34,7 +34,7 @@ def test_same_bytes_same_digest_whatever_the_name(tmp_path):
 
 def test_unknown_encoding_is_rejected(tmp_path):
     path = tmp_path / "a.csv"
-    path.write_bytes("approval_no\n".encode() + "\u4e2d".encode("utf-16-le") + b"\xff\xfe\x81")
+    path.write_bytes(b"approval_no\n" + "\u4e2d".encode("utf-16-le") + b"\xff\xfe\x81")
     with pytest.raises(UnreadableFile, match="encoding"):
         inspect_file(path)
 
@@ -60,9 +60,22 @@ def test_xlsx_date_cells_read_as_iso_dates(tmp_path):
     sheet.append([None, None, None, None])
     path = tmp_path / "a.xlsx"
     book.save(path)
-    header, rows = read_rows(path, inspect_file(path))
-    assert header == ["批准文号", "通用名称", "批准日期", "剂次"]
-    assert list(rows) == [(2, ["国药准字H20043567", "阿莫西林胶囊", "2020-01-05", "2"])]
+    with read_rows(path, inspect_file(path)) as (header, rows):
+        assert header == ["批准文号", "通用名称", "批准日期", "剂次"]
+        assert list(rows) == [(2, ["国药准字H20043567", "阿莫西林胶囊", "2020-01-05", "2"])]
+
+
+def test_xlsx_cells_keep_their_columns_and_row_numbers(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B1"], sheet["C1"] = "通用名称", "批准日期"
+    sheet["C3"] = dt.datetime(2020, 1, 5, 8, 30)
+    sheet["B5"] = "布洛芬片"
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    with read_rows(path, inspect_file(path)) as (header, rows):
+        assert header == [None, "通用名称", "批准日期"]
+        assert list(rows) == [(3, [None, None, "2020-01-05 08:30:00"]), (5, [None, "布洛芬片", None])]
 
 
 def test_headers_map_in_english_chinese_full_width_and_any_order():
