@@ -42,6 +42,16 @@ class LandingFilesConfig(dg.Config):
     paths: list[str] = []
 
 
+def landing_run_config(paths_by_source: dict[str, list[str]]) -> dict:
+    """Run config that lands exactly these files, per source."""
+    return {
+        "ops": {
+            files_key(source).to_python_identifier(): {"config": {"paths": paths}}
+            for source, paths in paths_by_source.items()
+        }
+    }
+
+
 def _files_asset(source: Source) -> dg.AssetsDefinition:
     @dg.asset(
         key=files_key(source.name),

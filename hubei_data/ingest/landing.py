@@ -115,6 +115,38 @@ def record_rejection(conn: psycopg.Connection, **fields) -> None:
             )
 
 
+def received(conn: psycopg.Connection, files: list[tuple[str, str, int, int]]) -> set[str]:
+    """Which of (source, origin, size, mtime) the log holds as they are now, loaded or rejected."""
+    if not files or not _has_batches(conn):
+        return set()
+    rows = conn.execute(
+        "select files.origin from unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[])"
+        " as files (source, origin, size_bytes, modified_ns)"
+        " where exists (select from landing.batches batch where batch.source = files.source"
+        " and batch.origin = files.origin and batch.size_bytes = files.size_bytes"
+        " and batch.modified_ns = files.modified_ns)",
+        [list(column) for column in zip(*files)],
+    ).fetchall()
+    return {origin for (origin,) in rows}
+
+
+def received_bytes(conn: psycopg.Connection, files: list[tuple[str, str, str]]) -> set[str]:
+    """Which of (source, origin, sha256) hold bytes loaded for the source, or rejected at that origin."""
+    if not files or not _has_batches(conn):
+        return set()
+    rows = conn.execute(
+        "select files.origin from unnest(%s::text[], %s::text[], %s::text[]) as files (source, origin, sha256)"
+        " where exists (select from landing.batches batch where batch.source = files.source"
+        " and batch.sha256 = files.sha256 and (batch.status = 'loaded' or batch.origin = files.origin))",
+        [list(column) for column in zip(*files)],
+    ).fetchall()
+    return {origin for (origin,) in rows}
+
+
+def _has_batches(conn: psycopg.Connection) -> bool:
+    return conn.execute("select to_regclass('landing.batches') is not null").fetchone()[0]
+
+
 def prune_landed(conn: psycopg.Connection, sources: Iterable[Source]) -> None:
     """Drop landing rows whose batches raw already holds: landing is the receiving dock."""
     for source in sources:

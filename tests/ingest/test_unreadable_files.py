@@ -8,11 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import openpyxl
 import pytest
 
+from hubei_data import runner
 from hubei_data import warehouse as wh
 from hubei_data.cli.jobs import land_and_build
+from hubei_data.ingest.assets import files_key, landing_dir
+from hubei_data.ingest.sensors import landing_files_sensor
+from hubei_data.resources import WarehouseResource
 
 HEADER = ["case_no", "uscc", "decided_on", "fine_yuan", "updated_at"]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -178,3 +183,19 @@ def test_the_ingest_command_rejects_an_unreadable_file_and_lands_the_others(tmp_
     variant.after_listing(paths[1])
     results = land_and_build({"penalty": listed}, build=False)
     _assert_rejected_alone(results, paths, variant)
+
+
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS)
+def test_the_file_sensor_rejects_an_unreadable_file_and_lands_the_others(landing, instance, variant):
+    paths = _three_files(landing_dir("penalty"), variant)
+    resources = {"warehouse": WarehouseResource()}
+    tick = landing_files_sensor(dg.build_sensor_context(instance=instance, resources=resources))
+    [request] = tick.run_requests
+    variant.after_listing(paths[1])
+    job = runner.definitions().resolve_job_def(request.job_name)
+    run = job.execute_in_process(run_config=request.run_config, instance=instance, asset_selection=[files_key("penalty")])
+    [materialisation] = run.asset_materializations_for_node(files_key("penalty").to_python_identifier())
+    _assert_rejected_alone(materialisation.metadata["files"].data, paths, variant)
+    for cursor in (tick.cursor, None):
+        again = landing_files_sensor(dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources))
+        assert again.run_requests == []
