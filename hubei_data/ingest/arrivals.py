@@ -10,14 +10,17 @@ from hubei_data.ingest.readers import sha256_of
 
 
 def fingerprints(source: str) -> dict[str, list[int]]:
-    """Each file in a source's landing folder with its [size, mtime]; one gone since the listing is left out."""
+    """Each file in a source's landing folder, named as the batch log names it, with its [size, mtime].
+
+    A file gone since the listing is left out.
+    """
     marks = {}
     for path in pending_files(source):
         try:
             stat = path.stat()
         except OSError:
             continue
-        marks[str(path)] = [stat.st_size, stat.st_mtime_ns]
+        marks[str(path.resolve())] = [stat.st_size, stat.st_mtime_ns]
     return marks
 
 

@@ -36,25 +36,26 @@ def _paths(request: dg.RunRequest) -> list[str]:
 
 
 @pytest.fixture
-def landed(landing):
+def landed(landing, tmp_path):
     """Files landed through the command line's code path, as `hubei-data demo` and `ingest` land them:
-    two penalty files and a sampling file rejected for its missing columns."""
+    two penalty files, a link to a third kept elsewhere, and a sampling file rejected for its columns."""
     penalty = [_penalty_csv("p1.csv"), _penalty_csv("p2.csv", rows=2)]
+    elsewhere = _penalty_csv("p3.csv").rename(tmp_path / "p3.csv")
+    (landing_dir("penalty") / "p3 link.csv").symlink_to(elsewhere)
     rejected = landing_dir("sampling") / "s1.csv"
     rejected.write_text("sample_no\nS1\n", encoding="utf-8")
-    results = land_and_build(
-        {"penalty": [str(p) for p in penalty], "sampling": [str(rejected)]}, build=False
-    )
-    assert sorted(r["status"] for r in results) == ["loaded", "loaded", "rejected"]
+    linked = str(landing_dir("penalty") / "p3 link.csv")
+    results = land_and_build({"penalty": [*map(str, penalty), linked], "sampling": [str(rejected)]}, build=False)
+    assert sorted(r["status"] for r in results) == ["loaded", "loaded", "loaded", "rejected"]
     return penalty, rejected
 
 
-def test_files_landed_or_rejected_through_the_command_line_request_no_run(landed, instance):
+def test_files_landed_or_rejected_through_the_command_line_request_no_run(landed, instance, tmp_path):
     penalty, rejected = landed
     first = _evaluate(instance, None)
     assert first.run_requests == []
     marks = json.loads(first.cursor)
-    assert set(marks["penalty"]) == {str(p) for p in penalty}
+    assert set(marks["penalty"]) == {*map(str, penalty), str(tmp_path / "p3.csv")}
     assert set(marks["sampling"]) == {str(rejected)}
 
 
@@ -104,7 +105,8 @@ def test_the_cursor_holds_only_the_files_present(landed, instance):
     result = _evaluate(instance, baseline.cursor)
     assert result.run_requests == []
     stat = p1.stat()
-    assert json.loads(result.cursor)["penalty"] == {str(p1): [stat.st_size, stat.st_mtime_ns]}
+    assert json.loads(result.cursor)["penalty"][str(p1)] == [stat.st_size, stat.st_mtime_ns]
+    assert str(p2) not in json.loads(result.cursor)["penalty"]
 
 
 def test_new_files_in_two_folders_request_one_run_per_source(landing, instance):
