@@ -62,9 +62,10 @@ def _why_stopped(child: subprocess.Popen, stderr) -> str:
     said = next((line.strip() for line in stderr.read().decode("utf-8", "replace").splitlines() if line.strip()), "")
     if status == _REJECTED and said:
         return said
-    if status in (-signal.SIGXCPU, -signal.SIGKILL):
+    if status == -signal.SIGXCPU:
         return f"not a readable XLSX workbook: reading it took more than {CPU_LIMIT_SECONDS} s"
-    return f"not a readable XLSX workbook: the reader stopped ({said or f'exit status {status}'})"
+    ending = signal.Signals(-status).name if status < 0 else f"exit status {status}"
+    return f"not a readable XLSX workbook: the reader stopped ({said or ending})"
 
 
 def cell_text(value) -> str | None:
