@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -30,6 +31,23 @@ def sign(app_key: str, secret: str, method: str, path: str, body: bytes) -> dict
     }
 
 
+# The shape of each signed header, checked before anything is computed from it ([0-9], unlike \d, is ASCII only).
+HEADER_SHAPES = {
+    "X-Timestamp": (re.compile(r"[0-9]{1,12}"), "whole seconds since the epoch"),
+    "X-Nonce": (re.compile(r"[\x21-\x7e]{1,128}"), "1 to 128 visible ASCII characters"),
+    "X-Signature": (re.compile(r"[0-9a-f]{64}"), "64 lowercase hex digits"),
+}
+
+
+def malformed_header(headers) -> str | None:
+    """Why a signed header present in the request is not of its shape, or None."""
+    for name, (shape, meaning) in HEADER_SHAPES.items():
+        value = headers.get(name)
+        if value and not shape.fullmatch(value):
+            return f"{name} is not {meaning}"
+    return None
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why a request's signature is not accepted, with the HTTP status to answer."""
@@ -46,12 +64,13 @@ def check(headers, secrets_by_key: dict[str, str], method: str, path: str, body:
     missing = [h for h in HEADERS if not headers.get(h)]
     if missing:
         return Refusal(401, f"missing headers: {', '.join(missing)}")
+    malformed = malformed_header(headers)
+    if malformed:
+        return Refusal(401, malformed)
     secret = secrets_by_key.get(headers["X-App-Key"])
     if secret is None:
         return Refusal(401, "unknown app key")
     timestamp = headers["X-Timestamp"]
-    if not timestamp.isdigit():
-        return Refusal(401, "X-Timestamp is not whole seconds since the epoch")
     if abs((time.time() if now is None else now) - int(timestamp)) > MAX_SKEW_SECONDS:
         return Refusal(401, f"timestamp outside ±{MAX_SKEW_SECONDS} s of the server's clock")
     expected = signature(secret, method, path, timestamp, headers["X-Nonce"], body)

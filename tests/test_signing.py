@@ -40,3 +40,26 @@ def test_missing_headers_unknown_keys_and_stale_clocks_are_refused():
     assert _check(_signed(**{"X-Timestamp": "yesterday"})).status == 401
     assert "timestamp outside" in _check(_signed(), now=time.time() + 301).reason
     assert _check(_signed(), now=time.time() + 299) is None
+
+
+MALFORMED = [
+    ("X-Timestamp", "١٢٣٤٥"),          # Arabic-Indic digits: isdigit() says yes, int() agrees, the shape does not
+    ("X-Timestamp", "²"),
+    ("X-Timestamp", "9" * 5000),
+    ("X-Timestamp", "-100"),
+    ("X-Timestamp", " 100"),
+    ("X-Timestamp", "1e9"),
+    ("X-Timestamp", "17.5"),
+    ("X-Signature", "é" * 64),
+    ("X-Signature", "A" * 64),
+    ("X-Signature", "0" * 63),
+    ("X-Nonce", "n" * 129),
+    ("X-Nonce", "with space"),
+    ("X-Nonce", "控制"),
+]
+
+
+def test_a_malformed_signed_header_is_refused_with_its_name_never_raised():
+    for header, value in MALFORMED:
+        refusal = _check({**_signed(), header: value})
+        assert refusal is not None and refusal.status == 401 and header in refusal.reason, (header, value)

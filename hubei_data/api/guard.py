@@ -3,7 +3,6 @@
 import asyncio
 import datetime as dt
 import logging
-import re
 import time
 
 import psycopg
@@ -16,23 +15,6 @@ from hubei_data.signing import MAX_SKEW_SECONDS
 log = logging.getLogger(__name__)
 PRUNE_SECONDS = 10
 RECONNECT_SECONDS = 1
-# The shape of each signed header, checked before anything is computed from it ([0-9], unlike \d, is ASCII only).
-HEADER_SHAPES = {
-    "X-Timestamp": (re.compile(r"[0-9]{1,12}"), "whole seconds since the epoch"),
-    "X-Nonce": (re.compile(r"[\x21-\x7e]{1,128}"), "1 to 128 visible ASCII characters"),
-    "X-Signature": (re.compile(r"[0-9a-f]{64}"), "64 lowercase hex digits"),
-}
-
-
-def malformed_header(headers) -> str | None:
-    """Why a signed header present in the request is not of its shape, or None."""
-    for name, (shape, meaning) in HEADER_SHAPES.items():
-        value = headers.get(name)
-        if value and not shape.fullmatch(value):
-            return f"{name} is not {meaning}"
-    return None
-
-
 class GrantBook:
     """Secrets and approved grants in memory, reloaded whenever an administrator changes one.
 
