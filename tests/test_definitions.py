@@ -1,5 +1,7 @@
 """The whole asset graph: keys, groups, lineage, checks, jobs, schedules and sensors."""
 
+import re
+
 import dagster as dg
 import pytest
 
@@ -64,8 +66,25 @@ def test_every_layer_of_every_source_has_a_blocking_pandera_check(graph):
             assert (asset, f"pandera_{layer}_{name}") in checks
     for s in SOURCES.values():
         if len(s.key) == 1:
-            assert (f"resource/{s.name}", f"unique_res_{s.name}_{s.key[0]}") in checks
-    assert ("resource/license", "unique_combination_res_license_license_no__license_type") in checks
+            assert (f"resource/{s.name}", f"unique_{s.key[0]}") in checks
+    assert ("resource/license", "unique_combination_license_no_license_type") in checks
+
+
+def test_dbt_checks_read_well_and_say_their_rule(graph):
+    prefixes = {"raw": "raw", "staging": "stg", "resource": "res", "quarantine": "qua", "subject": "sub", "share": "shr"}
+    dbt_checks = [graph.get(k) for k in graph.asset_check_keys if "dagster_dbt/unique_id" in graph.get(k).metadata]
+    assert len(dbt_checks) > 100
+    for check in dbt_checks:
+        name, (layer, table) = check.key.name, check.key.asset_key.path
+        assert name.startswith(("not_null_", "unique_", "accepted_values_", "relationships_", "masked_")), name
+        assert not re.search(r"_{3,}", name) and f"{prefixes[layer]}_{table}" not in name, check.key
+        assert check.description and check.description.endswith("."), check.key
+    described = {(c.key.asset_key.to_user_string(), c.key.name): c.description for c in dbt_checks}
+    assert described[("resource/enterprise", "accepted_values_enterprise_type")] == (
+        "enterprise_type is one of: 药品生产, 药品批发, 药品零售, 化妆品生产, 医疗器械生产, 医疗器械经营."
+    )
+    assert described[("share/license_info", "relationships_uscc")] == "Every uscc is a uscc of shr_enterprise_basic."
+    assert described[("subject/enterprise_profile", "unique_uscc")] == "No two rows have the same uscc."
 
 
 def test_jobs_schedule_and_sensor_are_defined(defs):
@@ -85,7 +104,7 @@ def test_subject_and_share_follow_resource_with_checks(graph):
         key = f"{schema}/{table_name(model)}"
         assert graph.get(_key(key)).group_name == schema
         assert (key, f"pandera_{schema}_{table_name(model)}") in checks
-        assert (key, f"not_null_{model.name}_{model.key[0]}") in checks
+        assert (key, f"not_null_{model.key[0]}") in checks
 
     def parents(text):
         return {k.to_user_string() for k in graph.get(_key(text)).parent_keys}

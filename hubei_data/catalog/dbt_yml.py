@@ -7,8 +7,9 @@ table hold exactly the declared columns, so what the catalog lists is what is sh
 from hubei_data.catalog.items import MASKING, NO_MASKING, Item
 from hubei_data.catalog.models import Dataset, Model
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.contracts.model import HubeiDivision
 from hubei_data.catalog.subject import SUBJECT_MODELS
+from hubei_data.contracts.model import HubeiDivision
+from hubei_data.transform import data_tests
 
 RECORD_LINEAGE = (
     Item("_batch_id", "来源批次号", "bigint", "平台批次号", description="The landing batch the row came in.", required=True),
@@ -56,18 +57,18 @@ def _masking(item: Item) -> str:
 def _tests(item: Item, model: Model) -> list:
     tests: list = []
     if item.required or item.name in model.key:
-        tests.append("not_null")
+        tests.append(data_tests.not_null(item.name))
     if model.key == (item.name,):
-        tests.append("unique")
+        tests.append(data_tests.unique(item.name))
     if item.accepted:
-        tests.append({"accepted_values": {"arguments": {"values": list(item.accepted)}}})
+        tests.append(data_tests.accepted_values(item.name, item.accepted))
     targets = [item.references] if item.references else []
     if any(isinstance(rule, HubeiDivision) for rule in item.rules):
         targets.append(("hubei_divisions", "division_code"))
     for target, field in targets:
-        tests.append({"relationships": {"arguments": {"to": f"ref('{target}')", "field": field}}})
+        tests.append(data_tests.relationships(item.name, target, field, name_model=len(targets) > 1))
     if item.masking and not item.masked_on_delivery:
-        tests.append({"masked": {"arguments": {"rule": item.masking}}})
+        tests.append(data_tests.masked(item.name, item.masking, MASKING[item.masking]))
     return tests
 
 
@@ -98,7 +99,7 @@ def model_doc(model: Model) -> dict:
         "columns": [_column(i, model) for i in (*model.items, *lineage, *SYNC_COLUMNS)],
     }
     if len(model.key) > 1:
-        doc["data_tests"] = [{"unique_combination": {"arguments": {"columns": list(model.key)}}}]
+        doc["data_tests"] = [data_tests.unique_combination(model.key)]
     return doc
 
 

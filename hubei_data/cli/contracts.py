@@ -1,4 +1,4 @@
-"""`hubei-data contracts`: keep the generated dbt models equal to the source contracts."""
+"""`hubei-data contracts`: keep the generated dbt models and interface document equal to the declarations."""
 
 import click
 
@@ -13,11 +13,11 @@ def contracts() -> None:
 @contracts.command()
 @click.option("--check", is_flag=True, help="Only report; exit 1 when a generated file is out of date.")
 def generate(check: bool) -> None:
-    """Write the raw, staging, resource and quarantine dbt models from the contracts."""
+    """Write the dbt models, their yml and docs/sources.md from the contracts and the catalog."""
     if check:
         stale = codegen.stale()
         for path in stale:
-            click.echo(f"out of date: dbt_project/{path}")
+            click.echo(f"out of date: {path}")
         raise SystemExit(1 if stale else 0)
     changed = codegen.write()
-    click.echo(f"{len(changed)} files written" + "".join(f"\n  dbt_project/{p}" for p in changed))
+    click.echo(f"{len(changed)} files written" + "".join(f"\n  {p}" for p in changed))

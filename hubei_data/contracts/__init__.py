@@ -1,4 +1,4 @@
-"""Source contracts (SOURCES.md declared once) and the validators of Chinese data standards."""
+"""Source contracts (docs/sources.md declared once) and the validators of Chinese data standards."""
 
 from hubei_data.contracts.model import Column, Rule, Source
 from hubei_data.contracts.sources import SOURCES
@@ -7,7 +7,7 @@ __all__ = ["SOURCES", "Column", "Rule", "Source", "UnknownSourceError", "source"
 
 
 class UnknownSourceError(ValueError):
-    """A source name that SOURCES.md does not define."""
+    """A source name that the interface (docs/sources.md) does not define."""
 
 
 def source(name: str) -> Source:

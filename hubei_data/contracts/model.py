@@ -2,15 +2,28 @@
 
 from dataclasses import dataclass, field
 
-TYPES = ("text", "date", "timestamp", "integer", "decimal")
+DATE_FORMATS = "YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年M月D日"
+# Each type in words, as the interface document and the quality reports say it.
+TYPES = {
+    "text": "text",
+    "date": f"a date ({DATE_FORMATS})",
+    "timestamp": "a timestamp (an agreed date, optionally with HH:MM or HH:MM:SS after a space or T)",
+    "integer": "a whole number (digits, optionally signed)",
+    "decimal": "a number (digits, optionally signed, with at most one decimal point)",
+}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule of SOURCES.md on one column; `name` is what quality reports call it."""
+    """A rule of the interface (docs/sources.md) on one column; `name` is what quality
+    reports call it and `words` what the interface document says of it."""
 
     @property
     def name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def words(self) -> str:
         raise NotImplementedError
 
 
@@ -19,6 +32,7 @@ class Uscc(Rule):
     """GB 32100-2015 unified social credit code with a valid check character."""
 
     name = "uscc_check"
+    words = "GB 32100-2015 code of 18 characters (digits and letters but I, O, S, V, Z) with a valid check character"
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,7 @@ class ResidentId(Rule):
     """GB 11643-1999 citizen ID number with a valid check digit and birth date."""
 
     name = "id_check"
+    words = "GB 11643-1999 ID number: 17 digits and a valid check digit (0-9 or X), with a real birth date inside"
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,7 @@ class HubeiDivision(Rule):
     """A GB/T 2260 division code inside Hubei that the shipped code list has."""
 
     name = "hubei_division"
+    words = "a GB/T 2260 division code inside Hubei (42xxxx) that the shipped code list has"
 
 
 @dataclass(frozen=True)
@@ -42,12 +58,17 @@ class OneOf(Rule):
     values: tuple[str, ...]
     name = "accepted_values"
 
+    @property
+    def words(self) -> str:
+        return "one of " + ", ".join(self.values)
+
 
 @dataclass(frozen=True)
 class NotFuture(Rule):
     """A date that is not after today."""
 
     name = "not_future"
+    words = "not in the future (not after today)"
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,10 @@ class After(Rule):
     inclusive: bool = False
     name = "date_order"
 
+    @property
+    def words(self) -> str:
+        return f"{'on or after' if self.inclusive else 'after'} {self.other}, when both are present"
+
 
 @dataclass(frozen=True)
 class Between(Rule):
@@ -67,22 +92,36 @@ class Between(Rule):
     high: float | None = None
     name = "range"
 
+    @property
+    def words(self) -> str:
+        if self.high is None:
+            return f"{self.low:g} or more"
+        if self.low is None:
+            return f"{self.high:g} or less"
+        return f"from {self.low:g} to {self.high:g}"
+
 
 @dataclass(frozen=True)
 class Pattern(Rule):
     """A code matching a regular expression (valid in Python and PostgreSQL alike).
 
-    `when` limits the rule to rows where another column has one value, as licence
-    numbers have one documented format per licence type.
+    `shape` says the format to a person; `when` limits the rule to rows where another
+    column has one value, as licence numbers have one documented format per licence type.
     """
 
     label: str
     regex: str
+    shape: str
     when: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
         return f"{self.label}_format"
+
+    @property
+    def words(self) -> str:
+        scope = f"when {self.when[0]} is {self.when[1]}: " if self.when else ""
+        return f"{scope}{self.shape} (pattern `{self.regex}`)"
 
 
 @dataclass(frozen=True)
@@ -93,6 +132,10 @@ class RequiredWhen(Rule):
     equals: str
     name = "required_when"
 
+    @property
+    def words(self) -> str:
+        return f"required when {self.column} is {self.equals}"
+
 
 @dataclass(frozen=True)
 class BirthDateMatchesId(Rule):
@@ -100,6 +143,10 @@ class BirthDateMatchesId(Rule):
 
     id_column: str
     name = "id_birth_date"
+
+    @property
+    def words(self) -> str:
+        return f"equals the birth date inside {self.id_column}, when both are present and {self.id_column} is valid"
 
 
 @dataclass(frozen=True)
@@ -112,6 +159,10 @@ class ExistsIn(Rule):
     @property
     def name(self) -> str:
         return f"{self.source}_exists"
+
+    @property
+    def words(self) -> str:
+        return f"names a {self.column} received in {self.source}"
 
 
 @dataclass(frozen=True)
@@ -133,12 +184,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Source:
-    """One source layout of SOURCES.md: its columns, business key and usual channel."""
+    """One source layout of the interface: its columns, business key and usual channel."""
 
     name: str
     chinese: str
     owner: str
     system: str
+    system_english: str
     channel: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]

@@ -1,4 +1,4 @@
-"""The ten source layouts of SOURCES.md, declared once for the whole platform."""
+"""The ten source layouts of the interface, declared once for the whole platform (docs/sources.md)."""
 
 from hubei_data.contracts.model import (
     After,
@@ -19,18 +19,29 @@ from hubei_data.contracts.model import (
 DRUG_REGULATOR = "省药监局"
 HEALTH_COMMISSION = "省卫健委"
 
-APPROVAL_NO = Pattern("approval_no", r"^国药准字[HZSJBTF]C?[0-9]{8}$")
+APPROVAL_NO = Pattern(
+    "approval_no",
+    r"^国药准字[HZSJBTF]C?[0-9]{8}$",
+    "国药准字 + one letter of H, Z, S, J, B, T, F, optionally followed by C, + 8 digits",
+)
 FILING_NO = Pattern(
     "filing_no",
     r"^(国妆特字G[0-9]{8}|国妆特进字J[0-9]{8}|鄂G妆网备字[0-9]{10}|国妆网备进字\(鄂\)[0-9]{10})$",
+    "国妆特字G or 国妆特进字J + 8 digits (year + serial); or 鄂G妆网备字 + 10 digits"
+    " (year + 6-digit serial); or 国妆网备进字(鄂) + 10 digits",
 )
-REG_NO = Pattern("reg_no", r"^(国械注准|国械注进|国械注许|鄂械注准)[0-9]{4}[23][0-9]{2}[0-9]{4}$")
-BIRTH_CERT_NO = Pattern("birth_cert_no", r"^[A-Z][0-9]{9}$")
+REG_NO = Pattern(
+    "reg_no",
+    r"^(国械注准|国械注进|国械注许|鄂械注准)[0-9]{4}[23][0-9]{2}[0-9]{4}$",
+    "国械注准, 国械注进, 国械注许 or 鄂械注准 + 4-digit year + class digit (2 or 3)"
+    " + 2-digit category + 4-digit serial",
+)
+BIRTH_CERT_NO = Pattern("birth_cert_no", r"^[A-Z][0-9]{9}$", "one letter + 9 digits")
 DRUG_PRODUCTION_LICENCE_NO = Pattern(
-    "license_no", r"^鄂[0-9]{8}$", when=("license_type", "药品生产许可证")
+    "license_no", r"^鄂[0-9]{8}$", "鄂 + 8 digits, e.g. 鄂20160012", when=("license_type", "药品生产许可证")
 )
 COSMETIC_PRODUCTION_LICENCE_NO = Pattern(
-    "license_no", r"^鄂妆[0-9]{8}$", when=("license_type", "化妆品生产许可证")
+    "license_no", r"^鄂妆[0-9]{8}$", "鄂妆 + 8 digits, e.g. 鄂妆20170003", when=("license_type", "化妆品生产许可证")
 )
 
 ENTERPRISE_TYPES = ("药品生产", "药品批发", "药品零售", "化妆品生产", "医疗器械生产", "医疗器械经营")
@@ -54,6 +65,7 @@ ENTERPRISE = Source(
     chinese="企业基本信息",
     owner=DRUG_REGULATOR,
     system="行政审批/电子证照系统",
+    system_english="administrative approval / e-licence system",
     channel="database",
     key=("uscc",),
     columns=(
@@ -74,6 +86,7 @@ LICENSE = Source(
     chinese="许可证",
     owner=DRUG_REGULATOR,
     system="电子证照系统",
+    system_english="e-licence system",
     channel="database",
     key=("license_no", "license_type"),
     columns=(
@@ -99,6 +112,7 @@ DRUG_PRODUCT = Source(
     chinese="药品品种",
     owner=DRUG_REGULATOR,
     system="国家局下发",
+    system_english="distributed by the national bureau",
     channel="file",
     key=("approval_no",),
     columns=(
@@ -117,6 +131,7 @@ COSMETIC_FILING = Source(
     chinese="化妆品注册备案",
     owner=DRUG_REGULATOR,
     system="国家局下发",
+    system_english="distributed by the national bureau",
     channel="file",
     key=("filing_no",),
     columns=(
@@ -134,6 +149,7 @@ DEVICE_REGISTRATION = Source(
     chinese="医疗器械注册证",
     owner=DRUG_REGULATOR,
     system="国家局下发及省级审批",
+    system_english="national bureau and provincial approval",
     channel="file",
     key=("reg_no",),
     columns=(
@@ -151,6 +167,7 @@ INSPECTION = Source(
     chinese="日常监督检查",
     owner=DRUG_REGULATOR,
     system="监督检查系统",
+    system_english="supervision system",
     channel="database",
     key=("inspection_id",),
     columns=(
@@ -169,6 +186,7 @@ SAMPLING = Source(
     chinese="药品抽检",
     owner=DRUG_REGULATOR,
     system="抽检系统",
+    system_english="sampling and testing system",
     channel="file",
     key=("sample_no",),
     columns=(
@@ -186,6 +204,7 @@ PENALTY = Source(
     chinese="行政处罚",
     owner=DRUG_REGULATOR,
     system="执法办案系统",
+    system_english="enforcement system",
     channel="database",
     key=("case_no",),
     columns=(
@@ -204,6 +223,7 @@ VACCINATION = Source(
     chinese="预防接种记录",
     owner=HEALTH_COMMISSION,
     system="免疫规划信息系统",
+    system_english="immunisation information system",
     channel="database",
     key=("record_id",),
     one_of_required=("child_id_no", "birth_cert_no"),
@@ -233,6 +253,7 @@ BIRTH_CERTIFICATE = Source(
     chinese="出生医学证明",
     owner=HEALTH_COMMISSION,
     system="妇幼保健信息系统",
+    system_english="maternal and child health system",
     channel="database",
     key=("cert_no",),
     columns=(

@@ -1,6 +1,6 @@
-"""Validators of the Chinese data standards that SOURCES.md names, in Python.
+"""Validators of the Chinese data standards that docs/sources.md names, in Python.
 
-The warehouse applies the same standards in SQL (dbt_project/macros/standards.sql); the
+The warehouse applies the same standards in SQL (standards.sql, schema `std`); the
 pandera checks use these to verify what dbt produced, and tests hold the two to agreement.
 """
 
@@ -24,7 +24,7 @@ _TIMESTAMP = re.compile(r"^([0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2})(?:[T ]([0-9]{1
 
 
 def standardise(value: str | None, code: bool = False) -> str | None:
-    """NFKC, trimmed, upper-cased when a code; blank becomes None, as SOURCES.md asks."""
+    """NFKC, trimmed, upper-cased when a code; blank becomes None, as docs/sources.md asks."""
     if value is None:
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -69,7 +69,7 @@ def uscc_valid(code: str) -> bool:
     """GB 32100-2015: 18 characters of the 31-character set with a valid check character.
 
     stdnum's `validate` also demands digits in the first eight places; the standard and
-    SOURCES.md allow letters of the set there, so only its check character is reused.
+    docs/sources.md allow letters of the set there, so only its check character is reused.
     """
     return (
         len(code) == 18
@@ -82,7 +82,7 @@ def resident_id_valid(number: str) -> bool:
     """GB 11643-1999: 17 digits, a valid MOD 11-2 check digit, and a real birth date.
 
     stdnum's `validate` also requires the region code in its own gazetteer, which lags
-    new divisions; SOURCES.md asks only for the check digit, so that lookup is left out.
+    new divisions; docs/sources.md asks only for the check digit, so that lookup is left out.
     """
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return False

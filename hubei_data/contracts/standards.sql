@@ -1,4 +1,4 @@
--- The data standards of SOURCES.md in SQL, twins of hubei_data/contracts/standards.py.
+-- The data standards of the interface (docs/sources.md) in SQL, twins of hubei_data/contracts/standards.py.
 --
 -- dbt models validate millions of rows with these, so none raises on any input (a value
 -- that is not valid becomes null or false) and none uses an exception block. Functions
@@ -12,7 +12,7 @@
 
 create schema if not exists std;
 
-comment on schema std is 'Data standards of SOURCES.md (twins of hubei_data/contracts/standards.py).';
+comment on schema std is 'Data standards of the interface, docs/sources.md (twins of hubei_data/contracts/standards.py).';
 
 -- Python's str.strip() removes these after NFKC; NFKC has already turned no-break,
 -- ideographic and other typographic spaces into a plain space.

@@ -3,19 +3,13 @@
 from dataclasses import dataclass
 
 from hubei_data.contracts import model as m
-from hubei_data.contracts.model import Column, Source
+from hubei_data.contracts.model import TYPES, Column, Source
 
 TYPE_PARSERS = {
     "date": "std.parse_date",
     "timestamp": "std.parse_timestamp",
     "integer": "std.parse_integer",
     "decimal": "std.parse_decimal",
-}
-TYPE_WORDS = {
-    "date": "a date (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年M月D日)",
-    "timestamp": "a timestamp (YYYY-MM-DD HH:MM:SS)",
-    "integer": "a whole number",
-    "decimal": "a number",
 }
 
 
@@ -63,7 +57,7 @@ def column_checks(source: Source, column: Column) -> list[Check]:
                 f"{column.type}_format",
                 column.name,
                 f"{text} is not null and {value} is null",
-                f"format('{column.name} %s is not {TYPE_WORDS[column.type]}', {text})",
+                f"format('{column.name} %s is not {TYPES[column.type]}', {text})",
             )
         )
     for rule in column.rules:

@@ -31,6 +31,17 @@ class HubeiTranslator(DagsterDbtTranslator):
             return spec.merge_attributes(deps=[extract_key(table)])
         return spec
 
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> dg.AssetCheckSpec | None:
+        """A dbt test as a check, described by the test's own `description` in the yml;
+        dagster-dbt itself reads a description only from the test's meta."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        description = manifest["nodes"][unique_id].get("description")
+        if spec is None or not description:
+            return spec
+        return spec._replace(description=description)
+
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         kind = dbt_resource_props["resource_type"]
         if kind == "source":

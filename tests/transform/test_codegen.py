@@ -10,10 +10,20 @@ def test_committed_models_equal_what_the_contracts_generate():
     assert codegen.stale() == [], "run `hubei-data contracts generate` and commit the result"
 
 
+def test_a_changed_generated_file_is_reported_stale_and_rewritten(tmp_path):
+    assert set(codegen.write(tmp_path)) == set(codegen.generate())
+    edited = tmp_path / "dbt_project/models/staging/stg_enterprise.sql"
+    edited.write_text(edited.read_text(encoding="utf-8") + "-- edited by hand\n", encoding="utf-8")
+    (tmp_path / "docs/sources.md").unlink()
+    assert sorted(codegen.stale(tmp_path)) == ["dbt_project/models/staging/stg_enterprise.sql", "docs/sources.md"]
+    assert sorted(codegen.write(tmp_path)) == ["dbt_project/models/staging/stg_enterprise.sql", "docs/sources.md"]
+    assert codegen.stale(tmp_path) == []
+
+
 def test_every_rule_of_a_source_appears_in_its_staging_model():
     files = codegen.generate()
     for source in SOURCES.values():
-        sql = files[f"models/staging/stg_{source.name}.sql"]
+        sql = files[f"dbt_project/models/staging/stg_{source.name}.sql"]
         for column in source.columns:
             for rule in column.rules:
                 assert f"'rule', '{rule.name}', 'column', '{column.name}'" in sql
@@ -23,7 +33,7 @@ def test_every_rule_of_a_source_appears_in_its_staging_model():
 
 
 def test_source_docs_carry_chinese_names_and_rules():
-    sources = yaml.safe_load(codegen.generate()["models/raw/_raw__sources.yml"])["sources"][0]
+    sources = yaml.safe_load(codegen.generate()["dbt_project/models/raw/_raw__sources.yml"])["sources"][0]
     tables = {t["name"]: t for t in sources["tables"]}
     uscc = next(c for c in tables["enterprise"]["columns"] if c["name"] == "uscc")
     assert uscc["meta"] == {"chinese": "统一社会信用代码", "type": "text", "rules": ["required", "uscc_check"]}

@@ -57,7 +57,7 @@ checked as (
             case when c.mother_id_no is not null and not std.resident_id_valid(c.mother_id_no) then jsonb_build_object('rule', 'id_check', 'column', 'mother_id_no', 'detail', format('mother_id_no %s is not a valid GB 11643-1999 ID number', c.mother_id_no)) end,
             case when c.division_code is not null and d_division_code.division_code is null then jsonb_build_object('rule', 'hubei_division', 'column', 'division_code', 'detail', format('division_code %s is not a Hubei division code in GB/T 2260', c.division_code)) end,
             case when c.updated_at is null then jsonb_build_object('rule', 'required', 'column', 'updated_at', 'detail', 'updated_at (更新时间) is required') end,
-            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (YYYY-MM-DD HH:MM:SS)', c.updated_at)) end,
+            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (an agreed date, optionally with HH:MM or HH:MM:SS after a space or T)', c.updated_at)) end,
             case when c._occurrence > 1 and c.cert_no is not null then jsonb_build_object('rule', 'unique', 'column', 'cert_no', 'detail', format('cert_no %s occurs more than once in batch %s', concat_ws(' / ', c.cert_no), c._batch_id)) end,
             case when c._defect is not null then jsonb_build_object('rule', 'row_format', 'column', null, 'detail', c._defect) end
         ], null)) as _issues

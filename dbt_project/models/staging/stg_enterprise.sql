@@ -58,7 +58,7 @@ checked as (
             case when c.established_on__value > current_date then jsonb_build_object('rule', 'not_future', 'column', 'established_on', 'detail', format('established_on %s is in the future', c.established_on__value)) end,
             case when c.status is not null and c.status not in ('存续', '注销', '吊销') then jsonb_build_object('rule', 'accepted_values', 'column', 'status', 'detail', format('status %s is not one of 存续、注销、吊销', c.status)) end,
             case when c.updated_at is null then jsonb_build_object('rule', 'required', 'column', 'updated_at', 'detail', 'updated_at (更新时间) is required') end,
-            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (YYYY-MM-DD HH:MM:SS)', c.updated_at)) end,
+            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (an agreed date, optionally with HH:MM or HH:MM:SS after a space or T)', c.updated_at)) end,
             case when c._occurrence > 1 and c.uscc is not null then jsonb_build_object('rule', 'unique', 'column', 'uscc', 'detail', format('uscc %s occurs more than once in batch %s', concat_ws(' / ', c.uscc), c._batch_id)) end,
             case when c._defect is not null then jsonb_build_object('rule', 'row_format', 'column', null, 'detail', c._defect) end
         ], null)) as _issues

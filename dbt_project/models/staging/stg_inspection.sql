@@ -55,10 +55,10 @@ checked as (
             case when c.inspected_on__value > current_date then jsonb_build_object('rule', 'not_future', 'column', 'inspected_on', 'detail', format('inspected_on %s is in the future', c.inspected_on__value)) end,
             case when c.division_code is not null and d_division_code.division_code is null then jsonb_build_object('rule', 'hubei_division', 'column', 'division_code', 'detail', format('division_code %s is not a Hubei division code in GB/T 2260', c.division_code)) end,
             case when c.result is not null and c.result not in ('符合', '基本符合', '不符合') then jsonb_build_object('rule', 'accepted_values', 'column', 'result', 'detail', format('result %s is not one of 符合、基本符合、不符合', c.result)) end,
-            case when c.findings is not null and c.findings__value is null then jsonb_build_object('rule', 'integer_format', 'column', 'findings', 'detail', format('findings %s is not a whole number', c.findings)) end,
+            case when c.findings is not null and c.findings__value is null then jsonb_build_object('rule', 'integer_format', 'column', 'findings', 'detail', format('findings %s is not a whole number (digits, optionally signed)', c.findings)) end,
             case when (c.findings__value < 0) then jsonb_build_object('rule', 'range', 'column', 'findings', 'detail', format('findings %s is outside 0 to', c.findings__value)) end,
             case when c.updated_at is null then jsonb_build_object('rule', 'required', 'column', 'updated_at', 'detail', 'updated_at (更新时间) is required') end,
-            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (YYYY-MM-DD HH:MM:SS)', c.updated_at)) end,
+            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (an agreed date, optionally with HH:MM or HH:MM:SS after a space or T)', c.updated_at)) end,
             case when c._occurrence > 1 and c.inspection_id is not null then jsonb_build_object('rule', 'unique', 'column', 'inspection_id', 'detail', format('inspection_id %s occurs more than once in batch %s', concat_ws(' / ', c.inspection_id), c._batch_id)) end,
             case when c._defect is not null then jsonb_build_object('rule', 'row_format', 'column', null, 'detail', c._defect) end
         ], null)) as _issues

@@ -63,7 +63,7 @@ checked as (
             case when c.valid_until__value <= c.issued_on__value then jsonb_build_object('rule', 'date_order', 'column', 'valid_until', 'detail', format('valid_until %s is not after issued_on %s', c.valid_until__value, c.issued_on__value)) end,
             case when c.status is not null and c.status not in ('有效', '注销', '过期') then jsonb_build_object('rule', 'accepted_values', 'column', 'status', 'detail', format('status %s is not one of 有效、注销、过期', c.status)) end,
             case when c.updated_at is null then jsonb_build_object('rule', 'required', 'column', 'updated_at', 'detail', 'updated_at (更新时间) is required') end,
-            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (YYYY-MM-DD HH:MM:SS)', c.updated_at)) end,
+            case when c.updated_at is not null and c.updated_at__value is null then jsonb_build_object('rule', 'timestamp_format', 'column', 'updated_at', 'detail', format('updated_at %s is not a timestamp (an agreed date, optionally with HH:MM or HH:MM:SS after a space or T)', c.updated_at)) end,
             case when c._occurrence > 1 and c.license_no is not null and c.license_type is not null then jsonb_build_object('rule', 'unique', 'column', 'license_no', 'detail', format('license_no + license_type %s occurs more than once in batch %s', concat_ws(' / ', c.license_no, c.license_type), c._batch_id)) end,
             case when c._defect is not null then jsonb_build_object('rule', 'row_format', 'column', null, 'detail', c._defect) end
         ], null)) as _issues

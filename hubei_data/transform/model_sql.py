@@ -1,0 +1,265 @@
+"""The SQL of the raw, staging, resource and quarantine models of each source contract."""
+
+from hubei_data.contracts import SOURCES, Source
+from hubei_data.contracts.model import ExistsIn, HubeiDivision
+from hubei_data.ingest.landing import LINEAGE
+from hubei_data.transform.sql_rules import TYPE_PARSERS, column_checks, row_checks
+
+HEADER = "-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.\n"
+
+
+def _lines(items: list[str], indent: int = 8) -> str:
+    pad = " " * indent
+    return ",\n".join(pad + item for item in items)
+
+
+def raw_model(source: Source) -> str:
+    columns = [*source.column_names, *LINEAGE]
+    return f"""{HEADER}{{{{ config(alias='{source.name}', indexes=[{{'columns': ['_batch_id']}}]) }}}}
+
+with landed as (
+
+    select * from {{{{ source('landing', '{source.name}') }}}}
+
+),
+
+final as (
+
+    select
+{_lines(columns)}
+    from landed
+    {{% if is_incremental() %}}
+    where not exists (
+        select 1 from {{{{ this }}}} as kept where kept._batch_id = landed._batch_id
+    )
+    {{% endif %}}
+
+)
+
+select * from final
+"""
+
+
+RAW_BATCHES = f"""{HEADER}{{{{ config(alias='batches', unique_key='batch_id') }}}}
+
+with received as (
+
+    select * from {{{{ source('landing', 'batches') }}}}
+
+),
+
+final as (
+
+    select * from received
+    {{% if is_incremental() %}}
+    where batch_id not in (select kept.batch_id from {{{{ this }}}} as kept)
+    {{% endif %}}
+
+)
+
+select * from final
+"""
+
+
+def _lookups(source: Source) -> tuple[list[str], list[str]]:
+    """CTEs and joins for the rules that look outside the row (division list, references)."""
+    ctes, joins = [], []
+    for column in source.columns:
+        for rule in column.rules:
+            if isinstance(rule, HubeiDivision) and "divisions as" not in "".join(ctes):
+                ctes.append(
+                    "divisions as (\n\n    select division_code from {{ ref('hubei_divisions') }}\n\n)"
+                )
+            if isinstance(rule, HubeiDivision):
+                joins.append(
+                    f"left join divisions as d_{column.name}\n"
+                    f"        on d_{column.name}.division_code = c.{column.name}"
+                )
+            if isinstance(rule, ExistsIn):
+                target = SOURCES[rule.source].column(rule.column)
+                clean = "std.clean_code" if target.code else "std.clean"
+                ctes.append(
+                    f"known_{rule.source} as (\n\n    select distinct {clean}({rule.column}) as {rule.column}\n"
+                    f"    from {{{{ ref('raw_{rule.source}') }}}}\n\n)"
+                )
+                joins.append(
+                    f"left join known_{rule.source} as k_{column.name}\n"
+                    f"        on k_{column.name}.{rule.column} = c.{column.name}"
+                )
+    return ctes, joins
+
+
+def staging_model(source: Source) -> str:
+    cleaned = [
+        f"{'std.clean_code' if c.code else 'std.clean'}({c.name}) as {c.name}" for c in source.columns
+    ]
+    typed = [
+        f"{TYPE_PARSERS[c.type]}({c.name}) as {c.name}__value" for c in source.columns if c.type != "text"
+    ]
+    key = ", ".join(source.key)
+    typed.append(f"row_number() over (partition by _batch_id, {key} order by _row_number) as _occurrence")
+    checks = [check for column in source.columns for check in column_checks(source, column)]
+    checks += row_checks(source)
+    issues = ",\n".join(" " * 12 + check.issue() for check in checks)
+    ctes, joins = _lookups(source)
+    lookups = "".join(f"{cte},\n\n" for cte in ctes)
+    joined = "".join(f"\n    {join}" for join in joins)
+    return f"""{HEADER}{{{{ config(alias='{source.name}') }}}}
+
+with received as (
+
+    select * from {{{{ ref('raw_{source.name}') }}}}
+
+),
+
+{lookups}standardised as (
+
+    select
+{_lines([*cleaned, *LINEAGE])}
+    from received
+
+),
+
+typed as (
+
+    select
+        *,
+{_lines(typed)}
+    from standardised
+
+),
+
+checked as (
+
+    select
+        c.*,
+        to_jsonb(array_remove(array[
+{issues}
+        ], null)) as _issues
+    from typed as c{joined}
+
+),
+
+final as (
+
+    select * from checked
+
+)
+
+select * from final
+"""
+
+
+def _typed_columns(source: Source) -> list[str]:
+    return [c.name if c.type == "text" else f"{c.name}__value as {c.name}" for c in source.columns]
+
+
+def resource_model(source: Source) -> str:
+    key = ", ".join(source.key)
+    order = ["_batch_id desc", "_row_number desc"]
+    if source.watermark:
+        order.insert(0, f"{source.watermark}__value desc")
+    return f"""{HEADER}{{{{ config(alias='{source.name}') }}}}
+
+with passed as (
+
+    select * from {{{{ ref('stg_{source.name}') }}}}
+    where jsonb_array_length(_issues) = 0
+
+),
+
+latest as (
+
+    select
+        *,
+        row_number() over (partition by {key} order by {', '.join(order)}) as _version
+    from passed
+
+),
+
+final as (
+
+    select
+{_lines([*_typed_columns(source), '_batch_id', '_row_number'])}
+    from latest
+    where _version = 1
+
+)
+
+select * from final
+"""
+
+
+def quarantine_model(source: Source) -> str:
+    return f"""{HEADER}{{{{ config(alias='{source.name}') }}}}
+
+with flagged as (
+
+    select * from {{{{ ref('stg_{source.name}') }}}}
+    where jsonb_array_length(_issues) > 0
+
+),
+
+final as (
+
+    select
+{_lines([*source.column_names, '_issues', *LINEAGE])}
+    from flagged
+
+)
+
+select * from final
+"""
+
+
+def issues_model() -> str:
+    parts = [
+        f"""{s.name} as (
+
+    select
+        '{s.name}' as source,
+        {s.key[0]} as key,
+        _issues,
+        _batch_id,
+        _row_number
+    from {{{{ ref('qua_{s.name}') }}}}
+
+)"""
+        for s in SOURCES.values()
+    ]
+    union = "\n    union all\n".join(f"    select * from {s}" for s in SOURCES)
+    return f"""{HEADER}{{{{ config(alias='issues') }}}}
+
+with batches as (
+
+    select * from {{{{ ref('raw_batches') }}}}
+
+),
+
+{(','+chr(10)+chr(10)).join(parts)},
+
+flagged as (
+
+{union}
+
+),
+
+final as (
+
+    select
+        flagged.source,
+        flagged.key,
+        issue ->> 'rule' as rule,
+        issue ->> 'column' as column_name,
+        issue ->> 'detail' as detail,
+        flagged._batch_id as batch_id,
+        batches.origin as file,
+        flagged._row_number as row_number
+    from flagged
+    cross join lateral jsonb_array_elements(flagged._issues) as issues (issue)
+    left join batches on batches.batch_id = flagged._batch_id
+
+)
+
+select * from final
+"""
