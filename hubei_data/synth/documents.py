@@ -53,7 +53,7 @@ def approval_no(serials: Serials, rng: random.Random, kind: str, year: int) -> s
 
 
 def filing_no(serials: Serials, special: bool, imported: bool, year: int) -> str:
-    """The four forms of SOURCES.md: special (国妆特字G / 国妆特进字J + year + 4-digit serial)
+    """The four forms of docs/sources.md: special (国妆特字G / 国妆特进字J + year + 4-digit serial)
     or ordinary (鄂G妆网备字 / 国妆网备进字(鄂) + year + 6-digit serial)."""
     if special:
         prefix = "国妆特进字J" if imported else "国妆特字G"
@@ -71,7 +71,7 @@ def reg_no(serials: Serials, prefix: str, year: int, class_digit: str, category:
 
 
 def license_no(serials: Serials, license_type: str, year: int, city: str) -> str:
-    """鄂20160012 and 鄂妆20170003 as SOURCES.md documents; the other licences in the
+    """鄂20160012 and 鄂妆20170003 as docs/sources.md documents; the other licences in the
     forms the e-licence system prints (鄂AA0270001, 鄂药监械生产许20200012号)."""
     if license_type == "药品生产许可证":
         year = _year_with_room(serials, "鄂", year, 4)

@@ -52,7 +52,7 @@ class Record:
 
 
 def read_cells(path: Path) -> tuple[list[str], list[list]]:
-    """Header and raw cells of a landing file, decoding as SOURCES.md allows."""
+    """Header and raw cells of a landing file, decoding as docs/sources.md allows."""
     if path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]

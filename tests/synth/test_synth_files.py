@@ -1,4 +1,4 @@
-"""Landing files cover what SOURCES.md says arrives: encodings, XLSX, headers, date formats, noise."""
+"""Landing files cover what docs/sources.md says arrives: encodings, XLSX, headers, date formats, noise."""
 
 import datetime as dt
 import re
