@@ -13,14 +13,17 @@ import sys
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def _prepare_child() -> None:
+    """Die with the parent; and hear SIGINT even when started in the background, where a shell
+    ignores it: Dagster's dev server stops on SIGTERM through its SIGINT handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def run(command: list[str], env: dict[str, str]) -> int:
     """Run a child server until it ends or this process is told to stop; its exit code."""
-    child = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+    child = subprocess.Popen(command, env=env, preexec_fn=_prepare_child)
 
     def stop(signum, _frame):
         child.send_signal(signum)

@@ -8,7 +8,7 @@ import dagster as dg
 from hubei_data import runner, warehouse
 from hubei_data.cli.runs import RunFailed, failure, run
 from hubei_data.cli.sync import print_sync_log
-from hubei_data.ingest.assets import DAILY, files_key
+from hubei_data.ingest.assets import DAILY, files_key, landing_run_config
 from hubei_data.transform.selection import landing_selection
 
 RANGE_START = "dagster/asset_partition_range_start"
@@ -23,13 +23,7 @@ def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> list[d
             selection = landing_selection(graph, conn, list(paths_by_source))
     else:
         selection = [files_key(source) for source in paths_by_source]
-    run_config = {
-        "ops": {
-            files_key(source).to_python_identifier(): {"config": {"paths": paths}}
-            for source, paths in paths_by_source.items()
-        }
-    }
-    result = run("build_all_job", run_config=run_config, selection=selection)
+    result = run("build_all_job", run_config=landing_run_config(paths_by_source), selection=selection)
     return _finish(result)
 
 
