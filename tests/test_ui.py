@@ -42,8 +42,10 @@ def _answers(url: str) -> bool:
 def test_a_stopped_ui_takes_its_servers_and_the_warehouse_with_it(ending):
     data_dir = Path(tempfile.mkdtemp(prefix="hdu"))
     port = _free_port()
+    # Started as `hubei-data ui &` from a script would be: with SIGINT ignored.
     ui = subprocess.Popen([CLI, "ui", "--port", str(port)], env={**os.environ, "HUBEI_DATA_DIR": str(data_dir)},
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         _wait_until(lambda: _answers(f"http://127.0.0.1:{port}/server_info"), "the Dagster UI to answer", 180)
         family = psutil.Process(ui.pid).children(recursive=True)

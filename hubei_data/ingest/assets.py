@@ -73,8 +73,11 @@ def _files_asset(source: Source) -> dg.AssetsDefinition:
                 result = land_file(conn, path, source)
                 (context.log.error if result.status == "rejected" else context.log.info)(result.describe())
                 results.append(result)
+            newest = landing.newest_loaded_batch(conn, source.name, "file")
         loaded = [r for r in results if r.status == "loaded"]
         return dg.MaterializeResult(
+            # What raw has to take in: a run that lands nothing new leaves raw and all after it in sync.
+            data_version=dg.DataVersion(f"file batch {newest}"),
             metadata={
                 "files_loaded": len(loaded),
                 "rows_loaded": sum(r.rows for r in loaded),

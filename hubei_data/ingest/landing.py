@@ -57,6 +57,14 @@ def ensure_landing(conn: psycopg.Connection) -> None:
                 )
 
 
+def newest_loaded_batch(conn: psycopg.Connection, source: str, channel: str) -> int | None:
+    """The last batch of this source and channel that landed rows, or None before the first."""
+    return conn.execute(
+        "select max(batch_id) from landing.batches where source = %s and channel = %s and status = 'loaded'",
+        (source, channel),
+    ).fetchone()[0]
+
+
 def _allow_rejections_without_digest(conn: psycopg.Connection) -> None:
     """A file that vanished or could not be opened is rejected without a SHA-256: older logs required one."""
     required = conn.execute(

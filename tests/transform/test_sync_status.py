@@ -70,9 +70,17 @@ def test_dbt_tests_report_as_the_named_checks_of_the_slice(first_build):
     } <= passed
 
 
-def test_landing_alone_leaves_the_slice_unsynced_and_building_it_again_syncs_it(runner, first_build, landed):
+def test_landing_nothing_new_leaves_the_slice_in_sync(runner, first_build, landed):
+    """The file sensor or `ingest` meeting bytes already landed must not mark everything after them Unsynced."""
     _build(runner, [files_key(SOURCE)], landed)
+    assert _statuses(runner) == IN_SYNC
+
+
+def test_landing_a_new_file_leaves_the_slice_unsynced_and_building_it_again_syncs_it(runner, first_build, landed):
+    newer = landed.with_name(f"{SOURCE}_newer.csv")
+    newer.write_text(ROWS + "国药准字H20000002,布洛芬片,片剂\n", encoding="utf-8")
+    _build(runner, [files_key(SOURCE)], newer)
     statuses = _statuses(runner)
-    assert statuses[f"raw/{SOURCE}"] == (StaleStatus.STALE, ["has a new dependency materialization"])
-    _build(runner, SLICE, landed)
+    assert statuses[f"raw/{SOURCE}"] == (StaleStatus.STALE, ["has a new dependency data version"])
+    _build(runner, SLICE, newer)
     assert _statuses(runner) == IN_SYNC
