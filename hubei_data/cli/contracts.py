@@ -18,6 +18,8 @@ def generate(check: bool) -> None:
         stale = codegen.stale()
         for path in stale:
             click.echo(f"out of date: {path}")
-        raise SystemExit(1 if stale else 0)
+        if stale:
+            raise click.ClickException(f"{len(stale)} generated files differ: run `hubei-data contracts generate`")
+        return
     changed = codegen.write()
     click.echo(f"{len(changed)} files written" + "".join(f"\n  {p}" for p in changed))

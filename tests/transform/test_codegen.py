@@ -38,3 +38,19 @@ def test_source_docs_carry_chinese_names_and_rules():
     uscc = next(c for c in tables["enterprise"]["columns"] if c["name"] == "uscc")
     assert uscc["meta"] == {"chinese": "统一社会信用代码", "type": "text", "rules": ["required", "uscc_check"]}
     assert set(tables) == set(SOURCES) | {"batches"}
+
+
+def test_check_ends_with_one_line_naming_what_to_run(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from hubei_data.cli import main
+
+    codegen.write(tmp_path)
+    (tmp_path / "docs/sources.md").unlink()
+    stale_in_tmp = codegen.stale
+    monkeypatch.setattr(codegen, "stale", lambda: stale_in_tmp(tmp_path))
+    result = CliRunner().invoke(main, ["contracts", "generate", "--check"])
+    assert result.exit_code == 1
+    assert "out of date: docs/sources.md" in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: 1 generated files differ: run `hubei-data contracts generate`")
