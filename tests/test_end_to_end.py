@@ -439,6 +439,12 @@ def test_the_data_api_answers_only_an_approved_consumer_and_counts_the_calls(dem
     finally:
         server.terminate()
         server.wait(10)
+    # A stopped service holds the warehouse no more, whether or not it ran its exit handlers.
+    holders = wh.data_dir() / "pg" / ".handle_pids.json"
+    deadline = time.monotonic() + 10
+    while server.pid in json.loads(holders.read_text() or "[]"):
+        assert time.monotonic() < deadline, "the stopped service still holds the warehouse"
+        time.sleep(0.1)
 
 
 def test_metric_assets_match_values_computed_independently_from_the_demo(demo):
