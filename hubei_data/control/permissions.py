@@ -1,0 +1,214 @@
+"""Who may do what: the permissions and built-in roles, declared once, the three administrators kept apart."""
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+
+
+class Permission(StrEnum):
+    """A named operation; `covers` lists the commands and admin routes that perform it today."""
+
+    meaning: str
+    covers: tuple[str, ...]
+
+    def __new__(cls, name: str, meaning: str, covers: tuple[str, ...] = ()):
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.meaning = meaning
+        member.covers = covers
+        return member
+
+    USER_MANAGE = "user.manage", "create, disable and unlock people's accounts; reset their passwords"
+    CONFIG_CHANGE = "config.change", "change the platform's settings and keys", ("hubei-data api keygen",)
+    SCHEMA_MIGRATE = "schema.migrate", "migrate the warehouse's own schema and see its revision", (
+        "hubei-data db upgrade", "hubei-data db current",
+    )
+    CONSUMER_MANAGE = "consumer.manage", "create and list data API consumers (接入应用)", (
+        "hubei-data api consumer create", "hubei-data api consumer list", "GET /admin/consumers",
+        "POST /admin/consumers",
+    )
+    ROLE_ASSIGN = "role.assign", "give people roles and take them away"
+    GRANT_VIEW = "grant.view", "see every application and grant", ("hubei-data api grants", "GET /admin/grants")
+    GRANT_DECIDE = "grant.decide", "approve or reject applications for data, revoke grants", (
+        "hubei-data api approve", "hubei-data api reject", "hubei-data api revoke",
+        "POST /admin/grants/{grant_id}/approve", "POST /admin/grants/{grant_id}/reject",
+        "POST /admin/grants/{grant_id}/revoke",
+    )
+    PASSWORD_POLICY_CHANGE = "password_policy.change", "change the password, lockout and session rules"
+    AUDIT_READ = "audit.read", "read the audit trail"
+    AUDIT_EXPORT = "audit.export", "export the audit trail"
+    BUILD_RUN = "build.run", "land files and build what depends on them; compute metrics", (
+        "hubei-data ingest", "hubei-data demo", "hubei-data metrics compute",
+    )
+    BACKFILL_RUN = "backfill.run", "build a range of days again, or rebuild from scratch", ("hubei-data build",)
+    QUALITY_RULE_CHANGE = "quality_rule.change", "change the source contracts' rules and regenerate what they drive", (
+        "hubei-data contracts generate",
+    )
+    RUN_VIEW = "run.view", "read the Dagster UI: lineage, runs, checks; the sync log", ("hubei-data sync-log",)
+    RUN_LAUNCH = "run.launch", "launch and rerun runs"
+    RUN_TERMINATE = "run.terminate", "terminate a run in progress"
+    RUN_FREEZE = "run.freeze", "freeze and unfreeze schedules, sensors and pushes"
+    PUSH_RUN = "push.run", "push to the national bureau and departments' front-end databases now; reconcile", (
+        "hubei-data push bureau", "hubei-data push share", "hubei-data push reconcile",
+    )
+    SERVICE_RUN = "service.run", "start the platform's services", (
+        "hubei-data serve", "hubei-data ui", "hubei-data catalog serve",
+    )
+    MONITORING_VIEW = "monitoring.view", "see pushes waiting, late or failed and the data API's call statistics", (
+        "hubei-data push status", "hubei-data api stats",
+    )
+    CATALOG_VIEW = "catalog.view", "read the data resource catalog (数据资源目录), the APIs and the metrics", (
+        "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",
+    )
+    CATALOG_EDIT = "catalog.edit", "edit catalog entries"
+    STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
+    QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why", ("hubei-data quality issues",)
+    QUALITY_ISSUE_HANDLE = "quality_issue.handle", "assign, answer and close quality issues"
+    METRIC_VIEW = "metric.view", "read metric values", ("hubei-data metrics query",)
+    QUERY_RUN = "query.run", "run read-only SQL over the libraries", ("hubei-data query",)
+    DATA_EXPORT = "data.export", "export data from the libraries"
+    DATA_APPLY = "data.apply", "apply for data through an API (接口申请)", ("hubei-data api apply",)
+    GRANT_VIEW_OWN = "grant.view_own", "see one's own applications and grants"
+
+
+P = Permission
+
+
+class Role(StrEnum):
+    """A built-in role: its Chinese and English names, its duty, and the permissions that duty needs."""
+
+    chinese: str
+    english: str
+    duty: str
+    permissions: frozenset[Permission]
+
+    def __new__(cls, key: str, chinese: str, english: str, duty: str, permissions: Iterable[Permission]):
+        member = str.__new__(cls, key)
+        member._value_ = key
+        member.chinese, member.english, member.duty = chinese, english, duty
+        member.permissions = frozenset(permissions)
+        return member
+
+    SYSTEM_ADMIN = "system_admin", "系统管理员", "System administrator", "people's accounts and configuration", (
+        P.USER_MANAGE, P.CONFIG_CHANGE, P.SCHEMA_MIGRATE, P.CONSUMER_MANAGE,
+    )
+    SECURITY_ADMIN = "security_admin", "安全管理员", "Security administrator", "roles, grants and the password policy", (
+        P.ROLE_ASSIGN, P.GRANT_VIEW, P.GRANT_DECIDE, P.PASSWORD_POLICY_CHANGE,
+    )
+    AUDIT_ADMIN = "audit_admin", "审计管理员", "Audit administrator", "reads and exports the audit trail, nothing else", (
+        P.AUDIT_READ, P.AUDIT_EXPORT,
+    )
+    DATA_DEVELOPER = "data_developer", "数据开发", "Data developer", "builds, backfills and quality rules", (
+        P.BUILD_RUN, P.BACKFILL_RUN, P.QUALITY_RULE_CHANGE, P.RUN_VIEW, P.CATALOG_VIEW, P.QUALITY_ISSUE_VIEW,
+        P.METRIC_VIEW, P.QUERY_RUN,
+    )
+    OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
+        P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
+    )
+    DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
+        P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW, P.QUALITY_ISSUE_HANDLE,
+        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT,
+    )
+    DEPARTMENT_USER = "department_user", "部门用户", "Department user", "applies for data and sees its own grants", (
+        P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN,
+    )
+    VIEWER = "viewer", "查看人员", "Viewer", "reads the Dagster UI, the catalog and the metrics", (
+        P.RUN_VIEW, P.CATALOG_VIEW, P.METRIC_VIEW,
+    )
+
+
+# 三员分立: the duties GB/T 22239-2019 level 3 keeps apart.
+ADMINISTRATORS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+
+
+class SeparationOfDutiesError(ValueError):
+    """A role table or a person's roles that would let one person hold two administrators' duties."""
+
+
+def check_table(table: Mapping[Role, frozenset[Permission]]) -> None:
+    """Refuse a table in which an administrator's permission is held by any other role.
+
+    That keeps the three administrators' sets pairwise disjoint, and also stops an administrator
+    reaching another's duty through an ordinary role held beside their own.
+    """
+    for admin in ADMINISTRATORS:
+        for other, permissions in table.items():
+            shared = sorted(table[admin] & permissions)
+            if other != admin and shared:
+                raise SeparationOfDutiesError(
+                    f"{', '.join(shared)}: held by the {admin.english} ({admin.chinese}) and by the"
+                    f" {other.english} ({other.chinese}), but an administrator's permissions belong to no other role"
+                )
+
+
+def check_assignment(roles: Iterable[Role | str]) -> None:
+    """Refuse roles that give one person two of the three administrators' duties."""
+    admins = sorted({Role(role) for role in roles} & set(ADMINISTRATORS), key=ADMINISTRATORS.index)
+    if len(admins) > 1:
+        raise SeparationOfDutiesError(
+            "one person may hold only one of the administrator roles (三员分立), not "
+            + " and ".join(f"{admin.english} ({admin.chinese})" for admin in admins)
+        )
+
+
+def permissions_of(roles: Iterable[Role | str]) -> frozenset[Permission]:
+    """Everything a person with these roles may do; roles that break separation of duties raise, granting nothing."""
+    held = [Role(role) for role in roles]
+    check_assignment(held)
+    return frozenset().union(*(role.permissions for role in held))
+
+
+def allowed(roles: Iterable[Role | str], permission: Permission | str) -> bool:
+    """Whether a person with these roles may perform the operation; an unknown permission name raises."""
+    return Permission(permission) in permissions_of(roles)
+
+
+def markdown() -> str:
+    """docs/permissions.md: the roles, the roles × permissions matrix and what each permission covers."""
+    roles = list(Role)
+    lines = [
+        "# Roles and permissions",
+        "",
+        (
+            "Generated from `hubei_data/control/permissions.py`; run"
+            " `uv run python -m hubei_data.control.permissions` after changing it."
+        ),
+        "",
+        (
+            "The three administrators are kept apart (三员分立, GB/T 22239-2019 level 3): a permission of one of"
+            " them is held by no other role, and no person may hold two of their roles."
+        ),
+        "",
+        "| role | 角色 | duty |",
+        "|---|---|---|",
+        *(f"| `{role}` {role.english} | {role.chinese} | {role.duty} |" for role in roles),
+        "",
+        "| permission | " + " | ".join(role.chinese for role in roles) + " |",
+        "|---" * (len(roles) + 1) + "|",
+        *(
+            f"| `{permission}` | " + " | ".join("✓" if permission in role.permissions else "" for role in roles) + " |"
+            for permission in Permission
+        ),
+        "",
+        (
+            "What each permission lets a person do, and the commands and admin routes that do it today"
+            " (— where none exists yet):"
+        ),
+        "",
+        "| permission | meaning | commands and admin routes |",
+        "|---|---|---|",
+        *(
+            f"| `{permission}` | {permission.meaning} | "
+            + (", ".join(f"`{entry}`" for entry in permission.covers) or "—") + " |"
+            for permission in Permission
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+check_table({role: role.permissions for role in Role})
+
+if __name__ == "__main__":
+    DOC.write_text(markdown(), encoding="utf-8")
