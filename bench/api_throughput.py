@@ -149,15 +149,15 @@ def main() -> None:
     print(f"  {time.perf_counter() - started:.0f} s", flush=True)
 
     from hubei_data.api.spec import load_apis
-    from hubei_data.api.store import apply, approve, create_consumer, ensure_api_schema, ensure_reader_role
+    from hubei_data.api.store import apply, approve, create_consumer
     from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
+    from hubei_data.control import schema
 
     env = {**os.environ, warehouse.URL_VARIABLE: info.url, KEY_VARIABLE: new_key(),
            warehouse.READER_URL_VARIABLES[roles.API_READER]: info.as_role(roles.API_READER).url}
     vault = Vault(env[KEY_VARIABLE])
+    schema.upgrade(info)
     with psycopg.connect(info.url) as conn:
-        ensure_api_schema(conn)
-        ensure_reader_role(conn)
         app_key, secret = create_consumer(conn, vault, "bench", "bench")
         grant = apply(conn, app_key, "vaccination", "bench", dt.date(2000, 1, 1), dt.date(2099, 12, 31))
         approve(conn, grant, load_apis()["vaccination"], "bench", rate_per_minute=10**9)

@@ -17,19 +17,23 @@ from hubei_data import embedded, roles
 from hubei_data import warehouse as warehouse_module
 from hubei_data.catalog.dbt_yml import model_doc
 from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.control import schema
 from hubei_data.quality.catalog_schemas import table_name
 
 
 @pytest.fixture(scope="session")
 def warehouse() -> warehouse_module.ConnectInfo:
-    """A warehouse for the session, with the data directory in a short temporary path, removed afterwards.
+    """A warehouse for the session, migrated as `demo` leaves it, with the data directory in a short
+    temporary path, removed afterwards.
 
     Unix socket paths are limited to about 100 characters, so the directory lives under /tmp.
     """
     directory = tempfile.mkdtemp(prefix="hd")
     os.environ[warehouse_module.DIR_VARIABLE] = directory
     warehouse_module.connect_info.cache_clear()
-    yield warehouse_module.connect_info()
+    info = warehouse_module.connect_info()
+    schema.upgrade(info)
+    yield info
     embedded.release()
     shutil.rmtree(directory, ignore_errors=True)
 
@@ -50,8 +54,21 @@ def fresh_database(warehouse):
 
 
 @pytest.fixture
+def migrated_database(fresh_database):
+    """Fresh databases (`migrated_database("prefix")`) at this release's schema revision, as `demo` or
+    `hubei-data db upgrade` leaves a warehouse."""
+
+    def make(prefix: str) -> warehouse_module.ConnectInfo:
+        info = fresh_database(prefix)
+        schema.upgrade(info)
+        return info
+
+    return make
+
+
+@pytest.fixture
 def share_db(fresh_database):
-    """A fresh database with every share table, empty, and the masking functions; its connection settings."""
+    """A migrated database with every share table, empty, and the masking functions; its connection settings."""
     info = fresh_database("share")
     with psycopg.connect(info.url, autocommit=True) as conn:
         conn.execute("create schema share")
@@ -64,6 +81,7 @@ def share_db(fresh_database):
             conn.execute(sql.SQL("create table share.{} ({})").format(
                 sql.Identifier(table_name(dataset)), sql.SQL(", ").join(columns)
             ))
+    schema.upgrade(info)
     return info
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from hubei_data.api.stats import store_day
-from hubei_data.api.store import ensure_api_schema
+from hubei_data.control.schema import require_current
 from hubei_data.resources import WarehouseResource
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01", timezone="UTC")
@@ -22,7 +22,7 @@ DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01", timezone="UTC")
 def api_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     day = dt.date.fromisoformat(context.partition_key)
     with warehouse.connect() as conn:
-        ensure_api_schema(conn)
+        require_current(conn)
         rows = store_day(conn, day, context.run_id)
     return dg.MaterializeResult(metadata={
         "calls": sum(r["calls"] for r in rows),

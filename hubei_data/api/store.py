@@ -5,79 +5,13 @@ import json
 import secrets
 from dataclasses import dataclass
 
-import psycopg
 from psycopg.types.json import Jsonb
 
-from hubei_data import roles
 from hubei_data.api.spec import ApiSpec
 from hubei_data.api.vault import Vault
-from hubei_data.metrics.compute import ensure_metric_schema
 from hubei_data.row_filter import Condition, parse_condition
 
 GRANT_CHANNEL = "api_grants"
-STATUSES = ("pending", "approved", "rejected", "revoked")
-
-_SCHEMA = f"""
-create schema if not exists api;
-create table if not exists api.consumers (
-    app_key text primary key,
-    name text not null,
-    department text not null,
-    secret_encrypted bytea not null,
-    created_at timestamptz not null default now()
-);
-create table if not exists api.grants (
-    grant_id bigserial primary key,
-    app_key text not null references api.consumers,
-    api text not null,
-    purpose text not null,
-    valid_from date not null,
-    valid_until date not null,
-    status text not null default 'pending' check (status in {STATUSES}),
-    fields text[],
-    row_scope jsonb not null default '[]',
-    allow_personal boolean not null default false,
-    rate_per_minute integer not null default 60 check (rate_per_minute > 0),
-    applied_at timestamptz not null default now(),
-    decided_at timestamptz,
-    decided_by text,
-    note text
-);
-create table if not exists api.nonces (
-    app_key text not null,
-    nonce text not null,
-    seen_at timestamptz not null default now(),
-    primary key (app_key, nonce)
-);
-create index if not exists nonces_seen_at on api.nonces (seen_at);
-create table if not exists api.calls (
-    call_id bigserial primary key,
-    called_at timestamptz not null,
-    app_key text,
-    api text not null,
-    grant_id bigint,
-    params_digest text,
-    rows integer,
-    latency_ms double precision not null,
-    status integer not null,
-    error text
-);
-create index if not exists calls_called_at on api.calls (called_at);
-create table if not exists api.daily_stats (
-    day date not null,
-    api text not null,
-    consumer text not null,
-    calls bigint not null,
-    errors bigint not null,
-    error_rate_pct numeric not null,
-    p50_ms numeric,
-    p95_ms numeric,
-    p99_ms numeric,
-    rows bigint not null,
-    run_id text not null,
-    primary key (day, api, consumer)
-);
-"""
 
 
 class ApiAdminError(Exception):
@@ -97,22 +31,6 @@ class Grant:
     row_scope: tuple[Condition, ...]
     allow_personal: bool
     rate_per_minute: int
-
-
-def ensure_api_schema(conn: psycopg.Connection) -> None:
-    """The api schema's tables."""
-    conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.api.schema'))")
-    conn.execute(_SCHEMA)
-    conn.commit()
-
-
-def ensure_reader_role(conn: psycopg.Connection) -> None:
-    """Let the API's read-only role read the share library and the metric values (roles.py says how).
-
-    Default privileges cover share tables that builds create later, full refreshes included.
-    """
-    ensure_metric_schema(conn)
-    roles.grant_reading(conn)
 
 
 def create_consumer(conn, vault: Vault, name: str, department: str) -> tuple[str, str]:

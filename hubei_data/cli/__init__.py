@@ -6,6 +6,7 @@ from hubei_data.cli.api import api, serve
 from hubei_data.cli.bureau_sim import bureau_sim
 from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
+from hubei_data.cli.db import db
 from hubei_data.cli.demo import demo
 from hubei_data.cli.ingest import build, ingest
 from hubei_data.cli.metrics import metrics
@@ -23,5 +24,5 @@ def main() -> None:
 
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
-                ui, contracts):
+                ui, contracts, db):
     main.add_command(command)

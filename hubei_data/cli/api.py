@@ -31,10 +31,10 @@ def _vault():
 
 def _connect():
     from hubei_data import warehouse
-    from hubei_data.api.store import ensure_api_schema
+    from hubei_data.control.schema import require_current
 
     conn = warehouse.connect()
-    ensure_api_schema(conn)
+    require_current(conn)
     return conn
 
 
@@ -54,11 +54,10 @@ def serve(host: str, port: int, statement_timeout_ms: int) -> None:
 
     from hubei_data import roles, warehouse
     from hubei_data.api.app import Settings, create_app
-    from hubei_data.api.store import ensure_reader_role
+    from hubei_data.control import schema
 
     specs, vault = _specs(), _vault()
-    with _connect() as conn:
-        ensure_reader_role(conn)
+    schema.upgrade(warehouse.connect_info())
     reader_url = warehouse.reader_info(roles.API_READER).url
     with psycopg.connect(reader_url) as reader:
         _check_queries(reader, specs)

@@ -15,8 +15,10 @@ from hubei_data.cli.summary import print_summary
 def demo(seed: int, scale: float, as_of: dt.datetime | None) -> None:
     """Generate realistic data with known defects, land and build it all, and summarise."""
     from hubei_data.cli.jobs import build_days
+    from hubei_data.control import schema
     from hubei_data.synth import generate
 
+    schema.upgrade(warehouse.connect_info())
     day = as_of.date() if as_of else dt.date.today()
     landing = warehouse.data_dir() / "landing"
     click.echo(f"generating sources (seed {seed}, scale {scale}, as of {day}) into {landing} and the source database")

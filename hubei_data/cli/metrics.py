@@ -66,14 +66,14 @@ def compute(month: str) -> None:
 def query(code: str, period: str, by: tuple[str, ...], fmt: str) -> None:
     """Values of one metric per period, sliced by its dimensions."""
     from hubei_data import warehouse
-    from hubei_data.metrics.compute import ensure_metric_schema
+    from hubei_data.control.schema import require_current
     from hubei_data.metrics.query import MetricQueryError, parse_periods, query as read
 
     registry = _registry()
     try:
         periods = parse_periods(period)
         with warehouse.connect() as conn:
-            ensure_metric_schema(conn)
+            require_current(conn)
             rows = read(conn, registry, code, periods, by)
     except MetricQueryError as error:
         raise click.ClickException(str(error)) from None

@@ -16,7 +16,10 @@ WORKSPACE = Path(__file__).resolve().parents[2] / "workspace.yaml"
 @click.option("--host", default="127.0.0.1", show_default=True)
 def ui(port: int, host: str) -> None:
     """Open the Dagster UI (lineage, runs, checks) with the sensors and schedules running."""
+    from hubei_data.control import schema
+
     info = warehouse.connect_info()
+    schema.upgrade(info)
     runner.prepare_dagster_home()
     click.echo(f"warehouse: {info.redacted()}")
     click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C stops it)")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from hubei_data.cli.runs import error_line
+from hubei_data.control.schema import SchemaBehind
 
 
 def _log_folder() -> Path:
@@ -51,5 +52,7 @@ class MainGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
+        except SchemaBehind as error:
+            raise click.ClickException(str(error)) from None
         except Exception as error:
             raise UnexpectedError(error) from error

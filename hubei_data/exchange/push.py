@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from hubei_data.control.schema import require_current
 from hubei_data.exchange.bureau import Bureau, BureauUnavailable, Receipt, Record
 from hubei_data.exchange.feeds import Feed
-from hubei_data.exchange.log import ensure_exchange
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def push_feed(
     its receipt is applied, so a push killed at any point is finished by the next one with the
     same batch ids, which the bureau recognises: nothing is lost and nothing counted twice.
     """
-    ensure_exchange(conn)
+    require_current(conn)
     result = PushResult(feed.name)
     lock = f"hubei_data.bureau.{feed.name}"
     conn.execute("select pg_advisory_lock(hashtext(%s))", (lock,))

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import psycopg
 
+from hubei_data.control.schema import require_current
 from hubei_data.exchange.bureau import Bureau
 from hubei_data.exchange.feeds import Feed
-from hubei_data.exchange.log import ensure_exchange
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Reconciliation:
 
 
 def reconcile(conn: psycopg.Connection, bureau: Bureau, feed: Feed) -> Reconciliation:
-    ensure_exchange(conn)
+    require_current(conn)
     held = bureau.held(feed.name)
     ours = dict(
         conn.execute(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from hubei_data.exchange.log import ensure_exchange
+from hubei_data.control.schema import require_current
 from hubei_data.exchange.push import Retry
 from hubei_data.exchange.subscription import Subscription
 from hubei_data.exchange.targets import Target, TargetUnavailable
@@ -37,7 +37,7 @@ def push_subscription(
     Pushes of one subscription take turns; a push still marked running when the next one
     gets its turn was killed, and is marked failed.
     """
-    ensure_exchange(conn)
+    require_current(conn)
     today = today or dt.date.today()
     lock = f"hubei_data.share.{subscription.id}"
     conn.execute("select pg_advisory_lock(hashtext(%s))", (lock,))

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import psycopg
 
+from hubei_data.control.schema import require_current
 from hubei_data.exchange.feeds import FEEDS, Feed
-from hubei_data.exchange.log import ensure_exchange
 from hubei_data.exchange.push import changes_query
 
 
@@ -31,7 +31,7 @@ class FeedStatus:
 
 def feed_status(conn: psycopg.Connection, feed: Feed) -> FeedStatus | None:
     """None when the feed's share dataset has not been built yet."""
-    ensure_exchange(conn)
+    require_current(conn)
     if conn.execute("select to_regclass(%s)", (f"share.{feed.dataset}",)).fetchone()[0] is None:
         return None
     records = conn.execute(f"select count(*) from ({feed.query}) as f").fetchone()[0]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 from croniter import croniter
 
-from hubei_data.exchange.log import ensure_exchange
+from hubei_data.control.schema import require_current
 from hubei_data.exchange.subscription import Subscription
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
@@ -30,7 +30,7 @@ class SubscriptionStatus:
 def subscription_status(conn: psycopg.Connection, subscription: Subscription, now: dt.datetime | None = None):
     """Failed: the last push failed. Late: a scheduled time passed an hour ago with no successful push since.
     Expiring: the validity ends within 30 days. Expired: pushes have stopped until the application is renewed."""
-    ensure_exchange(conn)
+    require_current(conn)
     now = now or dt.datetime.now(TIMEZONE)
     last = conn.execute(
         "select status, started_at, rows, error from exchange.share_pushes where subscription_id = %s"

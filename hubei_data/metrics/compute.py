@@ -11,36 +11,6 @@ from hubei_data.metrics.periods import previous
 from hubei_data.metrics.registry import Metric, Registry
 from hubei_data.row_filter import compile_filter
 
-_SCHEMA = """
-create schema if not exists metric;
-create table if not exists metric.metric_values (
-    metric_code text not null,
-    partition_key date not null,
-    period_start date not null,
-    period_end date not null,
-    dims jsonb not null default '{}',
-    value numeric,
-    run_id text not null,
-    computed_at timestamptz not null default now(),
-    primary key (metric_code, partition_key, dims)
-);
-create table if not exists metric.computed (
-    metric_code text not null,
-    partition_key date not null,
-    run_id text not null,
-    rows integer not null,
-    computed_at timestamptz not null default now(),
-    primary key (metric_code, partition_key)
-);
-"""
-
-
-def ensure_metric_schema(conn: psycopg.Connection) -> None:
-    conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.metric.schema'))")
-    conn.execute(_SCHEMA)
-    conn.commit()
-
-
 def compute(conn: psycopg.Connection, registry: Registry, code: str, partition: dt.date, run_id: str) -> list[dict]:
     """The metric's values for the partition, replacing any stored before; its rows as stored."""
     metric = registry.metrics[code]

@@ -5,7 +5,8 @@ import datetime as dt
 import dagster as dg
 import psycopg
 
-from hubei_data.metrics.compute import compute, ensure_metric_schema
+from hubei_data.control.schema import require_current
+from hubei_data.metrics.compute import compute
 from hubei_data.metrics.registry import Metric, Registry, load_registry
 from hubei_data.resources import WarehouseResource
 
@@ -61,7 +62,7 @@ def _asset(registry: Registry, metric: Metric) -> dg.AssetsDefinition:
         partitions = [dt.date.fromisoformat(key[:10]) for key in context.partition_keys]
         rows = []
         with warehouse.connect() as conn:
-            ensure_metric_schema(conn)
+            require_current(conn)
             for partition in partitions:
                 try:
                     rows = compute(conn, registry, metric.code, partition, context.run_id)

@@ -10,6 +10,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
 from hubei_data.contracts.sql import install_standards
+from hubei_data.control.schema import require_current
 from hubei_data.ingest.landing import ensure_landing
 from hubei_data.resources import WarehouseResource
 from hubei_data.transform import sync_log
@@ -51,9 +52,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         """
         os.environ.update(warehouse.connect_info().dbt_env(), HUBEI_DATA_SYNC_ID=context.run_id)
         with warehouse.connect() as conn:
+            require_current(conn)
             install_standards(conn)
             ensure_landing(conn)
-            sync_log.ensure_sync_log(conn)
             conn.commit()
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context)

@@ -5,31 +5,6 @@ from psycopg import sql
 
 SYNCED_SCHEMAS = ("subject", "share")
 
-_DDL = """
-create schema if not exists audit;
-create table if not exists audit.sync_log (
-    sync_id text not null,
-    model text not null,
-    full_refresh boolean not null,
-    inserted bigint not null,
-    updated bigint not null,
-    unchanged bigint not null,
-    removed bigint not null,
-    total_rows bigint not null,
-    duration_seconds double precision,
-    logged_at timestamptz not null default now(),
-    primary key (sync_id, model)
-);
-comment on table audit.sync_log is 'One row per build and subject or share table: rows inserted, updated, unchanged, removed.';
-"""
-
-
-def ensure_sync_log(conn: psycopg.Connection) -> None:
-    with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.audit'))")
-        conn.execute(_DDL)
-
-
 def record(
     conn: psycopg.Connection, schema: str, table: str, sync_id: str, full_refresh: bool, duration: float | None
 ) -> dict[str, int]:

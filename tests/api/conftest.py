@@ -144,8 +144,6 @@ def service(share_db, monkeypatch):
     monkeypatch.setenv(KEY_VARIABLE, new_key())
     vault = Vault()
     with psycopg.connect(share_db.url) as conn:
-        store.ensure_api_schema(conn)
-        store.ensure_reader_role(conn)
         _fill(conn)
     settings = Settings(share_db.url, share_db.as_role(roles.API_READER).url, ADMIN_TOKEN, statement_timeout_ms=2000)
     app = create_app(load_apis(), vault, settings)

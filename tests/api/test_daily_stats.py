@@ -6,14 +6,12 @@ import dagster as dg
 import psycopg
 
 from hubei_data.api.definitions import api_daily_stats
-from hubei_data.api.store import ensure_api_schema
 from hubei_data.resources import WarehouseResource
 
 
 def test_a_day_of_calls_is_summarised_and_a_rerun_replaces_it(warehouse):
     day = dt.date(2026, 3, 14)
     with psycopg.connect(warehouse.url) as conn:
-        ensure_api_schema(conn)
         conn.execute("delete from api.calls where called_at::date = %s", (day,))
         conn.execute(
             "insert into api.calls (called_at, app_key, api, rows, latency_ms, status) select"

@@ -16,10 +16,10 @@ ISSUES = """
 
 
 @pytest.fixture
-def empty_warehouse(fresh_database, use_warehouse, tmp_path, monkeypatch):
+def empty_warehouse(migrated_database, use_warehouse, tmp_path, monkeypatch):
     """A database with an empty quarantine, as after a build that flagged nothing."""
     monkeypatch.setenv("HUBEI_DATA_DIR", str(tmp_path))
-    info = fresh_database("empty")
+    info = migrated_database("empty")
     with psycopg.connect(info.url, autocommit=True) as conn:
         conn.execute(ISSUES)
     use_warehouse(info)

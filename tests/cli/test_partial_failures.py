@@ -9,7 +9,7 @@ from hubei_data.cli import main
 from hubei_data.exchange.bureau import Record
 
 
-def test_reconcile_ends_with_the_feeds_whose_holdings_differ(fresh_database, use_warehouse, bureau_server,
+def test_reconcile_ends_with_the_feeds_whose_holdings_differ(migrated_database, use_warehouse, bureau_server,
                                                              monkeypatch):
     bureau = bureau_server()
     base = "91420100MA0000001"
@@ -21,7 +21,7 @@ def test_reconcile_ends_with_the_feeds_whose_holdings_differ(fresh_database, use
     monkeypatch.setenv("HUBEI_DATA_BUREAU_URL", bureau.url)
     monkeypatch.setenv("HUBEI_DATA_BUREAU_APP_KEY", bureau.app_key)
     monkeypatch.setenv("HUBEI_DATA_BUREAU_APP_SECRET", bureau.secret)
-    use_warehouse(fresh_database("reconcile"))
+    use_warehouse(migrated_database("reconcile"))
     result = CliRunner().invoke(main, ["push", "reconcile", "--feed", "penalty", "--feed", "drug_sampling"])
     assert result.exit_code == 1
     assert result.stderr.strip() == ("Error: the bureau's holdings differ from its acknowledgements: "
@@ -29,12 +29,12 @@ def test_reconcile_ends_with_the_feeds_whose_holdings_differ(fresh_database, use
     assert "penalty" in result.stdout and "drug_sampling" in result.stdout
 
 
-def test_ingest_ends_with_every_rejected_file_and_why(fresh_database, hubei_data, tmp_path):
+def test_ingest_ends_with_every_rejected_file_and_why(migrated_database, hubei_data, tmp_path):
     folder = tmp_path / "landing_in" / "enterprise"
     folder.mkdir(parents=True)
     (folder / "a_columns.csv").write_text("name,phone\n某公司,123\n", encoding="utf-8")
     (folder / "b_binary.csv").write_bytes(b"\x00\x01\x02PK\x03\x04 not a table")
-    process = hubei_data(fresh_database("ingest"), "ingest", str(folder), "--no-build")
+    process = hubei_data(migrated_database("ingest"), "ingest", str(folder), "--no-build")
     last = process.stderr.strip().splitlines()[-1]
     assert process.returncode == 1, process.stderr
     assert last.startswith(f"Error: 2 of 2 files rejected: {folder / 'a_columns.csv'}: rejected: ")

@@ -58,8 +58,8 @@ def test_a_push_the_bureau_refuses_says_what_the_bureau_answered(share_db, hubei
     assert _cause(process).startswith(f"feed penalty: the bureau at {bureau.url} refused the push: HTTP 401")
 
 
-def test_metrics_over_tables_never_built_say_to_build_first(fresh_database, hubei_data):
-    process = hubei_data(fresh_database("cli"), "metrics", "compute", "--month", "2026-10")
+def test_metrics_over_tables_never_built_say_to_build_first(migrated_database, hubei_data):
+    process = hubei_data(migrated_database("cli"), "metrics", "compute", "--month", "2026-10")
     causes = _cause(process)
     assert causes.startswith("metrics_monthly_job 2026-10-01: step metric__")
     assert "does not exist: build the libraries first" in causes

@@ -6,7 +6,7 @@ from psycopg import sql
 
 from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.contracts import SOURCES
-from hubei_data.metrics.compute import ensure_metric_schema
+from hubei_data.control import schema
 from hubei_data.quality.catalog_schemas import table_name
 
 _TYPES = {"text": "text", "date": "date", "decimal": "numeric", "integer": "bigint", "timestamp": "timestamp"}
@@ -14,7 +14,7 @@ _TYPES = {"text": "text", "date": "date", "decimal": "numeric", "integer": "bigi
 
 @pytest.fixture
 def metric_db(fresh_database):
-    """A fresh database with every resource and subject table, empty, and the metric schema."""
+    """A fresh database with every resource and subject table, empty, migrated."""
     info = fresh_database("metric")
     with psycopg.connect(info.url, autocommit=True) as conn:
         conn.execute("create schema resource")
@@ -25,5 +25,5 @@ def metric_db(fresh_database):
         for model in SUBJECT_MODELS:
             conn.execute(sql.SQL("create table subject.{} ({})").format(sql.Identifier(table_name(model)), sql.SQL(", ").join(
                 sql.SQL("{} {}").format(sql.Identifier(i.name), sql.SQL(i.data_type)) for i in model.items)))
-        ensure_metric_schema(conn)
+    schema.upgrade(info)
     return info
