@@ -16,7 +16,6 @@ from hubei_data.api import store
 from hubei_data.api.errors import error
 from hubei_data.api.json_body import JSON, JsonRequest, is_json
 from hubei_data.api.request_model import NO_CONTROL, Text
-from hubei_data.api.vault import Vault
 
 # Notes may run over lines; no other control characters, and never NUL, which PostgreSQL cannot hold.
 Note = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
@@ -99,7 +98,7 @@ def add_routes(app: FastAPI, settings) -> None:
     @router.post("/consumers", status_code=201)
     def create_consumer(body: NewConsumer):
         def action(conn):
-            app_key, secret = store.create_consumer(conn, Vault(), body.name, body.department)
+            app_key, secret = store.create_consumer(conn, app.state.book.vault, body.name, body.department)
             app.state.book.reload()
             return JSONResponse({"app_key": app_key, "secret": secret}, status_code=201)
         return _as_admin(settings, action)

@@ -21,11 +21,13 @@ def _specs():
 
 
 def _vault():
-    from hubei_data.api.vault import Vault, VaultError
+    """The vault of the cryptographic profile in force (HUBEI_DATA_CRYPTO_PROFILE): Fernet, or SM4 for 国密."""
+    from hubei_data.api.vault import VaultError
+    from hubei_data.control import crypto
 
     try:
-        return Vault()
-    except VaultError as error:
+        return crypto.profile().vault(None)
+    except (VaultError, crypto.ProfileError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -83,10 +85,14 @@ def api() -> None:
 
 @api.command()
 def keygen() -> None:
-    """Print a new HUBEI_DATA_API_KEY (the key consumer secrets are encrypted with)."""
-    from hubei_data.api.vault import new_key
+    """Print a new HUBEI_DATA_API_KEY (the key consumer secrets are encrypted with), for the
+    cryptographic profile in force: Fernet by default, SM4 with HUBEI_DATA_CRYPTO_PROFILE=gm."""
+    from hubei_data.control import crypto
 
-    click.echo(new_key())
+    try:
+        click.echo(crypto.profile().new_key())
+    except crypto.ProfileError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @api.command("list")

@@ -41,7 +41,8 @@ class SM4Vault:
         if not key:
             raise VaultError(
                 f"{KEY_VARIABLE} is not set: with {PROFILE_VARIABLE}=gm the data API encrypts consumer secrets "
-                f"with an SM4 key in it. Make one, keep it safe, and set it for every API command"
+                f"with an SM4 key in it. Make one with `hubei-data api keygen` (with {PROFILE_VARIABLE}=gm set), keep it "
+                f"safe, and set it for every API command"
             )
         try:
             raw = base64.urlsafe_b64decode(key.removeprefix(KEY_PREFIX).encode()) if key.startswith(KEY_PREFIX) else b""
