@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hubei_data.cli import main
 
 ISSUES = """
-    create schema quarantine;
+    create schema if not exists quarantine;
     create table quarantine.issues (source text, key text, rule text, detail text, batch_id bigint, file text,
                                     row_number integer);
 """
