@@ -67,6 +67,23 @@ def migrated_database(fresh_database):
 
 
 @pytest.fixture
+def use_warehouse():
+    """Point this process's warehouse at another database (`use_warehouse(info_or_url)`) for one test."""
+    before = os.environ.get(warehouse_module.URL_VARIABLE)
+
+    def use(target) -> None:
+        os.environ[warehouse_module.URL_VARIABLE] = target if isinstance(target, str) else target.url
+        warehouse_module.connect_info.cache_clear()
+
+    yield use
+    if before is None:
+        os.environ.pop(warehouse_module.URL_VARIABLE, None)
+    else:
+        os.environ[warehouse_module.URL_VARIABLE] = before
+    warehouse_module.connect_info.cache_clear()
+
+
+@pytest.fixture
 def share_db(fresh_database):
     """A migrated database with every share table, empty, and the masking functions; its connection settings."""
     info = fresh_database("share")

@@ -10,13 +10,13 @@ from typing import NamedTuple
 from psycopg_pool import AsyncConnectionPool
 
 from hubei_data.api.guard import NonceBook
+from hubei_data.storable import storable
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.2
 WRITE_TIMEOUT_SECONDS = 5
 # Past this many waiting rows (the database has been away a while), further calls are kept as counts.
 MAX_PENDING = 100_000
-MAX_TEXT = 1000
 
 
 class Call(NamedTuple):
@@ -35,14 +35,6 @@ def params_digest(values: dict) -> str:
     """SHA-256 of the parameters: the log shows which calls asked the same, never what they asked."""
     text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
-
-
-def storable(text: str | None) -> str | None:
-    """Any text as PostgreSQL can hold it: NUL and unpaired surrogates escaped, at most MAX_TEXT characters."""
-    if text is None:
-        return None
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 class _Tally(NamedTuple):

@@ -3,6 +3,7 @@
 import click
 
 from hubei_data.cli.api import api, serve
+from hubei_data.cli.audit import audit
 from hubei_data.cli.bureau_sim import bureau_sim
 from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
@@ -24,5 +25,5 @@ def main() -> None:
 
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
-                ui, contracts, db):
+                ui, contracts, db, audit):
     main.add_command(command)

@@ -13,23 +13,6 @@ COMMAND = Path(sys.executable).parent / "hubei-data"
 
 
 @pytest.fixture
-def use_warehouse():
-    """Point this process's warehouse at another database (`use_warehouse(info_or_url)`) for one test."""
-    before = os.environ.get(warehouse_module.URL_VARIABLE)
-
-    def use(target) -> None:
-        os.environ[warehouse_module.URL_VARIABLE] = target if isinstance(target, str) else target.url
-        warehouse_module.connect_info.cache_clear()
-
-    yield use
-    if before is None:
-        os.environ.pop(warehouse_module.URL_VARIABLE, None)
-    else:
-        os.environ[warehouse_module.URL_VARIABLE] = before
-    warehouse_module.connect_info.cache_clear()
-
-
-@pytest.fixture
 def hubei_data(tmp_path):
     """Run `hubei-data ARGS` in its own process, as a user would: `hubei_data(database, *args, **env)`."""
 
