@@ -37,7 +37,7 @@ class Permission(StrEnum):
         "POST /admin/grants/{grant_id}/revoke",
     )
     PASSWORD_POLICY_CHANGE = "password_policy.change", "change the password, lockout and session rules"
-    AUDIT_READ = "audit.read", "read the audit trail"
+    AUDIT_READ = "audit.read", "read the audit trail and check its chain", ("hubei-data audit verify",)
     AUDIT_EXPORT = "audit.export", "export the audit trail"
     BUILD_RUN = "build.run", "land files and build what depends on them; compute metrics", (
         "hubei-data ingest", "hubei-data demo", "hubei-data metrics compute",
