@@ -89,8 +89,7 @@ def connect_info() -> ConnectInfo:
     """
     url = os.environ.get(URL_VARIABLE)
     info = _parse_url(url) if url else _start_embedded()
-    _ensure_reachable(info)
-    with psycopg.connect(info.url) as conn:
+    with _reach(info) as conn:
         if conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]:
             logging.getLogger(__name__).warning(
                 "%s connects as a superuser; give the platform an owner role instead (docs/roles.md)", URL_VARIABLE
@@ -181,8 +180,9 @@ def _start_embedded() -> ConnectInfo:
     return _superuser.as_role(roles.OWNER)
 
 
-def _ensure_reachable(info: ConnectInfo) -> None:
+def _reach(info: ConnectInfo) -> psycopg.Connection:
+    """A first connection, refused in one line naming the warehouse when it cannot be made."""
     try:
-        psycopg.connect(info.url, connect_timeout=10).close()
+        return psycopg.connect(info.url, connect_timeout=10)
     except psycopg.OperationalError as error:
         raise WarehouseError(f"cannot connect to the warehouse at {info.redacted()}: {error}") from None
