@@ -7,12 +7,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from hubei_data import embedded
+from tests.polling import wait_for
 
 HOLD = "from hubei_data import warehouse; warehouse.connect_info(); print('up', flush=True); import time; time.sleep(300)"
 
@@ -22,7 +22,7 @@ def data_dir():
     """A data directory of its own, under /tmp for the socket's short path; removed afterwards."""
     path = Path(tempfile.mkdtemp(prefix="hdk"))
     yield path
-    _wait_until(lambda: not _server_up(path), "the server to stop")
+    wait_for(lambda: not _server_up(path), 30, "the server to stop")
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -40,30 +40,22 @@ def _server_up(data_dir: Path) -> bool:
     return (data_dir / "pg" / "postmaster.pid").exists()
 
 
-def _wait_until(condition, what: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.1)
-
-
 @pytest.mark.parametrize("ending", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_holder_does_not_keep_the_server_up(data_dir, ending):
     holder = _start_holder(data_dir)
     assert _server_up(data_dir)
     holder.send_signal(ending)
     holder.wait()
-    _wait_until(lambda: not _server_up(data_dir) and not (data_dir / "pg" / ".watchdog_pid").exists(),
-                "the server and its watchdog to stop")
+    wait_for(lambda: not _server_up(data_dir) and not (data_dir / "pg" / ".watchdog_pid").exists(),
+             30, "the server and its watchdog to stop")
 
 
 def test_the_server_stays_up_while_another_holder_lives(data_dir):
     first, second = _start_holder(data_dir), _start_holder(data_dir)
     first.kill()
     first.wait()
-    _wait_until(lambda: json.loads((data_dir / "pg" / ".handle_pids.json").read_text()) == [second.pid],
-                "the dead holder to be dropped")
+    wait_for(lambda: json.loads((data_dir / "pg" / ".handle_pids.json").read_text()) == [second.pid],
+             30, "the dead holder to be dropped")
     assert _server_up(data_dir)
     second.terminate()
     second.wait()
@@ -72,19 +64,19 @@ def test_the_server_stays_up_while_another_holder_lives(data_dir):
 def test_a_command_killed_mid_query_leaves_nothing_running(data_dir):
     cli = str(Path(sys.executable).parent / "hubei-data")
     command = _start_holder(data_dir, cli, "query", "select pg_sleep(120)", "--timeout", "300")
-    _wait_until(lambda: _server_up(data_dir) and (data_dir / "pg" / ".handle_pids.json").exists()
-                and command.pid in json.loads((data_dir / "pg" / ".handle_pids.json").read_text() or "[]"),
-                "the command to hold the server", seconds=60)
+    wait_for(lambda: _server_up(data_dir) and (data_dir / "pg" / ".handle_pids.json").exists()
+             and command.pid in json.loads((data_dir / "pg" / ".handle_pids.json").read_text() or "[]"),
+             60, "the command to hold the server")
     command.kill()
     command.wait()
-    _wait_until(lambda: not _server_up(data_dir), "the server to stop")
+    wait_for(lambda: not _server_up(data_dir), 30, "the server to stop")
 
 
 def test_dead_holders_left_in_the_list_are_dropped_at_the_next_start(data_dir):
     holder = _start_holder(data_dir)
     holder.kill()
     holder.wait()
-    _wait_until(lambda: not _server_up(data_dir), "the server to stop")
+    wait_for(lambda: not _server_up(data_dir), 30, "the server to stop")
     pids = data_dir / "pg" / ".handle_pids.json"
     pids.write_text(json.dumps([holder.pid]))  # as a killed holder leaves it when no watchdog ran
     embedded.hold(data_dir / "pg")

@@ -7,12 +7,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 import requests
+
+from tests.polling import wait_for
 
 CLI = str(Path(sys.executable).parent / "hubei-data")
 
@@ -21,14 +22,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_until(condition, what: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds} s for {what}")
-        time.sleep(0.5)
 
 
 def _answers(url: str) -> bool:
@@ -47,14 +40,14 @@ def test_a_stopped_ui_takes_its_servers_and_the_warehouse_with_it(ending):
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
-        _wait_until(lambda: _answers(f"http://127.0.0.1:{port}/server_info"), "the Dagster UI to answer", 180)
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/server_info"), 180, "the Dagster UI to answer", 0.5)
         family = psutil.Process(ui.pid).children(recursive=True)
         assert family, "the UI runs in child processes"
         ui.send_signal(ending)
         ui.wait(timeout=60)
         _, alive = psutil.wait_procs(family, timeout=60)
         assert alive == []
-        _wait_until(lambda: not (data_dir / "pg" / "postmaster.pid").exists(), "the warehouse to stop", 30)
+        wait_for(lambda: not (data_dir / "pg" / "postmaster.pid").exists(), 30, "the warehouse to stop")
     finally:
         if ui.poll() is None:
             ui.kill()

@@ -4,7 +4,6 @@ import datetime as dt
 import json
 import socket
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from hubei_data.api import store
 from hubei_data.api.app import Settings, create_app
 from hubei_data.api.spec import load_apis
 from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
+from tests.polling import wait_for
 
 ADMIN_TOKEN = "admin-token-for-tests"
 CHILD = ("110101202301010016", "A123456789", "欧阳小明")
@@ -54,7 +54,7 @@ class Service:
     def consumer(self, name: str = "省公安厅户籍管理") -> Consumer:
         with self.connect() as conn:
             app_key, secret = store.create_consumer(conn, self.vault, name, "省公安厅")
-        wait_for(lambda: self.known(app_key))
+        wait_for(lambda: self.known(app_key), what="the service to hear of the new consumer")
         return Consumer(self.base, app_key, secret)
 
     def known(self, app_key: str) -> bool:
@@ -66,7 +66,7 @@ class Service:
         with self.connect() as conn:
             grant_id = store.apply(conn, consumer.app_key, api, "出生一件事联办", dt.date(2026, 1, 1), dt.date(2099, 12, 31))
             store.approve(conn, grant_id, specs[api], "test", **approval)
-        wait_for(lambda: (consumer.app_key, api) in self.app.state.book.grants)
+        wait_for(lambda: (consumer.app_key, api) in self.app.state.book.grants, what="the service to hear of the grant")
         return grant_id
 
     def admin(self, method: str, path: str, body=None, token: str | None = ADMIN_TOKEN) -> requests.Response:
@@ -83,16 +83,6 @@ class Service:
         app = create_app(load_apis(), self.vault, self.settings)
         with serving(app) as base:
             yield Service(base, self.url, self.vault, app, self.settings)
-
-
-def wait_for(condition, seconds: float = 5.0, what: str = "the service did not hear of the change"):
-    """Poll until the condition holds (and return what it returned), or fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not (found := condition()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        time.sleep(0.02)
-    return found
 
 
 @contextmanager

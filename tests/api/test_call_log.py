@@ -9,7 +9,7 @@ import requests
 from psycopg import sql
 
 from hubei_data import warehouse
-from tests.api.conftest import wait_for
+from tests.polling import wait_for
 
 VACCINATION = "/v1/apis/vaccination"
 # Bodies a consumer may send that PostgreSQL text cannot hold as they are, or that are far too long.

@@ -7,7 +7,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import ADMIN_TOKEN, wait_for
+from tests.api.conftest import ADMIN_TOKEN
+from tests.polling import wait_for
 
 VACCINATION = "/v1/apis/vaccination"
 NOT_A_TIMESTAMP = {

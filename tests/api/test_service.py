@@ -6,7 +6,7 @@ import requests
 
 from hubei_data import signing
 from hubei_data.api.stats import call_stats
-from tests.api.conftest import wait_for
+from tests.polling import wait_for
 
 VACCINATION = "/v1/apis/vaccination"
 
