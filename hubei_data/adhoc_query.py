@@ -25,7 +25,7 @@ class QueryRefused(ValueError):
 
 
 @contextmanager
-def run(sql_text: str, timeout_seconds: int) -> Iterator[tuple[list[str], psycopg.Cursor]]:
+def run(sql_text: str, timeout_seconds: int, actor: str, source: str) -> Iterator[tuple[list[str], psycopg.Cursor]]:
     """Run one query as the query role; yield its column names and a cursor over its rows.
 
     Safety does not depend on reading the text: the role may read only the libraries and write
@@ -33,17 +33,18 @@ def run(sql_text: str, timeout_seconds: int) -> Iterator[tuple[list[str], psycop
     is the server's. A prepared statement holds exactly one command, so a second one (a `commit`
     to leave the read-only transaction, say) is refused by the server before anything runs.
     Every query, answered or refused, goes into the audit trail before any row is shown; when it
-    cannot be recorded, no row is shown.
+    cannot be recorded, no row is shown. `actor` and `source` say who asked, from where.
     """
+    by = actor, source
     with warehouse.connect() as audit:
         require_current(audit)
         try:
             columns, cursor, query = _execute(sql_text, timeout_seconds)
         except QueryRefused as refusal:
-            _audit(audit, sql_text, timeout_seconds, refusal.outcome, refusal=str(refusal))
+            _audit(audit, by, sql_text, timeout_seconds, refusal.outcome, refusal=str(refusal))
             raise
         with query:
-            _audit(audit, sql_text, timeout_seconds, Outcome.SUCCESS, rows=cursor.rowcount)
+            _audit(audit, by, sql_text, timeout_seconds, Outcome.SUCCESS, rows=cursor.rowcount)
             try:
                 yield columns, cursor
             finally:
@@ -80,8 +81,9 @@ def _execute(sql_text: str, timeout_seconds: int) -> tuple[list[str], psycopg.Cu
     return [column.name for column in cursor.description], cursor, conn
 
 
-def _audit(conn: psycopg.Connection, sql_text: str, timeout_seconds: int, outcome: Outcome, **detail) -> None:
-    actor, source = audit_trail.command_line_actor()
+def _audit(conn: psycopg.Connection, by: tuple[str, str], sql_text: str, timeout_seconds: int, outcome: Outcome,
+           **detail) -> None:
+    actor, source = by
     audit_trail.append(conn, actor, source, Action.SQL_QUERY, "warehouse", outcome, {
         "sql": sql_text, "sql_sha256": hashlib.sha256(sql_text.encode("utf-8", "backslashreplace")).hexdigest(),
         "timeout_seconds": timeout_seconds, **detail,

@@ -20,6 +20,10 @@ from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.control import schema
 from hubei_data.quality.catalog_schemas import table_name
 
+# Logins the tests make are kept in a folder of their own, and no token of the person running them is used.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="hdconfig")
+os.environ.pop("HUBEI_DATA_TOKEN", None)
+
 
 @pytest.fixture(scope="session")
 def warehouse() -> warehouse_module.ConnectInfo:

@@ -19,7 +19,7 @@ def library(warehouse):
 
 
 def _run(text: str, timeout: int = 5):
-    with adhoc_query.run(text, timeout) as (columns, cursor):
+    with adhoc_query.run(text, timeout, "t_analyst", "tests") as (columns, cursor):
         return columns, cursor.fetchall()
 
 

@@ -16,14 +16,21 @@ import pytest
 from hubei_data import embedded
 from hubei_data import warehouse as wh
 from hubei_data.contracts import SOURCES
+from tests.people import TOKEN_VARIABLE, token_for
 
 pytestmark = pytest.mark.slow
 CLI = [str(Path(sys.executable).parent / "hubei-data")]
 LAYERS = ("raw", "resource", "quarantine")
 
 
-def run(*args, check=True):
-    result = subprocess.run([*CLI, *args], capture_output=True, text=True, env=os.environ.copy())
+def as_allowed(args) -> dict[str, str]:
+    """The environment of a person whose role allows the command, once the demo has set people up."""
+    found = token_for(wh.connect_info(), args)
+    return {**os.environ, **({TOKEN_VARIABLE: found} if found else {})}
+
+
+def run(*args, check=True, env=None, input=None):
+    result = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env or as_allowed(args), input=input)
     if check and result.returncode != 0:
         raise AssertionError(f"{args} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result
@@ -386,7 +393,6 @@ def test_the_data_api_answers_only_an_approved_consumer_and_counts_the_calls(dem
     from hubei_data.api.vault import new_key
 
     monkeypatch.setenv("HUBEI_DATA_API_KEY", new_key())
-    monkeypatch.setenv("HUBEI_DATA_API_ADMIN_TOKEN", "e2e-admin")
     consumer = json.loads(run("api", "consumer", "create", "省公安厅户籍管理", "--department", "省公安厅").stdout)
     with wh.connect() as conn:
         child_id, name, records, masked = conn.execute(
@@ -396,7 +402,7 @@ def test_the_data_api_answers_only_an_approved_consumer_and_counts_the_calls(dem
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=os.environ.copy(),
+    server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=as_allowed(["serve"]),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base, path = f"http://127.0.0.1:{port}", "/v1/apis/vaccination"
 
@@ -479,3 +485,51 @@ def test_metric_assets_match_values_computed_independently_from_the_demo(demo):
     assert found == {k: v and float(v) for k, v in coverage.items()}
     listed = [json.loads(line) for line in run("metrics", "list", "--format", "json").stdout.splitlines()]
     assert {m["kind"] for m in listed} == {"atomic", "derived", "composite", "custom"} and len(listed) >= 12
+
+
+def test_the_first_administrator_sets_up_one_person_per_role_and_the_trail_names_an_edited_row(demo, tmp_path):
+    import re
+
+    from hubei_data.control.permissions import Permission, Role
+
+    result, _ = demo
+    one_time = re.compile(r"one-time password: (\S+)")
+
+    def as_person(username: str, *args, input=None, check=True):
+        """A command as this person at their own terminal: their login is kept in their own config folder."""
+        env = {k: v for k, v in os.environ.items() if k != TOKEN_VARIABLE} | {"XDG_CONFIG_HOME": str(tmp_path / username)}
+        return run(*args, env=env, input=input, check=check)
+
+    def first_login(username: str, password: str) -> None:
+        new = f"Changed-{username}-1"
+        said = as_person(username, "login", username, input=f"{password}\n{new}\n{new}\n")
+        assert f"logged in as {username}" in said.stdout and "password changed" in said.stdout
+
+    first_login("admin", one_time.search(result.stdout).group(1))
+    assert as_person("admin", "whoami").stdout.startswith("admin (cli session)\nroles: system_admin")
+    people = {f"e2e_{role.value}"[:32]: role for role in Role if role != Role.SYSTEM_ADMIN}
+    for username, role in people.items():
+        created = as_person("admin", "user", "add", username, "--role", role.value)
+        first_login(username, one_time.search(created.stdout).group(1))
+    for username, role in people.items():
+        sync_log = as_person(username, "sync-log", check=False)
+        allowed = Permission.RUN_VIEW in role.permissions
+        assert (sync_log.returncode == 0) == allowed, (username, sync_log.stderr)
+        if not allowed:
+            assert sync_log.returncode == 3 and f"{username} ({role.value}) may not" in sync_log.stderr
+
+    locked = one_time.search(as_person("admin", "user", "add", "e2e_locked", "--role", "viewer").stdout).group(1)
+    tries = [as_person("e2e_locked", "login", "e2e_locked", input="wrong-Password-1\n", check=False) for _ in range(5)]
+    assert [t.returncode for t in tries] == [3] * 5 and "locked until" in tries[-1].stderr
+    right = as_person("e2e_locked", "login", "e2e_locked", input=f"{locked}\n", check=False)
+    assert right.returncode == 3 and "the account is locked until" in right.stderr
+
+    auditor = next(name for name, role in people.items() if role == Role.AUDIT_ADMIN)
+    assert "each digest matches" in as_person(auditor, "audit", "verify").stdout
+    with psycopg.connect(wh.superuser_info().url, autocommit=True) as conn:
+        seq = conn.execute("select min(seq) from control.audit_trail where action = 'lockout'").fetchone()[0]
+        conn.execute("alter table control.audit_trail disable trigger user")
+        conn.execute("update control.audit_trail set actor = 'someone else' where seq = %s", (seq,))
+        conn.execute("alter table control.audit_trail enable trigger user")
+    broken = as_person(auditor, "audit", "verify", check=False)
+    assert broken.returncode == 1 and f"row {seq} (edited)" in broken.stdout

@@ -1,12 +1,12 @@
-"""Administration over HTTP: consumers and grants, behind the administrator's bearer token."""
+"""Administration over HTTP: consumers and grants, for people whose bearer token's roles allow each route."""
 
 import datetime as dt
-import hmac
 import json
 from typing import Annotated, Literal
 
 import psycopg
 from fastapi import APIRouter, FastAPI, Path, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
@@ -16,32 +16,59 @@ from hubei_data.api import store
 from hubei_data.api.errors import error
 from hubei_data.api.json_body import JSON, JsonRequest, is_json
 from hubei_data.api.request_model import NO_CONTROL, Text
+from hubei_data.control import sessions
+from hubei_data.control.audit_trail import Actor
+from hubei_data.control.permissions import COMMAND_PERMISSION
+from hubei_data.storable import storable
 
 # Notes may run over lines; no other control characters, and never NUL, which PostgreSQL cannot hold.
 Note = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
 Scalar = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)] | int | \
     Annotated[float, Field(allow_inf_nan=False)] | bool
 # Declares the scheme in the OpenAPI document (Swagger UI's Authorize button); AdminRoute checks it.
-BEARER = HTTPBearer(auto_error=False, description="Bearer <HUBEI_DATA_API_ADMIN_TOKEN>")
+BEARER = HTTPBearer(auto_error=False, description="Bearer <a person's token: `hubei-data token create`>")
 
 
 class AdminRoute(APIRoute):
-    """An admin route: the bearer token, then the Content-Type, are checked before anything reads the body.
+    """An admin route: who calls, whether their roles allow the route, then the Content-Type, are checked
+    before anything reads the body.
 
-    So a stranger's request gets its 401 whatever its body, and the body is read by pydantic's parser.
+    So a stranger's request gets its 401 and a person without the right its 403 whatever the body,
+    each with an audit row; the body is read by pydantic's parser. The route's handler finds the
+    caller in `request.state.actor`.
     """
 
     def get_route_handler(self):
         handler = super().get_route_handler()
+        (method,) = self.methods
+        operation = f"{method} {self.path_format}"
+        permission = COMMAND_PERMISSION[operation]
 
         async def guarded(request: Request) -> Response:
-            if not admin_token_matches(request.app.state.settings, request.headers.get("authorization")):
-                return error(401, "administrator bearer token required")
+            source = storable(f"api@{request.client.host if request.client else 'unknown'}", 200)
+            try:
+                identity = await run_in_threadpool(
+                    _caller, request.app.state.settings.url, request.headers.get("authorization"), operation,
+                    permission, source)
+            except sessions.Refused as refusal:
+                return error(refusal.status, str(refusal))
             if request.method == "POST" and not is_json(request.headers.get("content-type")):
                 return error(415, f"send the body as Content-Type: {JSON}")
+            request.state.actor = Actor(identity.username, source)
             return await handler(JsonRequest(request.scope, request.receive))
 
         return guarded
+
+
+def _caller(url: str, header: str | None, operation: str, permission, source: str) -> sessions.Identity:
+    """The person whose bearer token this is, if their roles allow the operation; `Refused` otherwise."""
+    scheme, _, token = (header or "").partition(" ")
+    with psycopg.connect(url, autocommit=True) as conn:
+        if scheme.lower() != "bearer" or not token:
+            sessions.refuse_anonymous(conn, source, operation)
+        identity = sessions.authenticate(conn, token.strip(), source)
+        sessions.authorize(conn, identity, permission, operation, source)
+    return identity
 
 
 class Application(BaseModel):
@@ -81,7 +108,7 @@ class Decision(BaseModel):
 
 
 def add_routes(app: FastAPI, settings) -> None:
-    """Admin routes; with no HUBEI_DATA_API_ADMIN_TOKEN set they refuse every call.
+    """Admin routes, each open to the roles docs/permissions.md gives its permission.
 
     A change made here reloads this service's grants before it answers, so the very next call
     sees it; changes from the CLI reach it by notification.
@@ -96,9 +123,10 @@ def add_routes(app: FastAPI, settings) -> None:
         return _as_admin(settings, lambda conn: _json(store.consumers(conn)))
 
     @router.post("/consumers", status_code=201)
-    def create_consumer(body: NewConsumer):
+    def create_consumer(body: NewConsumer, request: Request):
         def action(conn):
-            app_key, secret = store.create_consumer(conn, app.state.book.vault, body.name, body.department)
+            app_key, secret = store.create_consumer(conn, app.state.book.vault, body.name, body.department,
+                                                    request.state.actor)
             app.state.book.reload()
             return JSONResponse({"app_key": app_key, "secret": secret}, status_code=201)
         return _as_admin(settings, action)
@@ -108,28 +136,28 @@ def add_routes(app: FastAPI, settings) -> None:
         return _as_admin(settings, lambda conn: _json(store.grants(conn, status)))
 
     @router.post("/grants/{grant_id}/approve")
-    def approve(grant_id: GrantId, body: Approval):
+    def approve(grant_id: GrantId, body: Approval, request: Request):
         def action(conn):
             spec = app.state.specs[_api_of(conn, grant_id)]
             scope = [c.model_dump(exclude_none=True) for c in body.row_scope]
-            store.approve(conn, grant_id, spec, "admin-api", body.fields, scope, body.allow_personal,
+            store.approve(conn, grant_id, spec, request.state.actor, body.fields, scope, body.allow_personal,
                           body.rate_per_minute)
             app.state.book.reload()
             return {"grant_id": grant_id, "status": "approved"}
         return _as_admin(settings, action)
 
     @router.post("/grants/{grant_id}/reject")
-    def reject(grant_id: GrantId, body: Decision):
+    def reject(grant_id: GrantId, body: Decision, request: Request):
         def action(conn):
-            store.reject(conn, grant_id, "admin-api", body.note)
+            store.reject(conn, grant_id, request.state.actor, body.note)
             app.state.book.reload()
             return {"grant_id": grant_id, "status": "rejected"}
         return _as_admin(settings, action)
 
     @router.post("/grants/{grant_id}/revoke")
-    def revoke(grant_id: GrantId, body: Decision):
+    def revoke(grant_id: GrantId, body: Decision, request: Request):
         def action(conn):
-            store.revoke(conn, grant_id, "admin-api", body.note)
+            store.revoke(conn, grant_id, request.state.actor, body.note)
             app.state.book.reload()
             return {"grant_id": grant_id, "status": "revoked"}
         return _as_admin(settings, action)
@@ -159,9 +187,3 @@ def _api_of(conn, grant_id: int) -> str:
 
 def _json(rows: list[dict]) -> JSONResponse:
     return JSONResponse(json.loads(json.dumps(rows, default=str, ensure_ascii=False)))
-
-
-def admin_token_matches(settings, header: str | None) -> bool:
-    if not settings.admin_token or not header or not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(header.removeprefix("Bearer ").encode(), settings.admin_token.encode())

@@ -47,7 +47,6 @@ class Settings:
 
     url: str
     reader_url: str
-    admin_token: str | None
     statement_timeout_ms: int = 5000
     pool_size: int = 10
 

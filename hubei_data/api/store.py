@@ -9,6 +9,9 @@ from psycopg.types.json import Jsonb
 
 from hubei_data.api.spec import ApiSpec
 from hubei_data.api.vault import Vault
+from hubei_data.control import audit_trail
+from hubei_data.control.audit_chain import Action, Outcome
+from hubei_data.control.audit_trail import Actor
 from hubei_data.row_filter import Condition, parse_condition
 
 GRANT_CHANNEL = "api_grants"
@@ -33,13 +36,15 @@ class Grant:
     rate_per_minute: int
 
 
-def create_consumer(conn, vault: Vault, name: str, department: str) -> tuple[str, str]:
+def create_consumer(conn, vault: Vault, name: str, department: str, by: Actor) -> tuple[str, str]:
     """A new consumer application: its app key and secret, the secret shown this once."""
     app_key, secret = f"hd_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
     conn.execute(
         "insert into api.consumers (app_key, name, department, secret_encrypted) values (%s, %s, %s, %s)",
         (app_key, name, department, vault.encrypt(secret)),
     )
+    audit_trail.append(conn, by.name, by.source, Action.CONFIG_CHANGE, f"consumer {app_key}", Outcome.SUCCESS,
+                       {"change": "created", "name": name, "department": department})
     conn.execute(f"notify {GRANT_CHANNEL}")
     conn.commit()
     return app_key, secret
@@ -60,47 +65,61 @@ def apply(conn, app_key: str, api: str, purpose: str, valid_from: dt.date, valid
     return grant_id
 
 
-def approve(conn, grant_id: int, spec: ApiSpec, by: str, fields: list[str] | None = None,
+def approve(conn, grant_id: int, spec: ApiSpec, by: Actor, fields: list[str] | None = None,
             row_scope: list[dict] | None = None, allow_personal: bool = False, rate_per_minute: int = 60) -> None:
     """Approve a pending grant, fixing the fields and rows it sees; checked against the API first."""
-    strangers = sorted(set(fields or ()) - set(spec.fields))
-    if strangers:
-        raise ApiAdminError(f"fields not answered by {spec.name}: {', '.join(strangers)} (it answers {', '.join(spec.fields)})")
-    if row_scope and spec.dataset is None:
-        raise ApiAdminError(f"{spec.name} is a SQL-mode API: its rows are fixed by its query, not by a row scope")
-    scope_conditions(spec, row_scope or [])
-    if rate_per_minute < 1:
-        raise ApiAdminError("the rate limit is at least one call a minute")
+    try:
+        strangers = sorted(set(fields or ()) - set(spec.fields))
+        if strangers:
+            raise ApiAdminError(
+                f"fields not answered by {spec.name}: {', '.join(strangers)} (it answers {', '.join(spec.fields)})")
+        if row_scope and spec.dataset is None:
+            raise ApiAdminError(f"{spec.name} is a SQL-mode API: its rows are fixed by its query, not by a row scope")
+        scope_conditions(spec, row_scope or [])
+        if rate_per_minute < 1:
+            raise ApiAdminError("the rate limit is at least one call a minute")
+    except ApiAdminError as refusal:
+        _refused(conn, grant_id, "approved", by, refusal)
     _decide(conn, grant_id, "approved", by, ("pending", "approved"),
             fields=fields, row_scope=Jsonb(row_scope or []), allow_personal=allow_personal,
             rate_per_minute=rate_per_minute)
 
 
-def reject(conn, grant_id: int, by: str, note: str = "") -> None:
+def reject(conn, grant_id: int, by: Actor, note: str = "") -> None:
     _decide(conn, grant_id, "rejected", by, ("pending",), note=note)
 
 
-def revoke(conn, grant_id: int, by: str, note: str = "") -> None:
+def revoke(conn, grant_id: int, by: Actor, note: str = "") -> None:
     """Takes effect at once: the service hears of it and drops the grant before its next call."""
     _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
 
 
-def _decide(conn, grant_id: int, status: str, by: str, allowed_from: tuple[str, ...], **values) -> None:
+def _decide(conn, grant_id: int, status: str, by: Actor, allowed_from: tuple[str, ...], **values) -> None:
+    """Record the decision and its audit row together; a decision that cannot be made gets its audit row too."""
     row = conn.execute("select status from api.grants where grant_id = %s for update", (grant_id,)).fetchone()
     if row is None:
-        conn.rollback()
-        raise ApiAdminError(f"no grant {grant_id}")
+        _refused(conn, grant_id, status, by, ApiAdminError(f"no grant {grant_id}"))
     if row[0] not in allowed_from:
-        conn.rollback()
-        raise ApiAdminError(f"grant {grant_id} is {row[0]}; only a {' or '.join(allowed_from)} one can be {status}")
+        _refused(conn, grant_id, status, by, ApiAdminError(
+            f"grant {grant_id} is {row[0]}; only a {' or '.join(allowed_from)} one can be {status}"))
     assignments = ", ".join(f"{k} = %({k})s" for k in values)
     conn.execute(
         f"update api.grants set status = %(status)s, decided_at = now(), decided_by = %(by)s"
         f"{', ' if assignments else ''}{assignments} where grant_id = %(grant_id)s",
-        {"status": status, "by": by, "grant_id": grant_id, **values},
+        {"status": status, "by": by.name, "grant_id": grant_id, **values},
     )
+    audit_trail.append(conn, by.name, by.source, Action.GRANT_DECISION, f"grant {grant_id}", Outcome.SUCCESS,
+                       {"decision": status, **{k: json.dumps(getattr(v, "obj", v), ensure_ascii=False, default=str)
+                                                for k, v in values.items()}})
     conn.execute(f"notify {GRANT_CHANNEL}")
     conn.commit()
+
+
+def _refused(conn, grant_id: int, status: str, by: Actor, refusal: ApiAdminError):
+    conn.rollback()
+    audit_trail.append(conn, by.name, by.source, Action.GRANT_DECISION, f"grant {grant_id}", Outcome.FAILURE,
+                       {"decision": status, "refused": str(refusal)})
+    raise refusal
 
 
 def scope_conditions(spec: ApiSpec, row_scope: list[dict]) -> tuple[Condition, ...]:

@@ -75,9 +75,9 @@ def write(rows: list[dict], path: Path, fmt: str, metrics: list[dict] = ()) -> N
             writer.writerows(values)
         return
     book = Workbook()
-    _sheet(book.active, "数据资源目录清单", headings, values)
+    write_sheet(book.active, "数据资源目录清单", headings, values)
     if metrics:
-        _sheet(book.create_sheet(), "指标目录", [chinese for _, chinese in METRIC_COLUMNS],
+        write_sheet(book.create_sheet(), "指标目录", [chinese for _, chinese in METRIC_COLUMNS],
                [[row[key] for key, _ in METRIC_COLUMNS] for row in metrics])
     book.save(path)
 
@@ -87,7 +87,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _sheet(sheet: Worksheet, title: str, headings: list[str], values: list[list]) -> None:
+def write_sheet(sheet: Worksheet, title: str, headings: list[str], values: list[list]) -> None:
     """A sheet people can read: a bold frozen heading row, a filter on every column, widths that fit."""
     sheet.title = title
     sheet.append(headings)

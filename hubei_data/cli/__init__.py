@@ -8,15 +8,19 @@ from hubei_data.cli.bureau_sim import bureau_sim
 from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
 from hubei_data.cli.db import db
+from hubei_data.cli.gate import guard
 from hubei_data.cli.demo import demo
 from hubei_data.cli.ingest import build, ingest
+from hubei_data.cli.login import login, logout, passwd, token, whoami
 from hubei_data.cli.metrics import metrics
 from hubei_data.cli.quality import quality
 from hubei_data.cli.push import push
 from hubei_data.cli.query import query
+from hubei_data.cli.security import security
 from hubei_data.cli.sync import sync_log_command
 from hubei_data.cli.ui import ui
 from hubei_data.cli.unexpected import MainGroup
+from hubei_data.cli.users import user
 
 
 @click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,5 +29,6 @@ def main() -> None:
 
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
-                ui, contracts, db, audit):
+                ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security):
     main.add_command(command)
+guard(main, "hubei-data")

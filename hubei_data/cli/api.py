@@ -2,13 +2,11 @@
 
 import datetime as dt
 import json
-import os
 
 import click
 
+from hubei_data.cli.gate import acting, source
 from hubei_data.cli.output import FORMATS, emit
-
-ADMIN_TOKEN_VARIABLE = "HUBEI_DATA_API_ADMIN_TOKEN"
 
 
 def _specs():
@@ -47,8 +45,8 @@ def _connect():
 def serve(host: str, port: int, statement_timeout_ms: int) -> None:
     """Run the data API (OpenAPI docs at /docs) over the share library.
 
-    Needs HUBEI_DATA_API_KEY (consumer secrets are encrypted with it); admin routes answer only
-    a bearer token equal to HUBEI_DATA_API_ADMIN_TOKEN, and refuse everything when it is unset.
+    Needs HUBEI_DATA_API_KEY (consumer secrets are encrypted with it); admin routes answer a
+    person's bearer token (`hubei-data token create`) whose roles allow the route.
     """
     import uvicorn
 
@@ -63,8 +61,7 @@ def serve(host: str, port: int, statement_timeout_ms: int) -> None:
     reader_url = warehouse.reader_info(roles.API_READER).url
     with psycopg.connect(reader_url) as reader:
         _check_queries(reader, specs)
-    settings = Settings(warehouse.connect_info().url, reader_url, os.environ.get(ADMIN_TOKEN_VARIABLE),
-                        statement_timeout_ms)
+    settings = Settings(warehouse.connect_info().url, reader_url, statement_timeout_ms)
     click.echo(f"serving {len(specs)} APIs ({', '.join(specs)}) on http://{host}:{port} — docs at /docs")
     uvicorn.run(create_app(specs, vault, settings), host=host, port=port, log_level="warning")
 
@@ -118,7 +115,7 @@ def create_consumer(name: str, department: str) -> None:
     from hubei_data.api.store import create_consumer as create
 
     with _connect() as conn:
-        app_key, secret = create(conn, _vault(), name, department)
+        app_key, secret = create(conn, _vault(), name, department, _by())
     click.echo(json.dumps({"app_key": app_key, "secret": secret}))
 
 
@@ -171,12 +168,18 @@ def grants(status: str | None, fmt: str) -> None:
          empty=f"no grants with status {status}" if status else "no applications or grants yet")
 
 
+def _by():
+    from hubei_data.control.audit_trail import Actor
+
+    return Actor(acting().username, source())
+
+
 def _decided(action, grant_id: int, **kwargs) -> None:
     from hubei_data.api.store import ApiAdminError
 
     with _connect() as conn:
         try:
-            action(conn, grant_id, os.environ.get("USER", "cli"), **kwargs)
+            action(conn, grant_id, _by(), **kwargs)
         except ApiAdminError as error:
             raise click.ClickException(str(error)) from None
 

@@ -3,6 +3,7 @@
 import click
 
 from hubei_data import adhoc_query, warehouse
+from hubei_data.cli.gate import acting, source
 from hubei_data.cli.output import FORMATS, emit
 
 
@@ -19,7 +20,7 @@ def query(sql_text: str, fmt: str, timeout: int) -> None:
     outside the libraries.
     """
     try:
-        with adhoc_query.run(sql_text, timeout) as (columns, cursor):
+        with adhoc_query.run(sql_text, timeout, acting().username, source()) as (columns, cursor):
             count = emit(columns, cursor, fmt)
     except (adhoc_query.QueryRefused, warehouse.WarehouseError) as refusal:
         raise click.ClickException(str(refusal)) from None

@@ -6,8 +6,7 @@ escaped, long text cut) before it is digested, so the row stored is the event di
 """
 
 import datetime as dt
-import getpass
-import socket
+from typing import NamedTuple
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -18,12 +17,14 @@ from hubei_data.control.audit_chain import (
 )
 from hubei_data.storable import storable
 
+class Actor(NamedTuple):
+    """Who acts and from where (`cli@host (os user)`, `web@address`, `api@address`)."""
+
+    name: str
+    source: str
+
+
 _COLUMNS = "seq, at, actor, source, action, target, outcome, detail, algorithm, previous_digest, digest"
-
-
-def command_line_actor() -> tuple[str, str]:
-    """Who runs a command and from where, until people log in: the operating-system user and host."""
-    return storable(getpass.getuser()), storable(f"cli@{socket.gethostname()}")
 
 
 def append(conn: psycopg.Connection, actor: str, source: str, action: Action, target: str, outcome: Outcome,

@@ -20,7 +20,10 @@ class Permission(StrEnum):
         member.covers = covers
         return member
 
-    USER_MANAGE = "user.manage", "create, disable and unlock people's accounts; reset their passwords"
+    USER_MANAGE = "user.manage", "create accounts with their first roles, disable and unlock them, reset passwords", (
+        "hubei-data user add", "hubei-data user list", "hubei-data user disable", "hubei-data user enable",
+        "hubei-data user unlock", "hubei-data user reset-password",
+    )
     CONFIG_CHANGE = "config.change", "change the platform's settings and keys", ("hubei-data api keygen",)
     SCHEMA_MIGRATE = "schema.migrate", "migrate the warehouse's own schema and see its revision", (
         "hubei-data db upgrade", "hubei-data db current",
@@ -29,16 +32,20 @@ class Permission(StrEnum):
         "hubei-data api consumer create", "hubei-data api consumer list", "GET /admin/consumers",
         "POST /admin/consumers",
     )
-    ROLE_ASSIGN = "role.assign", "give people roles and take them away"
+    ROLE_ASSIGN = "role.assign", "change the roles of existing accounts", ("hubei-data user role",)
     GRANT_VIEW = "grant.view", "see every application and grant", ("hubei-data api grants", "GET /admin/grants")
     GRANT_DECIDE = "grant.decide", "approve or reject applications for data, revoke grants", (
         "hubei-data api approve", "hubei-data api reject", "hubei-data api revoke",
         "POST /admin/grants/{grant_id}/approve", "POST /admin/grants/{grant_id}/reject",
         "POST /admin/grants/{grant_id}/revoke",
     )
-    PASSWORD_POLICY_CHANGE = "password_policy.change", "change the password, lockout and session rules"
-    AUDIT_READ = "audit.read", "read the audit trail and check its chain", ("hubei-data audit verify",)
-    AUDIT_EXPORT = "audit.export", "export the audit trail"
+    PASSWORD_POLICY_CHANGE = "password_policy.change", "see and change the password, lockout and session rules", (
+        "hubei-data security policy",
+    )
+    AUDIT_READ = "audit.read", "search the audit trail and check its chain", (
+        "hubei-data audit verify", "hubei-data audit search",
+    )
+    AUDIT_EXPORT = "audit.export", "export the audit trail", ("hubei-data audit export",)
     BUILD_RUN = "build.run", "land files and build what depends on them; compute metrics", (
         "hubei-data ingest", "hubei-data demo", "hubei-data metrics compute",
     )
@@ -74,6 +81,12 @@ class Permission(StrEnum):
 
 
 P = Permission
+
+# Whoever is logged in may run these about themselves; logging in and out needs no session at all.
+SELF_SERVICE = ("hubei-data whoami", "hubei-data passwd", "hubei-data token create")
+OPEN = ("hubei-data login", "hubei-data logout")
+# The command or admin route → the permission it needs.
+COMMAND_PERMISSION = {entry: permission for permission in Permission for entry in permission.covers}
 
 
 class Role(StrEnum):
@@ -204,6 +217,9 @@ def markdown() -> str:
             + (", ".join(f"`{entry}`" for entry in permission.covers) or "—") + " |"
             for permission in Permission
         ),
+        "",
+        "Anyone logged in may run " + ", ".join(f"`{entry}`" for entry in SELF_SERVICE) + " for themselves;"
+        " " + " and ".join(f"`{entry}`" for entry in OPEN) + " need no session.",
     ]
     return "\n".join(lines) + "\n"
 

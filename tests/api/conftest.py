@@ -17,9 +17,12 @@ from hubei_data.api import store
 from hubei_data.api.app import Settings, create_app
 from hubei_data.api.spec import load_apis
 from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
+from hubei_data.control.audit_trail import Actor
+from tests import people
 from tests.polling import wait_for
 
-ADMIN_TOKEN = "admin-token-for-tests"
+AUTO = "the token of the role the route needs"
+TESTS = Actor("tests", "tests")
 CHILD = ("110101202301010016", "A123456789", "欧阳小明")
 
 
@@ -53,7 +56,7 @@ class Service:
 
     def consumer(self, name: str = "省公安厅户籍管理") -> Consumer:
         with self.connect() as conn:
-            app_key, secret = store.create_consumer(conn, self.vault, name, "省公安厅")
+            app_key, secret = store.create_consumer(conn, self.vault, name, "省公安厅", TESTS)
         wait_for(lambda: self.known(app_key), what="the service to hear of the new consumer")
         return Consumer(self.base, app_key, secret)
 
@@ -65,13 +68,18 @@ class Service:
         specs = self.app.state.specs
         with self.connect() as conn:
             grant_id = store.apply(conn, consumer.app_key, api, "出生一件事联办", dt.date(2026, 1, 1), dt.date(2099, 12, 31))
-            store.approve(conn, grant_id, specs[api], "test", **approval)
+            store.approve(conn, grant_id, specs[api], TESTS, **approval)
         wait_for(lambda: (consumer.app_key, api) in self.app.state.book.grants, what="the service to hear of the grant")
         return grant_id
 
-    def admin(self, method: str, path: str, body=None, token: str | None = ADMIN_TOKEN) -> requests.Response:
+    def admin(self, method: str, path: str, body=None, token: str | None = AUTO) -> requests.Response:
+        token = self.admin_token(path) if token == AUTO else token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return requests.request(method, self.base + path, json=body, headers=headers, timeout=10)
+
+    def admin_token(self, path: str) -> str:
+        """A token of the administrator an admin route is for: consumers the system's, grants the security's."""
+        return people.token(self.url, "system_admin" if path.startswith("/admin/consumers") else "security_admin")
 
     def logged(self, query: str, params=()) -> list[tuple]:
         with self.connect() as conn:
@@ -135,7 +143,7 @@ def service(share_db, monkeypatch):
     vault = Vault()
     with psycopg.connect(share_db.url) as conn:
         _fill(conn)
-    settings = Settings(share_db.url, share_db.as_role(roles.API_READER).url, ADMIN_TOKEN, statement_timeout_ms=2000)
+    settings = Settings(share_db.url, share_db.as_role(roles.API_READER).url, statement_timeout_ms=2000)
     app = create_app(load_apis(), vault, settings)
     with serving(app) as base:
         yield Service(base, share_db.url, vault, app, settings)

@@ -10,6 +10,7 @@ from psycopg import sql
 
 from hubei_data import warehouse
 from tests.polling import wait_for
+from tests.api.conftest import TESTS
 
 VACCINATION = "/v1/apis/vaccination"
 # Bodies a consumer may send that PostgreSQL text cannot hold as they are, or that are far too long.
@@ -143,5 +144,5 @@ def test_a_lost_grant_listener_listens_again_and_hears_a_revocation(service, chi
     wait_for(lambda: service.logged("select 1 from pg_stat_activity where datname = current_database()"
                                     " and query = 'listen api_grants'"), 20, "the service did not listen again")
     with service.connect() as conn:
-        store.revoke(conn, grant_id, "test")
+        store.revoke(conn, grant_id, TESTS)
     wait_for(lambda: consumer.post(VACCINATION, query).status_code == 403, 10, "the revocation was not heard")

@@ -7,6 +7,7 @@ import requests
 from hubei_data import signing
 from hubei_data.api.stats import call_stats
 from tests.polling import wait_for
+from tests.api.conftest import TESTS
 
 VACCINATION = "/v1/apis/vaccination"
 
@@ -57,7 +58,7 @@ def test_a_revocation_from_another_process_reaches_the_service_within_a_second(s
     consumer = service.consumer()
     grant_id = service.grant(consumer, "vaccination")
     with service.connect() as conn:
-        store.revoke(conn, grant_id, "test")
+        store.revoke(conn, grant_id, TESTS)
     deadline = time.monotonic() + 1
     while consumer.post(VACCINATION, {"child_id_no": child[0], "child_name": child[2]}).status_code == 200:
         assert time.monotonic() < deadline
@@ -175,7 +176,7 @@ def test_a_consumer_whose_secret_does_not_decrypt_is_refused_and_the_rest_served
     from hubei_data.api.vault import Vault, new_key
 
     with service.connect() as conn:
-        store.create_consumer(conn, Vault(new_key()), "旧密钥下创建", "省公安厅")
+        store.create_consumer(conn, Vault(new_key()), "旧密钥下创建", "省公安厅", TESTS)
     consumer = service.consumer()
     service.grant(consumer, "vaccination")
     assert consumer.post(VACCINATION, {"child_id_no": child[0], "child_name": child[2]}).status_code == 200

@@ -8,6 +8,8 @@ from click.testing import CliRunner
 from hubei_data.cli import main
 from hubei_data.control import crypto
 from hubei_data.control.schema import upgrade
+from hubei_data.warehouse import connect_info
+from tests.people import TOKEN_VARIABLE, invoke, token_for
 
 
 def test_the_gm_profile_makes_sm4_keys_and_stores_secrets_under_sm4(fresh_database, use_warehouse, monkeypatch):
@@ -15,11 +17,11 @@ def test_the_gm_profile_makes_sm4_keys_and_stores_secrets_under_sm4(fresh_databa
     upgrade(database)
     use_warehouse(database)
     monkeypatch.setenv(crypto.PROFILE_VARIABLE, "gm")
-    keygen = CliRunner().invoke(main, ["api", "keygen"])
+    keygen = invoke(["api", "keygen"])
     key = keygen.stdout.strip()
     assert keygen.exit_code == 0 and key.startswith(crypto.KEY_PREFIX)
     monkeypatch.setenv("HUBEI_DATA_API_KEY", key)
-    created = CliRunner().invoke(main, ["api", "consumer", "create", "省公安厅户籍管理", "--department", "省公安厅"])
+    created = invoke(["api", "consumer", "create", "省公安厅户籍管理", "--department", "省公安厅"])
     assert created.exit_code == 0, created.output
     consumer = json.loads(created.stdout)
     with psycopg.connect(database.url) as conn:
@@ -35,13 +37,14 @@ def test_a_default_key_under_the_gm_profile_is_refused_in_one_line(fresh_databas
     use_warehouse(database)
     monkeypatch.setenv("HUBEI_DATA_API_KEY", crypto.PROFILES["default"].new_key())
     monkeypatch.setenv(crypto.PROFILE_VARIABLE, "gm")
-    created = CliRunner().invoke(main, ["api", "consumer", "create", "某部门", "--department", "某部门"])
+    created = invoke(["api", "consumer", "create", "某部门", "--department", "某部门"])
     assert created.exit_code == 1
     assert created.stderr.strip().startswith("Error: HUBEI_DATA_API_KEY is not an SM4 key")
 
 
 def test_an_unknown_profile_is_refused_in_one_line(monkeypatch):
+    allowed = token_for(connect_info(), ["api", "keygen"])
     monkeypatch.setenv(crypto.PROFILE_VARIABLE, "sm9")
-    result = CliRunner().invoke(main, ["api", "keygen"])
+    result = CliRunner(env={TOKEN_VARIABLE: allowed}).invoke(main, ["api", "keygen"])
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("Error: HUBEI_DATA_CRYPTO_PROFILE='sm9' is not a cryptographic profile")

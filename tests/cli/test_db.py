@@ -8,19 +8,23 @@ from hubei_data.api.definitions import api_daily_stats
 from hubei_data.cli.runs import cause
 from hubei_data.resources import WarehouseResource
 
-BEHIND = "the warehouse schema is at revision none, this release needs 0002: run `hubei-data db upgrade`"
+from hubei_data.control.schema import head
+
+BEHIND = f"the warehouse schema is at revision none, this release needs {head()}: run `hubei-data db upgrade`"
 
 
 def test_upgrade_migrates_once_and_current_says_where_the_warehouse_is(fresh_database, hubei_data):
     database = fresh_database("cli")
     current = hubei_data(database, "db", "current")
     assert (current.returncode, current.stdout) == (
-        0, "warehouse at revision none; this release needs 0002 (behind: run `hubei-data db upgrade`)\n")
-    first, second = hubei_data(database, "db", "upgrade"), hubei_data(database, "db", "upgrade")
-    assert (first.returncode, first.stdout) == (0, "upgraded from revision none to 0002\n")
-    assert (second.returncode, second.stdout) == (0, "at revision 0002\n")
+        0, f"warehouse at revision none; this release needs {head()} (behind: run `hubei-data db upgrade`)\n")
+    first = hubei_data(database, "db", "upgrade")
+    assert first.returncode == 0 and first.stdout.startswith(f"upgraded from revision none to {head()}\n")
+    assert "the system administrator (系统管理员) is 'admin', one-time password: " in first.stdout
+    second = hubei_data(database, "db", "upgrade")
+    assert (second.returncode, second.stdout) == (0, f"at revision {head()}\n")
     current = hubei_data(database, "db", "current")
-    assert current.stdout == "warehouse at revision 0002; this release needs 0002 (up to date)\n"
+    assert current.stdout == f"warehouse at revision {head()}; this release needs {head()} (up to date)\n"
     assert hubei_data(database, "sync-log").returncode == 0
 
 

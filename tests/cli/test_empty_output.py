@@ -4,9 +4,8 @@ import json
 
 import psycopg
 import pytest
-from click.testing import CliRunner
+from tests.people import invoke
 
-from hubei_data.cli import main
 
 ISSUES = """
     create schema if not exists quarantine;
@@ -36,7 +35,7 @@ def empty_warehouse(migrated_database, use_warehouse, tmp_path, monkeypatch):
 ])
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
 def test_nothing_to_list_is_said_on_stderr_only(empty_warehouse, args, said, fmt):
-    result = CliRunner().invoke(main, [*args, "--format", fmt])
+    result = invoke([*args, "--format", fmt])
     assert result.exit_code == 0, result.output
     assert said in result.stderr
     if fmt == "json":
@@ -49,5 +48,5 @@ def test_nothing_to_list_is_said_on_stderr_only(empty_warehouse, args, said, fmt
 def test_rows_to_list_are_listed_without_the_notice(empty_warehouse):
     with psycopg.connect(empty_warehouse.url, autocommit=True) as conn:
         conn.execute("insert into quarantine.issues values ('license', 'L1', 'required', 'x', 1, 'f.csv', 2)")
-    result = CliRunner().invoke(main, ["quality", "issues"])
+    result = invoke(["quality", "issues"])
     assert json.loads(result.stdout)["key"] == "L1" and "no flagged rows" not in result.stderr

@@ -2,11 +2,10 @@
 
 import json
 
-from click.testing import CliRunner
 from stdnum.cn import uscc
 
-from hubei_data.cli import main
 from hubei_data.exchange.bureau import Record
+from tests.people import invoke
 
 
 def test_reconcile_ends_with_the_feeds_whose_holdings_differ(migrated_database, use_warehouse, bureau_server,
@@ -22,7 +21,7 @@ def test_reconcile_ends_with_the_feeds_whose_holdings_differ(migrated_database, 
     monkeypatch.setenv("HUBEI_DATA_BUREAU_APP_KEY", bureau.app_key)
     monkeypatch.setenv("HUBEI_DATA_BUREAU_APP_SECRET", bureau.secret)
     use_warehouse(migrated_database("reconcile"))
-    result = CliRunner().invoke(main, ["push", "reconcile", "--feed", "penalty", "--feed", "drug_sampling"])
+    result = invoke(["push", "reconcile", "--feed", "penalty", "--feed", "drug_sampling"])
     assert result.exit_code == 1
     assert result.stderr.strip() == ("Error: the bureau's holdings differ from its acknowledgements: "
                                      "penalty (0 missing at the bureau, 1 unknown to us, 0 different)")

@@ -24,9 +24,9 @@ def _cause(process) -> str:
     ("gongan_newborn", "HUBEI_DATA_TARGET_GONGAN_URL", "湖北省公安厅"),
 ])
 def test_a_subscription_without_its_target_url_names_the_variable(
-    fresh_database, hubei_data, subscription, variable, department
+    migrated_database, hubei_data, subscription, variable, department
 ):
-    process = hubei_data(fresh_database("cli"), "push", "share", "--subscription", subscription, **{variable: None})
+    process = hubei_data(migrated_database("cli"), "push", "share", "--subscription", subscription, **{variable: None})
     assert _cause(process) == (f"subscription {subscription}: {variable} is not set "
                                f"(the SQLAlchemy URL of the front-end database of {department})")
 
@@ -35,8 +35,8 @@ def test_a_subscription_without_its_target_url_names_the_variable(
     ("sqlite:////tmp/front.db", "target databases are PostgreSQL or MySQL/MariaDB, not sqlite"),
     ("not a url at all", "not a usable database URL"),
 ])
-def test_an_unusable_target_url_says_why(fresh_database, hubei_data, url, reason):
-    process = hubei_data(fresh_database("cli"), "push", "share", "--subscription", "yibao_penalty",
+def test_an_unusable_target_url_says_why(migrated_database, hubei_data, url, reason):
+    process = hubei_data(migrated_database("cli"), "push", "share", "--subscription", "yibao_penalty",
                          HUBEI_DATA_TARGET_YIBAO_URL=url)
     cause = _cause(process)
     assert cause.startswith("subscription yibao_penalty: the front-end database in HUBEI_DATA_TARGET_YIBAO_URL: ")

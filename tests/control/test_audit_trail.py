@@ -2,12 +2,11 @@
 
 import psycopg
 import pytest
-from click.testing import CliRunner
 
 from hubei_data import adhoc_query, warehouse
-from hubei_data.cli import main
 from hubei_data.control import audit_trail, crypto
 from hubei_data.control.audit_chain import Action, Outcome, ProblemKind
+from tests.people import invoke
 
 
 def _append(conn, n: int = 3, **detail) -> None:
@@ -63,7 +62,7 @@ def test_a_row_changed_by_hand_is_named_by_verify(trail, use_warehouse, statemen
         _, problems = audit_trail.check(conn)
     assert (problems[0].seq, problems[0].kind) == (seq, kind)
     use_warehouse(trail)
-    result = CliRunner().invoke(main, ["audit", "verify"])
+    result = invoke(["audit", "verify"])
     assert result.exit_code == 1
     assert f"row {seq} ({kind})" in result.stdout
     assert result.stderr.strip().startswith("Error: the audit trail is broken")
@@ -71,8 +70,10 @@ def test_a_row_changed_by_hand_is_named_by_verify(trail, use_warehouse, statemen
 
 def test_verify_says_an_intact_trail_holds(trail, use_warehouse):
     use_warehouse(trail)
-    result = CliRunner().invoke(main, ["audit", "verify"])
-    assert result.exit_code == 0 and "3 rows" in result.stdout
+    result = invoke(["audit", "verify"])
+    with psycopg.connect(trail.url) as conn:
+        rows = conn.execute("select count(*) from control.audit_trail").fetchone()[0]
+    assert result.exit_code == 0 and f"holds: {rows} rows" in result.stdout
 
 
 def test_hostile_text_is_kept_and_the_chain_still_holds(trail):
@@ -96,17 +97,17 @@ def test_a_chain_switching_to_the_gm_profile_holds(trail, monkeypatch):
 def test_every_ad_hoc_query_is_recorded_answered_or_refused(warehouse):
     with psycopg.connect(warehouse.url) as conn:
         before = conn.execute("select coalesce(max(seq), 0) from control.audit_trail").fetchone()[0]
-    with adhoc_query.run("select 1 as one", 5) as (_, cursor):
+    with adhoc_query.run("select 1 as one", 5, "t_analyst", "tests") as (_, cursor):
         assert cursor.fetchall() == [(1,)]
     with pytest.raises(adhoc_query.QueryRefused):
-        with adhoc_query.run("select 1; commit; create table public.x (i int)", 5):
+        with adhoc_query.run("select 1; commit; create table public.x (i int)", 5, "t_analyst", "tests"):
             pass
     with psycopg.connect(warehouse.url) as conn:
         recorded = conn.execute(
-            "select action, target, outcome, detail ->> 'sql', detail ->> 'rows' from control.audit_trail"
+            "select actor, action, target, outcome, detail ->> 'sql', detail ->> 'rows' from control.audit_trail"
             " where seq > %s order by seq", (before,)).fetchall()
         assert audit_trail.check(conn)[1] == []
     assert recorded == [
-        ("sql_query", "warehouse", "success", "select 1 as one", "1"),
-        ("sql_query", "warehouse", "denied", "select 1; commit; create table public.x (i int)", None),
+        ("t_analyst", "sql_query", "warehouse", "success", "select 1 as one", "1"),
+        ("t_analyst", "sql_query", "warehouse", "denied", "select 1; commit; create table public.x (i int)", None),
     ]

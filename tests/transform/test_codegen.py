@@ -4,6 +4,7 @@ import yaml
 
 from hubei_data.contracts import SOURCES
 from hubei_data.transform import codegen
+from tests.people import invoke
 
 
 def test_committed_models_equal_what_the_contracts_generate():
@@ -41,15 +42,13 @@ def test_source_docs_carry_chinese_names_and_rules():
 
 
 def test_check_ends_with_one_line_naming_what_to_run(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from hubei_data.cli import main
-
+    
+    
     codegen.write(tmp_path)
     (tmp_path / "docs/sources.md").unlink()
     stale_in_tmp = codegen.stale
     monkeypatch.setattr(codegen, "stale", lambda: stale_in_tmp(tmp_path))
-    result = CliRunner().invoke(main, ["contracts", "generate", "--check"])
+    result = invoke(["contracts", "generate", "--check"])
     assert result.exit_code == 1
     assert "out of date: docs/sources.md" in result.stdout
     assert result.stderr.strip().splitlines()[-1] == (

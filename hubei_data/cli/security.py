@@ -1,0 +1,35 @@
+"""`hubei-data security`: the password, lockout and session rules (the security administrator's)."""
+
+import click
+
+from hubei_data import warehouse
+from hubei_data.cli.gate import acting, source
+
+
+@click.group()
+def security() -> None:
+    """Security settings (安全策略)."""
+
+
+@security.command()
+@click.option("--set", "changes", multiple=True, metavar="RULE=N", help="Change a rule, e.g. expiry_days=60 (repeat).")
+def policy(changes: tuple[str, ...]) -> None:
+    """Show the password policy in force, or change rules of it; every login, CLI, web and API, follows it."""
+    from hubei_data.control import policy_store
+    from hubei_data.control.passwords import PasswordPolicy
+    from hubei_data.control.schema import require_current
+
+    parsed = {}
+    for change in changes:
+        name, _, value = change.partition("=")
+        if name not in PasswordPolicy.model_fields or not value.strip().lstrip("-").isdigit():
+            raise click.ClickException(f"{change!r}: write RULE=N with RULE one of {', '.join(PasswordPolicy.model_fields)}")
+        parsed[name] = int(value)
+    with warehouse.connect(autocommit=True) as conn:
+        require_current(conn)
+        try:
+            current = policy_store.change(conn, acting().username, source(), parsed) if parsed else policy_store.load(conn)
+        except policy_store.PolicyError as error:
+            raise click.ClickException(str(error)) from None
+    for name, field in PasswordPolicy.model_fields.items():
+        click.echo(f"{name:17} {getattr(current, name):>4}  {field.description}")
