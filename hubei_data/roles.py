@@ -2,7 +2,9 @@
 
 - the owner builds, migrates, lands, pushes and keeps the platform's own tables; never a superuser;
 - the query role reads the libraries for `hubei-data query` and can change nothing;
-- the API reader answers data API queries from the share library and the metric values only.
+- the API reader answers data API queries from the share library and the metric values only;
+- the audit keeper logs in never: it owns the audit trail (and the `control` schema), so the
+  owner may add and read audit rows but cannot change, drop or unguard them, and cannot become it.
 
 A superuser is needed once, to create the roles (the embedded server does it at start; on an
 external server an administrator runs `creation_sql()`, see docs/roles.md). Everything after
@@ -16,6 +18,7 @@ OWNER = "hubei_data_owner"
 QUERY = "hubei_data_query"
 API_READER = "hubei_data_api_reader"
 READERS = (QUERY, API_READER)
+KEEPER = "hubei_data_audit_keeper"
 
 # What ad-hoc queries may read: every library, never the API's consumers and nonces
 # (schema api) nor Dagster's run storage (public).
@@ -38,11 +41,15 @@ _READER_SETTINGS = {
 
 
 def creation_sql() -> str:
-    """What a superuser runs once: the three login roles, none of them privileged, and the readers' limits."""
+    """What a superuser runs once: the three login roles and the keeper, none privileged, and the readers' limits."""
     return "\n".join([*_CREATE.values(), *_reader_settings()])
 
 
-_CREATE = {role: f"create role {role} login nosuperuser nocreatedb nocreaterole;" for role in (OWNER, *READERS)}
+_LOGS_IN = {OWNER: True, QUERY: True, API_READER: True, KEEPER: False}
+_CREATE = {
+    role: f"create role {role} {'login' if login else 'nologin'} nosuperuser nocreatedb nocreaterole;"
+    for role, login in _LOGS_IN.items()
+}
 
 
 def _reader_settings() -> list[str]:
@@ -55,7 +62,7 @@ def create_roles(superuser: psycopg.Connection) -> None:
     Roles belong to the whole server: callers take `setup_lock` so concurrent first starts take turns.
     """
     existing = {
-        role: (login and not (superuser_ or createdb or createrole))
+        role: (login == _LOGS_IN[role] and not (superuser_ or createdb or createrole))
         for role, login, superuser_, createdb, createrole in superuser.execute(
             "select rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname = any(%s)",
             (list(_CREATE),),
@@ -88,9 +95,10 @@ def adopt_objects(superuser: psycopg.Connection) -> None:
     """Hand every schema, table, view, sequence and function of this database to the owner.
 
     A data directory made when everything ran as the superuser still holds objects the owner
-    may not touch; this moves them over once, and finds nothing to do after that.
+    may not touch; this moves them over once, and finds nothing to do after that. What the
+    audit keeper owns stays its own.
     """
-    superuser.execute(_ADOPT.replace("{owner}", OWNER))
+    superuser.execute(_ADOPT.replace("{owner}", OWNER).replace("{keeper}", KEEPER))
 
 
 _ADOPT = """
@@ -103,7 +111,7 @@ begin
         select format('alter schema %I owner to {owner}', nspname) as statement
         from pg_namespace
         where nspname not like 'pg\\_%' and nspname not in ('information_schema', 'public')
-          and pg_get_userbyid(nspowner) <> '{owner}'
+          and pg_get_userbyid(nspowner) not in ('{owner}', '{keeper}')
         union all
         select format(
             'alter %s %s owner to {owner}',
@@ -115,7 +123,7 @@ begin
         join pg_namespace as namespaces on namespaces.oid = classes.relnamespace
         where nspname not like 'pg\\_%' and nspname <> 'information_schema'
           and relkind in ('r', 'p', 'v', 'm', 'S')
-          and pg_get_userbyid(relowner) <> '{owner}'
+          and pg_get_userbyid(relowner) not in ('{owner}', '{keeper}')
           -- a sequence behind a serial or identity column moves with its table
           and not exists (
               select from pg_depend
@@ -126,12 +134,48 @@ begin
         from pg_proc as procs
         join pg_namespace as namespaces on namespaces.oid = procs.pronamespace
         where nspname not like 'pg\\_%' and nspname <> 'information_schema'
-          and pg_get_userbyid(proowner) <> '{owner}'
+          and pg_get_userbyid(proowner) not in ('{owner}', '{keeper}')
     loop
         execute item.statement;
     end loop;
 end $$
 """
+
+
+def seal_sql() -> str:
+    """What a superuser runs after each `hubei-data db upgrade`: the audit trail handed to the keeper."""
+    return _SEAL.replace("{owner}", OWNER).replace("{keeper}", KEEPER)
+
+
+def seal_audit_trail(superuser: psycopg.Connection) -> None:
+    """As a superuser in the platform's database: give the audit trail to the keeper; nothing to do once done."""
+    superuser.execute(seal_sql())
+
+
+def audit_trail_sealed(conn: psycopg.Connection) -> bool:
+    """Whether the keeper owns the audit trail and its schema, so the platform's role cannot undo its guards."""
+    return conn.execute(
+        "select pg_get_userbyid(relowner) = %(keeper)s and pg_get_userbyid(nspowner) = %(keeper)s"
+        " from pg_class join pg_namespace on pg_namespace.oid = relnamespace"
+        " where pg_class.oid = to_regclass('control.audit_trail')", {"keeper": KEEPER},
+    ).fetchone() == (True,)
+
+
+_SEAL = """
+do $$
+begin
+    if to_regclass('control.audit_trail') is not null and (
+        select pg_get_userbyid(relowner) from pg_class where oid = to_regclass('control.audit_trail')
+    ) <> '{keeper}' then
+        alter schema control owner to {keeper};
+        grant usage, create on schema control to {owner};
+        alter table control.audit_trail owner to {keeper};
+        alter function control.refuse_audit_change() owner to {keeper};
+        revoke all on control.audit_trail from {owner};
+        grant select, insert on control.audit_trail to {owner};
+    end if;
+end $$;
+""".strip()
 
 
 def grant_reading(owner: psycopg.Connection) -> None:

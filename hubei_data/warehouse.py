@@ -88,7 +88,7 @@ def connect_info() -> ConnectInfo:
     Either way the readers are granted what they may read before anything else runs.
     """
     url = os.environ.get(URL_VARIABLE)
-    info = _parse_url(url) if url else _start_embedded()
+    info = parse_url(url) if url else _start_embedded()
     with _reach(info) as conn:
         if conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]:
             logging.getLogger(__name__).warning(
@@ -109,7 +109,7 @@ def reader_info(role: str) -> ConnectInfo:
             f"{READER_URL_VARIABLES[role]} is not set: with an external warehouse, {role} connects through a URL "
             "of its own (docs/roles.md says how to create the role)"
         )
-    info = _parse_url(url)
+    info = parse_url(url)
     if info.user != role:
         raise WarehouseError(f"{READER_URL_VARIABLES[role]} must connect as {role}, not {info.user}")
     return info
@@ -137,12 +137,22 @@ def superuser_info() -> ConnectInfo:
     return _superuser
 
 
+def seal_audit_trail(target: ConnectInfo) -> bool:
+    """On the embedded server, hand the audit trail of the target's database to the keeper role;
+    whether it could (an external server's administrator runs `roles.seal_sql()` instead)."""
+    if _superuser is None or (target.host, target.port) != (_superuser.host, _superuser.port):
+        return False
+    with psycopg.connect(dataclasses.replace(_superuser, dbname=target.dbname).url, autocommit=True) as conn:
+        roles.seal_audit_trail(conn)
+    return True
+
+
 def connect(**kwargs) -> psycopg.Connection:
     """A new psycopg connection to the warehouse, as the owner."""
     return psycopg.connect(connect_info().url, **kwargs)
 
 
-def _parse_url(url: str) -> ConnectInfo:
+def parse_url(url: str) -> ConnectInfo:
     parts = urlsplit(url)
     if parts.scheme.split("+")[0] not in ("postgresql", "postgres"):
         raise WarehouseError(f"{URL_VARIABLE} must be a postgresql:// URL, got scheme {parts.scheme!r}")
@@ -163,7 +173,7 @@ _superuser: ConnectInfo | None = None
 def _start_embedded() -> ConnectInfo:
     """Start the server, create the roles and the database the owner owns, and adopt older objects."""
     global _superuser
-    server = _parse_url(embedded.hold(data_dir() / "pg"))
+    server = parse_url(embedded.hold(data_dir() / "pg"))
     with psycopg.connect(server.url, autocommit=True) as conn:
         roles.setup_lock(conn)
         roles.create_roles(conn)

@@ -501,7 +501,7 @@ def test_the_first_administrator_sets_up_one_person_per_role_and_the_trail_names
         return run(*args, env=env, input=input, check=check)
 
     def first_login(username: str, password: str) -> None:
-        new = f"Changed-{username}-1"
+        new = f"Changed-{username[::-1]}-1"
         said = as_person(username, "login", username, input=f"{password}\n{new}\n{new}\n")
         assert f"logged in as {username}" in said.stdout and "password changed" in said.stdout
 

@@ -92,4 +92,4 @@ def test_the_creation_script_for_an_external_server_is_the_one_documented():
     from pathlib import Path
 
     document = (Path(__file__).parents[1] / "docs" / "roles.md").read_text()
-    assert roles.creation_sql() in document
+    assert roles.creation_sql() in document and roles.seal_sql() in document

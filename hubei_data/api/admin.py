@@ -170,10 +170,10 @@ def _as_admin(settings, action):
     with psycopg.connect(settings.url) as conn:
         try:
             return action(conn)
-        except store.ApiAdminError as exc:
-            return error(422, str(exc))
         except LookupError as exc:
             return error(404, str(exc.args[0]))
+        except store.ApiAdminError as exc:
+            return error(422, str(exc))
         except psycopg.errors.DataError as exc:
             return error(422, f"a value cannot be stored: {exc.diag.message_primary}")
 

@@ -21,6 +21,10 @@ class ApiAdminError(Exception):
     """An administrative request that cannot be done as asked: what and why."""
 
 
+class UnknownGrant(ApiAdminError, LookupError):
+    """No grant has that number."""
+
+
 @dataclass(frozen=True)
 class Grant:
     """An approved grant as the service applies it."""
@@ -98,7 +102,7 @@ def _decide(conn, grant_id: int, status: str, by: Actor, allowed_from: tuple[str
     """Record the decision and its audit row together; a decision that cannot be made gets its audit row too."""
     row = conn.execute("select status from api.grants where grant_id = %s for update", (grant_id,)).fetchone()
     if row is None:
-        _refused(conn, grant_id, status, by, ApiAdminError(f"no grant {grant_id}"))
+        _refused(conn, grant_id, status, by, UnknownGrant(f"no grant {grant_id}"))
     if row[0] not in allowed_from:
         _refused(conn, grant_id, status, by, ApiAdminError(
             f"grant {grant_id} is {row[0]}; only a {' or '.join(allowed_from)} one can be {status}"))

@@ -51,10 +51,15 @@ def _connect():
 @audit.command()
 def verify() -> None:
     """Walk the chain; name every row that was edited, deleted or reordered, and exit 1 if any was."""
+    from hubei_data import roles
     from hubei_data.control import audit_trail
 
     with _connect() as conn:
         rows, problems = audit_trail.check(conn)
+        sealed = roles.audit_trail_sealed(conn)
+    if not sealed:
+        click.echo(f"warning: the platform's own role owns the audit trail and could change it; hand it to"
+                   f" {roles.KEEPER} with the SQL in docs/roles.md", err=True)
     for problem in problems:
         click.echo(str(problem))
     if problems:

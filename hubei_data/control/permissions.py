@@ -61,7 +61,7 @@ class Permission(StrEnum):
         "hubei-data push bureau", "hubei-data push share", "hubei-data push reconcile",
     )
     SERVICE_RUN = "service.run", "start the platform's services", (
-        "hubei-data serve", "hubei-data ui", "hubei-data catalog serve",
+        "hubei-data serve", "hubei-data ui",
     )
     MONITORING_VIEW = "monitoring.view", "see pushes waiting, late or failed and the data API's call statistics", (
         "hubei-data push status", "hubei-data api stats",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from hubei_data import roles
+from hubei_data import roles, warehouse
 from hubei_data.warehouse import ConnectInfo, WarehouseError
 
 VERSION_SCHEMA = "control"
@@ -26,7 +26,8 @@ class SchemaBehind(WarehouseError):
 def upgrade(target: ConnectInfo | str) -> None:
     """Bring the schema to head: nothing to do when it is there; one process at a time.
 
-    Then the readers get what they may read of the tables just made (the API reader the metric values).
+    Then the readers get what they may read of the tables just made (the API reader the metric values),
+    and on the embedded server the audit trail goes to the keeper role (docs/roles.md).
     """
     import sqlalchemy as sa
     from alembic import command
@@ -44,6 +45,7 @@ def upgrade(target: ConnectInfo | str) -> None:
         engine.dispose()
     with psycopg.connect(url) as conn:
         roles.grant_reading(conn)
+    warehouse.seal_audit_trail(target if isinstance(target, ConnectInfo) else warehouse.parse_url(target))
 
 
 def current(target: ConnectInfo | str) -> str | None:

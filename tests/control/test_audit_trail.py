@@ -3,8 +3,8 @@
 import psycopg
 import pytest
 
-from hubei_data import adhoc_query, warehouse
-from hubei_data.control import audit_trail, crypto
+from hubei_data import adhoc_query, roles, warehouse
+from hubei_data.control import audit_trail, crypto, schema
 from hubei_data.control.audit_chain import Action, Outcome, ProblemKind
 from tests.people import invoke
 
@@ -47,6 +47,45 @@ def test_the_platform_role_cannot_change_or_remove_a_row(trail, change):
             conn.execute(change)
         conn.rollback()
         assert audit_trail.check(conn) == (3, [])
+
+
+@pytest.mark.parametrize("undo", [
+    "alter table control.audit_trail disable trigger user",
+    "drop trigger audit_trail_rows_stay on control.audit_trail",
+    "drop table control.audit_trail",
+    "alter table control.audit_trail rename to old_trail",
+    "alter table control.audit_trail owner to hubei_data_owner",
+    "create or replace function control.refuse_audit_change() returns trigger language plpgsql"
+    " as $$ begin return new; end $$",
+    "set role hubei_data_audit_keeper",
+    "alter schema control rename to kept",
+])
+def test_the_platform_role_cannot_undo_the_guards_nor_become_the_keeper(trail, undo):
+    with psycopg.connect(trail.url) as conn:
+        assert roles.audit_trail_sealed(conn)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(undo)
+        conn.rollback()
+        assert audit_trail.check(conn) == (3, [])
+
+
+def test_a_grant_the_platform_role_gives_itself_grants_nothing(trail):
+    with psycopg.connect(trail.url, autocommit=True) as conn:
+        conn.execute("grant update, delete on control.audit_trail to current_user")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("update control.audit_trail set outcome = 'failure' where seq = 2")
+        assert audit_trail.check(conn) == (3, [])
+
+
+def test_verify_warns_while_the_trail_is_not_yet_handed_to_the_keeper(fresh_database, use_warehouse, monkeypatch):
+    info = fresh_database("unsealed")
+    monkeypatch.setattr(warehouse, "_superuser", None)
+    schema.upgrade(info)
+    with psycopg.connect(info.url) as conn:
+        assert not roles.audit_trail_sealed(conn)
+    use_warehouse(info)
+    result = invoke(["audit", "verify"], target=info)
+    assert result.exit_code == 0 and "docs/roles.md" in result.stderr and "could change" in result.stderr
 
 
 @pytest.mark.parametrize(("statement", "seq", "kind"), [
