@@ -3,7 +3,8 @@
 `guard` wraps each command the permission table covers (docs/permissions.md) so that it first
 finds who is acting (`HUBEI_DATA_TOKEN`, else the token `hubei-data login` stored), then whether
 their roles allow the command; a refusal is one line, exit code 3, and an audit row. The body of
-a command finds the person in `acting()`.
+a command finds the person in `acting()`. Commands that launch runs, change configuration or
+export data are recorded with their options and outcome when they end.
 
 Before anyone exists, the warehouse is being set up: `demo`, `db upgrade` and `db current` run as
 `setup`, and then the first administrator is created and its one-time password printed, once.
@@ -19,12 +20,20 @@ import click
 
 from hubei_data import warehouse
 from hubei_data.cli import credentials
+from hubei_data.control.audit_chain import Action, Outcome
 from hubei_data.control.permissions import COMMAND_PERMISSION, SELF_SERVICE, Permission
 from hubei_data.control.sessions import Identity, Refused
 from hubei_data.storable import storable
 
 SETTING_UP = frozenset({"hubei-data demo", "hubei-data db upgrade", "hubei-data db current"})
 SETUP = Identity("setup", (), "cli", False)
+# Commands whose running is itself an audited event (commands that audit in more detail do it themselves).
+AUDITED = {
+    Permission.BUILD_RUN: Action.RUN_LAUNCH, Permission.BACKFILL_RUN: Action.RUN_LAUNCH,
+    Permission.PUSH_RUN: Action.RUN_LAUNCH, Permission.SCHEMA_MIGRATE: Action.CONFIG_CHANGE,
+    Permission.CONFIG_CHANGE: Action.CONFIG_CHANGE, Permission.QUALITY_RULE_CHANGE: Action.CONFIG_CHANGE,
+}
+EXPORTS = frozenset({"hubei-data catalog export"})
 REFUSED_EXIT_CODE = 3
 
 _acting: ContextVar[Identity] = ContextVar("acting")
@@ -57,16 +66,23 @@ def guard(group: click.Group, path: str) -> None:
 
 
 def _gated(path: str, permission: Permission | None, body: Callable) -> Callable:
+    action = Action.DATA_EXPORT if path in EXPORTS else AUDITED.get(permission)
+
     @functools.wraps(body)
     def run(*args, **kwargs):
         identity = _identify(path, permission)
         reset = _acting.set(identity)
+        outcome = Outcome.FAILURE
         try:
-            return run.body(*args, **kwargs)
+            result = run.body(*args, **kwargs)
+            outcome = Outcome.SUCCESS
+            return result
         finally:
             _acting.reset(reset)
             if identity is SETUP:
                 _create_first_admin()
+            if action is not None:
+                _record(identity, action, path, outcome, kwargs)
 
     run.body = body
     return run
@@ -93,6 +109,17 @@ def _identify(path: str, permission: Permission | None) -> Identity:
         except Refused as refusal:
             raise CommandRefused(str(refusal)) from None
     return identity
+
+
+def _record(identity: Identity, action: Action, path: str, outcome: Outcome, options: dict) -> None:
+    """The command, its options and how it ended, in the audit trail (once a setup got as far as making it)."""
+    from hubei_data.control import audit_trail
+
+    detail = {name: value if isinstance(value, str | int | bool) or value is None else str(value)
+              for name, value in options.items()}
+    with warehouse.connect(autocommit=True) as conn:
+        if conn.execute("select to_regclass('control.audit_trail')").fetchone()[0] is not None:
+            audit_trail.append(conn, identity.username, source(), action, path, outcome, detail)
 
 
 def _anyone(conn) -> bool:

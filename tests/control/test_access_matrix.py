@@ -78,3 +78,22 @@ def test_without_a_token_every_guarded_command_is_refused(warehouse, recorded, m
     with pytest.raises(gate.CommandRefused, match="needs you to log in first"):
         GUARDED[path].callback()
     assert recorded == []
+
+
+@pytest.mark.parametrize("path", sorted(path for path in GUARDED if path in gate.EXPORTS
+                                        or COMMAND_PERMISSION.get(path) in gate.AUDITED))
+def test_commands_that_launch_runs_change_settings_or_export_are_recorded_with_their_outcome(
+        warehouse, tokens, recorded, monkeypatch, path):
+    role = people.role_for(COMMAND_PERMISSION[path])
+    monkeypatch.setenv(people.TOKEN_VARIABLE, tokens[role])
+    GUARDED[path].callback(option="value")
+    monkeypatch.setattr(GUARDED[path].callback, "body", lambda **_: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        GUARDED[path].callback(option="other")
+    with psycopg.connect(warehouse.url) as conn:
+        recorded_rows = conn.execute(
+            "select actor, action, outcome, detail ->> 'option' from control.audit_trail where target = %s"
+            " order by seq desc limit 2", (path,)).fetchall()
+    action = "data_export" if path in gate.EXPORTS else gate.AUDITED[COMMAND_PERMISSION[path]].value
+    username = people.person(warehouse, role)
+    assert recorded_rows == [(username, action, "failure", "other"), (username, action, "success", "value")]
