@@ -151,16 +151,24 @@ def main() -> None:
     from hubei_data.api.spec import load_apis
     from hubei_data.api.store import apply, approve, create_consumer
     from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
-    from hubei_data.control import schema
+    from hubei_data.control import people, schema, sessions
+    from hubei_data.control.audit_trail import Actor
 
     env = {**os.environ, warehouse.URL_VARIABLE: info.url, KEY_VARIABLE: new_key(),
            warehouse.READER_URL_VARIABLES[roles.API_READER]: info.as_role(roles.API_READER).url}
     vault = Vault(env[KEY_VARIABLE])
     schema.upgrade(info)
+    bench = Actor("bench", "bench")
     with psycopg.connect(info.url) as conn:
-        app_key, secret = create_consumer(conn, vault, "bench", "bench")
+        app_key, secret = create_consumer(conn, vault, "bench", "bench", bench)
         grant = apply(conn, app_key, "vaccination", "bench", dt.date(2000, 1, 1), dt.date(2099, 12, 31))
-        approve(conn, grant, load_apis()["vaccination"], "bench", rate_per_minute=10**9)
+        approve(conn, grant, load_apis()["vaccination"], bench, rate_per_minute=10**9)
+    with psycopg.connect(info.url, autocommit=True) as conn:
+        if people.find(conn, "bench_operator") is None:
+            first = people.add(conn, "bench", "bench", "bench_operator", ["operator"])
+            people.change_password(conn, "bench_operator", "bench", first, "Bench-runs-2026")
+        operator = sessions.Identity("bench_operator", ("operator",), "cli", False)
+        env["HUBEI_DATA_TOKEN"] = sessions.issue_service_token(conn, operator, "bench", 1)
 
     cli = str(Path(sys.executable).parent / "hubei-data")
     api_port, bare_port = _free_port(), _free_port()
