@@ -157,3 +157,10 @@ def test_metric_assets_run_from_models_through_atomic_and_derived_to_composite(d
     assert defs.resolve_schedule_def("metrics_monthly_job_schedule") and defs.resolve_schedule_def("metrics_daily_job_schedule")
     build = defs.resolve_job_def("build_all_job")
     assert not [k for k in build.asset_layer.selected_asset_keys if k.path[0] == "metric"]
+
+
+def test_every_schedule_and_sensor_runs_without_anyone_starting_it(defs):
+    stopped = [s.name for s in [*defs.schedules, *defs.sensors]
+               if s.default_status not in (dg.DefaultScheduleStatus.RUNNING, dg.DefaultSensorStatus.RUNNING)]
+    assert stopped == []
+    assert len(list(defs.schedules)) >= 4 and len(list(defs.sensors)) >= 2

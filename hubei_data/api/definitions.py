@@ -33,7 +33,9 @@ def api_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 api_stats_job = dg.define_asset_job("api_stats_job", selection=[api_daily_stats], partitions_def=DAILY)
-api_stats_schedule = dg.build_schedule_from_partitioned_job(api_stats_job, hour_of_day=0, minute_of_hour=30)
+api_stats_schedule = dg.build_schedule_from_partitioned_job(
+    api_stats_job, hour_of_day=0, minute_of_hour=30, default_status=dg.DefaultScheduleStatus.RUNNING
+)
 
 
 def api_definitions() -> dg.Definitions:

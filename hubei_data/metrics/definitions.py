@@ -93,7 +93,9 @@ def metric_definitions(registry: Registry | None = None) -> dg.Definitions:
         assets=assets,
         jobs=[monthly_job, daily_job],
         schedules=[
-            dg.build_schedule_from_partitioned_job(monthly_job, day_of_month=1, hour_of_day=4),
-            dg.build_schedule_from_partitioned_job(daily_job, hour_of_day=4, minute_of_hour=30),
+            dg.build_schedule_from_partitioned_job(monthly_job, day_of_month=1, hour_of_day=4,
+                                                   default_status=dg.DefaultScheduleStatus.RUNNING),
+            dg.build_schedule_from_partitioned_job(daily_job, hour_of_day=4, minute_of_hour=30,
+                                                   default_status=dg.DefaultScheduleStatus.RUNNING),
         ],
     )
