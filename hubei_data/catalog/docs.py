@@ -1,17 +1,18 @@
-"""dbt docs as the data resource catalog: generated against the warehouse, served locally."""
+"""dbt docs as the data resource catalog: generated against the warehouse as one page the web process serves."""
 
 import os
 import subprocess
 from pathlib import Path
 
-from hubei_data import attached, warehouse
+from hubei_data import warehouse
 from hubei_data.transform.assets import DBT_DIR, dbt_resource
 
 TARGET = DBT_DIR / "target"
+PAGE = TARGET / "static_index.html"
 
 
 class CatalogError(Exception):
-    """dbt could not build or serve the docs."""
+    """dbt could not build the docs."""
 
 
 def _dbt(*args: str) -> list[str]:
@@ -28,9 +29,4 @@ def generate() -> Path:
     done = subprocess.run(_dbt("docs", "generate", "--static", "--quiet"), env=_env(), capture_output=True, text=True)
     if done.returncode:
         raise CatalogError(f"dbt docs generate failed:\n{done.stdout}{done.stderr}")
-    return TARGET / "static_index.html"
-
-
-def serve(host: str, port: int) -> None:
-    """Serve the docs until interrupted."""
-    attached.run(_dbt("docs", "serve", "--host", host, "--port", str(port), "--no-browser"), env=_env())
+    return PAGE

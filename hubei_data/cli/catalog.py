@@ -10,21 +10,9 @@ def catalog() -> None:
     """The data resource catalog: every subject and share table, column and share entry."""
 
 
-@catalog.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8580, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Generate dbt docs against the warehouse and serve them (Ctrl-C stops)."""
-    from hubei_data.catalog import docs
-
-    page = _generate(docs)
-    click.echo(f"catalog at http://{host}:{port} (also one file: {page})")
-    docs.serve(host, port)
-
-
 @catalog.command("docs")
 def docs_command() -> None:
-    """Generate dbt docs only, as one self-contained HTML file, and print its path."""
+    """Generate dbt docs as one self-contained HTML file, served by `hubei-data ui` at /platform/catalog/."""
     from hubei_data.catalog import docs
 
     click.echo(_generate(docs))

@@ -12,9 +12,9 @@ Where to look next:
   hubei-data quality issues --format table     every flagged row, with rule, file and row
   hubei-data query "select * from subject.enterprise_profile limit 10"     一企一档
   hubei-data query "select * from share.newborn_vaccination limit 10"      a share dataset, masked
-  hubei-data catalog serve                      the data resource catalog (dbt docs)
+  hubei-data catalog docs                       the data resource catalog (dbt docs), then in the UI
   hubei-data catalog export --format xlsx       数据资源目录清单, one row per shared data item
-  hubei-data ui                                 lineage, runs and checks in the Dagster UI
+  hubei-data ui                                 log in: lineage, runs and checks; the catalog
 """
 
 
