@@ -1,28 +1,27 @@
-"""`hubei-data ui`: the Dagster UI and daemon, holding the embedded warehouse while they run."""
-
-import os
-import sys
-from pathlib import Path
+"""`hubei-data ui`: the platform's web process, holding the embedded warehouse while it runs."""
 
 import click
 
-from hubei_data import attached, runner, warehouse
-
-WORKSPACE = Path(__file__).resolve().parents[2] / "workspace.yaml"
+from hubei_data import runner, warehouse
 
 
 @click.command()
 @click.option("--port", default=3000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def ui(port: int, host: str) -> None:
-    """Open the Dagster UI (lineage, runs, checks) with the sensors and schedules running."""
+    """Serve the Dagster UI (lineage, runs, checks) and the catalog behind the platform's login, with the
+    sensors and schedules running."""
     from hubei_data.control import schema
+    from hubei_data.web import services
+    from hubei_data.web.serve import serve
 
     info = warehouse.connect_info()
     schema.upgrade(info)
     runner.prepare_dagster_home()
+    address = f"[{host}]" if ":" in host else host
     click.echo(f"warehouse: {info.redacted()}")
-    click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C stops it)")
-    dagster = Path(sys.executable).parent / "dagster"
-    command = [str(dagster), "dev", "-w", str(WORKSPACE), "-h", host, "-p", str(port)]
-    attached.run(command, env=os.environ.copy())
+    click.echo(f"log in at http://{address}:{port}/platform/login (Ctrl-C stops it)")
+    try:
+        serve(host, port)
+    except services.ServiceError as error:
+        raise click.ClickException(str(error)) from None
