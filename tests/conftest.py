@@ -152,24 +152,10 @@ class MariaDB:
 
     @staticmethod
     def install() -> str:
-        """The server program, installed first when missing; test workers take turns at apt."""
-        import fcntl
-        import shutil
-        import subprocess
+        """The server program, installed from Debian's packages when missing."""
+        from tests.debian import program
 
-        def found():
-            return shutil.which("mariadbd") or shutil.which("mariadbd", path="/usr/sbin:/usr/local/sbin")
-
-        with open(Path(tempfile.gettempdir()) / "hubei_data_mariadb_install.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if found():
-                return found()
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            install = ["apt-get", "install", "-y", "-q", "mariadb-server"]
-            if subprocess.run(install, env=env, capture_output=True).returncode:
-                subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
-                subprocess.run(install, env=env, capture_output=True, check=True)
-            return found()
+        return program("mariadbd", "mariadb-server")
 
     def initialise(self) -> None:
         import subprocess

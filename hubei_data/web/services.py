@@ -58,7 +58,7 @@ class Supervisor:
     def start(self) -> None:
         """Start every service. Call from the main thread: a child dies with the thread that started it."""
         for service in self.services:
-            child = subprocess.Popen(service.command, env=os.environ.copy(), preexec_fn=attached._prepare_child,
+            child = subprocess.Popen(service.command, env=os.environ.copy(), preexec_fn=attached.die_with_parent,
                                      process_group=0)
             self.children.append((service, child))
 

@@ -2,15 +2,12 @@
 
 import datetime as dt
 import json
-import socket
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
 import pytest
 import requests
-import uvicorn
 
 from hubei_data import roles, signing
 from hubei_data.api import store
@@ -20,6 +17,7 @@ from hubei_data.api.vault import KEY_VARIABLE, Vault, new_key
 from hubei_data.control.audit_trail import Actor
 from tests import people
 from tests.polling import wait_for
+from tests.serving import serving
 
 AUTO = "the token of the role the route needs"
 TESTS = Actor("tests", "tests")
@@ -91,23 +89,6 @@ class Service:
         app = create_app(load_apis(), self.vault, self.settings)
         with serving(app) as base:
             yield Service(base, self.url, self.vault, app, self.settings)
-
-
-@contextmanager
-def serving(app):
-    """The app on a free loopback port over real HTTP until the block ends; its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    wait_for(lambda: server.started, 20, "the service did not start")
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def _fill(conn: psycopg.Connection) -> None:

@@ -1,20 +1,16 @@
 """A person logs in and out through the real pages in headless Chromium."""
 
-import shutil
+from playwright import sync_api
 
-import pytest
-
+from tests.debian import program
 from tests.people import PASSWORD, person
-
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
 
 def test_logging_in_and_out_through_the_pages(web):
     name = person(web.url, "viewer")
+    chromium = program("chromium", "chromium")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
         first = page.goto(web.base + "/platform/")
         assert first.status == 401

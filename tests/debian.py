@@ -1,0 +1,28 @@
+"""Programs the tests need from Debian's packages, installed when missing, as on a user's machine."""
+
+import fcntl
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SBIN = "/usr/sbin:/usr/local/sbin"
+
+
+def program(name: str, package: str) -> str:
+    """The path of `name`, installing `package` first when it is missing; test workers take turns at apt."""
+
+    def found():
+        return shutil.which(name) or shutil.which(name, path=SBIN)
+
+    with open(Path(tempfile.gettempdir()) / "hubei_data_apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if found():
+            return found()
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+        if subprocess.run(install, env=env, capture_output=True).returncode:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
+            subprocess.run(install, env=env, capture_output=True, check=True)
+        return found()
