@@ -12,10 +12,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hubei_data.attached import Service, Supervisor
 from hubei_data.web import account, catalog, dagster_route, graphql_route, pages, websocket_proxy
 from hubei_data.web.database import Database
 from hubei_data.web.refusal import Refusal
-from hubei_data.web.services import Service, Supervisor
 from hubei_data.web.session import clear_cookie, token
 from hubei_data.web.upstream import Upstream
 
