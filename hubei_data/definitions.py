@@ -6,6 +6,7 @@ from hubei_data.api.definitions import api_definitions
 from hubei_data.exchange.definitions import exchange_definitions
 from hubei_data.ingest.definitions import ingest_definitions
 from hubei_data.metrics.definitions import metric_definitions
+from hubei_data.ops.backup_jobs import backup_definitions
 from hubei_data.quality.definitions import quality_definitions
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.transform.definitions import transform_definitions
@@ -29,6 +30,7 @@ def defs() -> dg.Definitions:
         exchange_definitions(),
         api_definitions(),
         metric_definitions(),
+        backup_definitions(),
         dg.Definitions(
             jobs=[build_all_job],
             resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},

@@ -1,0 +1,1 @@
+"""Operating the platform itself: backups and restore drills, and watching the platform and alerting on it."""
