@@ -4,6 +4,7 @@ import click
 
 from hubei_data.cli.api import api, serve
 from hubei_data.cli.audit import audit
+from hubei_data.cli.backup import backup
 from hubei_data.cli.bureau_sim import bureau_sim
 from hubei_data.cli.catalog import catalog
 from hubei_data.cli.contracts import contracts
@@ -29,6 +30,6 @@ def main() -> None:
 
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
-                ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security):
+                ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup):
     main.add_command(command)
 guard(main, "hubei-data")

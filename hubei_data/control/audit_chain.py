@@ -44,6 +44,8 @@ class Action(StrEnum):
     CONFIG_CHANGE = "config_change"
     SQL_QUERY = "sql_query"
     DATA_EXPORT = "data_export"
+    BACKUP = "backup"
+    RESTORE = "restore"
 
 
 class Outcome(StrEnum):

@@ -63,6 +63,9 @@ class Permission(StrEnum):
     SERVICE_RUN = "service.run", "start the platform's services", (
         "hubei-data serve", "hubei-data ui",
     )
+    BACKUP_MANAGE = "backup.manage", "back up the warehouse, list backups, drill and restore them", (
+        "hubei-data backup run", "hubei-data backup list", "hubei-data backup drill", "hubei-data backup restore",
+    )
     MONITORING_VIEW = "monitoring.view", "see pushes waiting, late or failed and the data API's call statistics", (
         "hubei-data push status", "hubei-data api stats",
     )
@@ -119,6 +122,7 @@ class Role(StrEnum):
     )
     OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
         P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
+        P.BACKUP_MANAGE,
     )
     DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW, P.QUALITY_ISSUE_HANDLE,
