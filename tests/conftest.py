@@ -10,15 +10,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
-import hubei_data.contracts
 from hubei_data import embedded, roles
 from hubei_data import warehouse as warehouse_module
-from hubei_data.catalog.dbt_yml import model_doc
-from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.control import schema
-from hubei_data.quality.catalog_schemas import table_name
+from tests.share_library import create_empty_share_library
 
 # Logins the tests make are kept in a folder of their own, and no token of the person running them is used.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="hdconfig")
@@ -92,16 +88,7 @@ def share_db(fresh_database):
     """A migrated database with every share table, empty, and the masking functions; its connection settings."""
     info = fresh_database("share")
     with psycopg.connect(info.url, autocommit=True) as conn:
-        conn.execute("create schema share")
-        conn.execute((Path(hubei_data.contracts.__file__).parent / "masking.sql").read_text())
-        for dataset in SHARE_DATASETS:
-            columns = [
-                sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["data_type"]))
-                for c in model_doc(dataset)["columns"]
-            ]
-            conn.execute(sql.SQL("create table share.{} ({})").format(
-                sql.Identifier(table_name(dataset)), sql.SQL(", ").join(columns)
-            ))
+        create_empty_share_library(conn)
     schema.upgrade(info)
     return info
 

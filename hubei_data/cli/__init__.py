@@ -21,7 +21,9 @@ from hubei_data.cli.security import security
 from hubei_data.cli.sync import sync_log_command
 from hubei_data.cli.ui import ui
 from hubei_data.cli.unexpected import MainGroup
+from hubei_data.cli.up import up
 from hubei_data.cli.users import user
+from hubei_data.cli.watch import alerts, status, watch
 
 
 @click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +32,7 @@ def main() -> None:
 
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
-                ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup):
+                ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup, up, watch,
+                status, alerts):
     main.add_command(command)
 guard(main, "hubei-data")

@@ -71,6 +71,8 @@ def _gated(path: str, permission: Permission | None, body: Callable) -> Callable
     @functools.wraps(body)
     def run(*args, **kwargs):
         identity = _identify(path, permission)
+        if action is not None:
+            _can_record()
         reset = _acting.set(identity)
         outcome = Outcome.FAILURE
         try:
@@ -109,6 +111,16 @@ def _identify(path: str, permission: Permission | None) -> Identity:
         except Refused as refusal:
             raise CommandRefused(str(refusal)) from None
     return identity
+
+
+def _can_record() -> None:
+    """Refuse, before anything runs, a command whose end could not be written to the audit trail."""
+    from hubei_data.control import crypto
+
+    try:
+        crypto.profile()
+    except crypto.ProfileError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _record(identity: Identity, action: Action, path: str, outcome: Outcome, options: dict) -> None:

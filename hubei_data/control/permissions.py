@@ -60,14 +60,16 @@ class Permission(StrEnum):
     PUSH_RUN = "push.run", "push to the national bureau and departments' front-end databases now; reconcile", (
         "hubei-data push bureau", "hubei-data push share", "hubei-data push reconcile",
     )
-    SERVICE_RUN = "service.run", "start the platform's services", (
-        "hubei-data serve", "hubei-data ui",
+    SERVICE_RUN = "service.run", "start the platform's services and its watcher", (
+        "hubei-data serve", "hubei-data ui", "hubei-data up", "hubei-data watch",
     )
     BACKUP_MANAGE = "backup.manage", "back up the warehouse, list backups, drill and restore them", (
         "hubei-data backup run", "hubei-data backup list", "hubei-data backup drill", "hubei-data backup restore",
     )
-    MONITORING_VIEW = "monitoring.view", "see pushes waiting, late or failed and the data API's call statistics", (
-        "hubei-data push status", "hubei-data api stats",
+    MONITORING_VIEW = "monitoring.view", (
+        "see the health page, alerts, pushes waiting, late or failed and the data API's call statistics"
+    ), (
+        "hubei-data push status", "hubei-data api stats", "hubei-data status", "hubei-data alerts",
     )
     CATALOG_VIEW = "catalog.view", "read the data resource catalog (数据资源目录), the APIs and the metrics", (
         "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",

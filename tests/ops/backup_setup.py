@@ -1,14 +1,7 @@
-"""Fixtures of the backup tests, imported by their modules: a small warehouse worth backing up, backup settings in
-a test's own folder, and a tiny filesystem that fills up."""
-
-import subprocess
+"""What the backup tests fill a warehouse with: rows of every kind whose text could drift, and bulk."""
 
 import psycopg
-import pytest
 
-from hubei_data.control import audit_trail
-from hubei_data.control.audit_chain import Action, Outcome
-from hubei_data.ops.settings import BackupSettings, bundled_programs
 
 # Rows of every kind whose text form could drift between a dump and a restore.
 DATA = """
@@ -33,38 +26,3 @@ def add_bulk(info, megabytes: int) -> None:
     with psycopg.connect(info.url) as conn:
         conn.execute("create table raw.bulk as select n, md5(n::text) || md5((n * 7)::text) as digest"
                      " from generate_series(1, %s) as n", (megabytes * 30_000,))
-
-
-@pytest.fixture
-def warehouse_with_data(migrated_database):
-    """A migrated database with rows in raw, landing, the platform's own tables and the audit trail."""
-    info = migrated_database("backup")
-    with psycopg.connect(info.url, autocommit=True) as conn:
-        conn.execute(DATA)
-        audit_trail.append(conn, "tests", "tests", Action.CONFIG_CHANGE, "setting", Outcome.SUCCESS, {"n": 1})
-    return info
-
-
-@pytest.fixture
-def settings(tmp_path) -> BackupSettings:
-    return BackupSettings(directory=tmp_path / "backups", programs=bundled_programs())
-
-
-@pytest.fixture
-def tiny_filesystem(tmp_path):
-    """`tiny_filesystem(kilobytes)`: a folder on a tmpfs of that size, so writing past it fails with ENOSPC."""
-    mounted = []
-
-    def mount(kilobytes: int):
-        folder = tmp_path / f"tmpfs{len(mounted)}"
-        folder.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder)],
-                              capture_output=True, text=True)
-        if done.returncode:
-            pytest.skip(f"cannot mount a tmpfs to fill up (needs root): {done.stderr.strip()}")
-        mounted.append(folder)
-        return folder
-
-    yield mount
-    for folder in mounted:
-        subprocess.run(["umount", str(folder)], check=True)

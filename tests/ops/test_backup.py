@@ -8,7 +8,7 @@ import pytest
 from hubei_data.control import schema
 from hubei_data.ops import backup, drill, manifest
 from hubei_data.ops.settings import BackupError, Retention
-from tests.ops.backup_setup import add_bulk, settings, tiny_filesystem, warehouse_with_data  # noqa: F401 - fixtures
+from tests.ops.backup_setup import add_bulk
 
 
 def _records(info) -> list[tuple]:

@@ -8,7 +8,7 @@ import pytest
 from hubei_data.ops import backup
 from tests import people
 from tests.cli.conftest import hubei_data  # noqa: F401 - fixture: the command in its own process
-from tests.ops.backup_setup import add_bulk, settings, tiny_filesystem, warehouse_with_data  # noqa: F401 - fixtures
+from tests.ops.backup_setup import add_bulk
 
 
 @pytest.fixture

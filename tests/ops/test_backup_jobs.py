@@ -9,7 +9,6 @@ import pytest
 from hubei_data.ops import backup, manifest
 from hubei_data.ops.backup_jobs import backup_drill_job, backup_job
 from hubei_data.resources import WarehouseResource
-from tests.ops.backup_setup import settings, warehouse_with_data  # noqa: F401 - fixtures
 
 RESOURCES = {"warehouse": WarehouseResource()}
 

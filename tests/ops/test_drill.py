@@ -14,7 +14,6 @@ from hubei_data import roles
 from hubei_data import warehouse as warehouse_module
 from hubei_data.ops import backup, drill, manifest
 from hubei_data.ops.settings import BackupError
-from tests.ops.backup_setup import settings, warehouse_with_data  # noqa: F401 - fixtures
 
 
 @pytest.fixture

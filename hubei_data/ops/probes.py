@@ -1,0 +1,176 @@
+"""What the platform checks about itself on every pass: the host, the warehouse, every endpoint it
+depends on, and the state of every share; each probe gives samples (a time series) and conditions.
+
+Every network probe is bounded by a timeout, so a target that hangs costs a pass at most that long.
+"""
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+import psutil
+import psycopg
+import sqlalchemy as sa
+
+from hubei_data import warehouse
+from hubei_data.ops.alerting import Condition
+from hubei_data.ops.contacts import OPERATIONS
+
+TIMEOUT_SECONDS = 5
+DISK_FULL_PERCENT = 90
+LONG_QUERY = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Sample:
+    probe: str
+    target: str
+    value: float | None
+    ok: bool = True
+    detail: str = ""
+
+
+@dataclass
+class Findings:
+    """What one pass saw: samples, conditions, and the rules it checked (so absent conditions resolve)."""
+
+    samples: list[Sample] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    rules: set[str] = field(default_factory=set)
+
+    def merge(self, other: "Findings") -> None:
+        self.samples += other.samples
+        self.conditions += other.conditions
+        self.rules |= other.rules
+
+
+def host() -> Findings:
+    """CPU, load, memory, the data directory's disk and network counters (psutil)."""
+    found = Findings(rules={"disk_full"})
+    disk = psutil.disk_usage(str(warehouse.data_dir()))
+    net = psutil.net_io_counters()
+    found.samples += [
+        Sample("host_cpu_percent", "host", psutil.cpu_percent(interval=0.2)),
+        Sample("host_load_1m", "host", os.getloadavg()[0]),
+        Sample("host_memory_percent", "host", psutil.virtual_memory().percent),
+        Sample("host_disk_percent", str(warehouse.data_dir()), disk.percent),
+        Sample("host_network_sent_bytes", "host", float(net.bytes_sent)),
+        Sample("host_network_received_bytes", "host", float(net.bytes_recv)),
+    ]
+    if disk.percent >= DISK_FULL_PERCENT:
+        found.conditions.append(Condition(
+            "disk_full", str(warehouse.data_dir()), "critical",
+            f"数据目录所在磁盘已用 {disk.percent:.0f}%（{disk.free // 2**30} GiB 可用）", OPERATIONS))
+    return found
+
+
+def database(conn: psycopg.Connection) -> Findings:
+    """Size per schema, connections, long-running queries, dead tuples and the oldest vacuum."""
+    found = Findings(rules={"long_query"})
+    for schema_name, size in conn.execute(
+        "select n.nspname, coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_namespace n"
+        " left join pg_class c on c.relnamespace = n.oid and c.relkind in ('r', 'm', 'p')"
+        " where n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema' group by 1"
+    ):
+        found.samples.append(Sample("warehouse_schema_bytes", schema_name, float(size)))
+    connections, long_queries = conn.execute(
+        "select count(*), count(*) filter (where state = 'active' and now() - query_start > %s)"
+        " from pg_stat_activity where datname = current_database()", (LONG_QUERY,),
+    ).fetchone()
+    dead, vacuum_age = conn.execute(
+        "select coalesce(sum(n_dead_tup), 0), extract(epoch from now() - min(greatest(last_vacuum, last_autovacuum)))"
+        " from pg_stat_user_tables"
+    ).fetchone()
+    found.samples += [
+        Sample("warehouse_connections", "warehouse", float(connections)),
+        Sample("warehouse_long_queries", "warehouse", float(long_queries)),
+        Sample("warehouse_dead_tuples", "warehouse", float(dead)),
+        Sample("warehouse_oldest_vacuum_seconds", "warehouse", None if vacuum_age is None else float(vacuum_age)),
+    ]
+    if long_queries:
+        found.conditions.append(Condition(
+            "long_query", "warehouse", "warning", f"仓库有 {long_queries} 条查询运行超过 {LONG_QUERY}", OPERATIONS))
+    return found
+
+
+def endpoint(rule: str, target: str, reach: Callable[[], None], message: str) -> Findings:
+    """Time one attempt to reach something; a failure is a critical condition saying why."""
+    found = Findings(rules={rule})
+    started = time.monotonic()
+    try:
+        reach()
+    except Exception as error:  # noqa: BLE001 — any failure to reach is the finding itself
+        reason = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        found.samples.append(Sample(rule, target, None, False, reason))
+        found.conditions.append(Condition(rule, target, "critical", f"{message}：{reason}", OPERATIONS))
+    else:
+        found.samples.append(Sample(rule, target, (time.monotonic() - started) * 1000))
+    return found
+
+
+def database_reachable(url: str) -> Callable[[], None]:
+    """Connect and run `select 1`, giving up after the timeout (PostgreSQL and MySQL/MariaDB drivers)."""
+    limits = {"connect_timeout": TIMEOUT_SECONDS}
+    if sa.engine.make_url(url).get_backend_name() == "mysql":
+        limits |= {"read_timeout": TIMEOUT_SECONDS, "write_timeout": TIMEOUT_SECONDS}
+
+    def reach() -> None:
+        engine = sa.create_engine(url, poolclass=sa.NullPool, connect_args=limits)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("select 1"))
+        finally:
+            engine.dispose()
+    return reach
+
+
+def http_reachable(url: str) -> Callable[[], None]:
+    """Any HTTP answer means the endpoint is up; only no answer within the timeout is a failure."""
+    def reach() -> None:
+        httpx.get(url, timeout=TIMEOUT_SECONDS)
+    return reach
+
+
+def endpoints() -> Findings:
+    """Every front-end database target whose URL is set, the source database, the bureau and the data API."""
+    from hubei_data.exchange.subscription import load_subscriptions
+
+    found = Findings()
+    for subscription in load_subscriptions():
+        if subscription.target_missing() is None:
+            found.merge(endpoint("target_unreachable", subscription.id, database_reachable(subscription.target_url()),
+                                 f"{subscription.department}前置库不可达（订阅 {subscription.id}）"))
+    for variable, rule, message, probe in (
+        ("HUBEI_DATA_SOURCE_URL", "source_unreachable", "业务系统源库不可达", database_reachable),
+        ("HUBEI_DATA_BUREAU_URL", "bureau_unreachable", "国家局接口不可达", http_reachable),
+        ("HUBEI_DATA_API_URL", "api_unreachable", "数据服务接口不可达", lambda url: http_reachable(url + "/health")),
+    ):
+        if os.environ.get(variable):
+            found.merge(endpoint(rule, variable, probe(os.environ[variable]), message))
+    return found
+
+
+def shares(conn: psycopg.Connection, now: dt.datetime) -> Findings:
+    """Each subscription's push state: failed and late pushes for operations, expiry reminders for its department."""
+    from hubei_data.exchange.subscription import load_subscriptions
+    from hubei_data.exchange.subscription_status import subscription_status
+
+    found = Findings(rules={"share_failed", "share_late", "share_expiring", "share_expired"})
+    for subscription in load_subscriptions():
+        state = subscription_status(conn, subscription, now)
+        name = f"{subscription.department}（订阅 {subscription.id}）"
+        condition = {
+            "failed": ("share_failed", "critical", f"向{name}的推送失败：{state.last_error}", OPERATIONS),
+            "late": ("share_late", "warning", f"向{name}的推送已过计划时间一小时未完成", OPERATIONS),
+            "expiring": ("share_expiring", "reminder",
+                         f"{name}的共享申请将于 {subscription.valid_until} 到期，请及时续办", subscription.department),
+            "expired": ("share_expired", "warning",
+                        f"{name}的共享申请已于 {subscription.valid_until} 到期，推送已停止", subscription.department),
+        }.get(state.state)
+        if condition:
+            rule, severity, message, office = condition
+            found.conditions.append(Condition(rule, subscription.id, severity, message, office))
+    return found
