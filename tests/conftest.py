@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from hubei_data import embedded, roles
+from hubei_data import embedded, roles, runner
 from hubei_data import warehouse as warehouse_module
 from hubei_data.control import schema
 from tests.share_library import create_empty_share_library
@@ -74,6 +74,7 @@ def use_warehouse():
     def use(target) -> None:
         os.environ[warehouse_module.URL_VARIABLE] = target if isinstance(target, str) else target.url
         warehouse_module.connect_info.cache_clear()
+        runner.instance.cache_clear()
 
     yield use
     if before is None:
@@ -81,6 +82,7 @@ def use_warehouse():
     else:
         os.environ[warehouse_module.URL_VARIABLE] = before
     warehouse_module.connect_info.cache_clear()
+    runner.instance.cache_clear()
 
 
 @pytest.fixture

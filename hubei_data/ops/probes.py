@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import dagster as dg
 import httpx
 import psutil
 import psycopg
@@ -22,6 +23,14 @@ from hubei_data.ops.contacts import OPERATIONS
 TIMEOUT_SECONDS = 5
 DISK_FULL_PERCENT = 90
 LONG_QUERY = dt.timedelta(minutes=10)
+GRANT_NOTICE = dt.timedelta(days=30)
+PENDING_TOO_LONG = dt.timedelta(hours=48)
+API_WINDOW = dt.timedelta(hours=1)
+API_ERROR_RATE = 0.05
+API_MIN_CALLS = 20
+FAILED_RUN_WINDOW = dt.timedelta(hours=24)
+# The office that decides applications for data (接口申请审批); told when one waits too long.
+APPROVERS = "共享审批"
 
 
 @dataclass(frozen=True)
@@ -173,4 +182,74 @@ def shares(conn: psycopg.Connection, now: dt.datetime) -> Findings:
         if condition:
             rule, severity, message, office = condition
             found.conditions.append(Condition(rule, subscription.id, severity, message, office))
+    return found
+
+
+def backups(conn: psycopg.Connection) -> Findings:
+    """The latest backup failed, or the latest restore drill did not give back what was saved."""
+    found = Findings(rules={"backup_failed", "drill_disagreed"})
+    backup = conn.execute("select backup_id, error from ops.backups where status in ('succeeded', 'failed')"
+                          " order by started_at desc limit 1").fetchone()
+    if backup and backup[1] is not None:
+        found.conditions.append(Condition("backup_failed", backup[0], "critical", f"备份失败：{backup[1]}", OPERATIONS))
+    drill = conn.execute("select backup_id, status, coalesce(error, mismatches::text) from ops.drills"
+                         " where status in ('matched', 'disagreed', 'failed') order by started_at desc limit 1"
+                         ).fetchone()
+    if drill and drill[1] != "matched":
+        found.conditions.append(Condition("drill_disagreed", drill[0], "critical",
+                                          f"恢复演练未通过（备份 {drill[0]}）：{drill[2]}"[:500], OPERATIONS))
+    return found
+
+
+def grants(conn: psycopg.Connection, now: dt.datetime) -> Findings:
+    """Grants ending soon (their department is reminded) and applications waiting too long for a decision."""
+    found = Findings(rules={"grant_expiring", "application_pending"})
+    for grant_id, api, department, until in conn.execute(
+        "select g.grant_id, g.api, c.department, g.valid_until from api.grants g join api.consumers c using (app_key)"
+        " where g.status = 'approved' and g.valid_until between %s::date and %s::date",
+        (now.date(), (now + GRANT_NOTICE).date()),
+    ):
+        found.conditions.append(Condition(
+            "grant_expiring", f"grant {grant_id}", "reminder",
+            f"{department}的数据接口授权（{api}，授权 {grant_id}）将于 {until} 到期，如需继续使用请重新申请", department))
+    for grant_id, api, department, applied_at in conn.execute(
+        "select g.grant_id, g.api, c.department, g.applied_at from api.grants g join api.consumers c using (app_key)"
+        " where g.status = 'pending' and g.applied_at < %s", (now - PENDING_TOO_LONG,),
+    ):
+        found.conditions.append(Condition(
+            "application_pending", f"grant {grant_id}", "reminder",
+            f"{department}申请的数据接口（{api}，申请 {grant_id}）已等待审批超过 {PENDING_TOO_LONG.days * 24} 小时"
+            f"（{applied_at:%Y-%m-%d %H:%M} 提交）", APPROVERS))
+    return found
+
+
+def api_errors(conn: psycopg.Connection, now: dt.datetime) -> Findings:
+    """The data API's calls and server errors in the last hour; too many errors is an alert."""
+    found = Findings(rules={"api_errors"})
+    calls, errors = conn.execute(
+        "select count(*), count(*) filter (where status >= 500) from api.calls where called_at >= %s",
+        (now - API_WINDOW,),
+    ).fetchone()
+    found.samples += [Sample("api_calls_last_hour", "api", float(calls)),
+                      Sample("api_server_errors_last_hour", "api", float(errors))]
+    if calls >= API_MIN_CALLS and errors / calls > API_ERROR_RATE:
+        found.conditions.append(Condition("api_errors", "api", "warning",
+                                          f"数据服务接口近一小时 {calls} 次调用中 {errors} 次服务端错误", OPERATIONS))
+    return found
+
+
+def failed_runs(instance: dg.DagsterInstance, now: dt.datetime) -> Findings:
+    """Jobs whose latest run in the last day failed, from the Dagster instance the UI shows."""
+    found = Findings(rules={"run_failed"})
+    latest: dict[str, dg.RunRecord] = {}
+    for record in instance.get_run_records(
+        filters=dg.RunsFilter(updated_after=now - FAILED_RUN_WINDOW), order_by="update_timestamp", ascending=True,
+    ):
+        latest[record.dagster_run.job_name] = record
+    failed = [r for r in latest.values() if r.dagster_run.status == dg.DagsterRunStatus.FAILURE]
+    found.samples.append(Sample("runs_failing_jobs", "dagster", float(len(failed))))
+    for record in failed:
+        run = record.dagster_run
+        found.conditions.append(Condition("run_failed", run.job_name, "critical",
+                                          f"作业 {run.job_name} 最近一次运行失败（运行 {run.run_id}）", OPERATIONS))
     return found

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from hubei_data import runner
 from hubei_data.ops import alerting, contacts, outbox, probes
 from hubei_data.ops.channels import Smtp
 from hubei_data.ops.contacts import OPERATIONS
@@ -28,7 +29,9 @@ def watch_once(conn: psycopg.Connection, now: dt.datetime | None = None) -> Pass
     now = now or dt.datetime.now(dt.UTC)
     found = probes.Findings(rules={"probe_failed", "contacts_invalid"})
     for name, probe in (("host", probes.host), ("warehouse", lambda: probes.database(conn)),
-                        ("endpoints", probes.endpoints), ("shares", lambda: probes.shares(conn, now))):
+                        ("endpoints", probes.endpoints), ("shares", lambda: probes.shares(conn, now)),
+                        ("backups", lambda: probes.backups(conn)), ("grants", lambda: probes.grants(conn, now)),
+                        ("api", lambda: probes.api_errors(conn, now)), ("runs", lambda: probes.failed_runs(runner.instance(), now))):
         try:
             found.merge(probe())
         except Exception as error:  # noqa: BLE001 — a broken probe is reported, and the others still run

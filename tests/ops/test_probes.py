@@ -1,0 +1,75 @@
+"""The probes that read the platform's own records: backups and drills, grants and applications, the data API's
+errors, failed runs; each condition appears while the record says so and clears when it no longer does."""
+
+import datetime as dt
+
+import dagster as dg
+
+from hubei_data.ops import probes
+
+NOW = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+
+
+def _found(findings) -> list[tuple[str, str, str, str]]:
+    return sorted((c.rule, c.target, c.severity, c.office) for c in findings.conditions)
+
+
+def test_a_failed_backup_or_a_disagreeing_drill_is_critical_until_the_next_one_is_good(watched):
+    with watched.connect() as conn:
+        conn.execute("insert into ops.backups (backup_id, requested_by, directory, started_at, status, error) values"
+                     " ('b1', 'ops', '/b', %s, 'failed', 'No space left on device')", (NOW,))
+        conn.execute("insert into ops.drills (backup_id, kind, target, requested_by, started_at, status, mismatches)"
+                     " values ('b0', 'drill', 'scratch', 'ops', %s, 'disagreed', '[\"raw.enterprise\"]')", (NOW,))
+        found = probes.backups(conn)
+        assert _found(found) == [("backup_failed", "b1", "critical", "运维组"),
+                                 ("drill_disagreed", "b0", "critical", "运维组")]
+        assert "No space left on device" in found.conditions[0].message
+        conn.execute("insert into ops.backups (backup_id, requested_by, directory, started_at, status) values"
+                     " ('b2', 'ops', '/b', %s, 'succeeded')", (NOW + dt.timedelta(hours=1),))
+        conn.execute("insert into ops.drills (backup_id, kind, target, requested_by, started_at, status)"
+                     " values ('b2', 'drill', 'scratch', 'ops', %s, 'matched')", (NOW + dt.timedelta(hours=1),))
+        assert probes.backups(conn).conditions == []
+
+
+def test_grants_ending_soon_remind_their_department_and_old_applications_the_approvers(watched):
+    with watched.connect() as conn:
+        conn.execute("insert into api.consumers (app_key, name, department, secret_encrypted)"
+                     " values ('hd_1', '户籍', '湖北省公安厅', '\\x01')")
+        for api, status, until, applied in (("vaccination", "approved", "2026-12-20", NOW - dt.timedelta(days=90)),
+                                            ("enterprise", "approved", "2027-06-30", NOW - dt.timedelta(days=90)),
+                                            ("license", "pending", "2027-06-30", NOW - dt.timedelta(hours=50)),
+                                            ("product", "pending", "2027-06-30", NOW - dt.timedelta(hours=2))):
+            conn.execute("insert into api.grants (app_key, api, purpose, valid_from, valid_until, status, applied_at)"
+                         " values ('hd_1', %s, '出生一件事', '2026-01-01', %s, %s, %s)", (api, until, status, applied))
+        found = probes.grants(conn, NOW)
+    assert _found(found) == [("application_pending", "grant 3", "reminder", probes.APPROVERS),
+                             ("grant_expiring", "grant 1", "reminder", "湖北省公安厅")]
+
+
+def test_many_server_errors_of_the_data_api_in_the_last_hour_are_a_warning(watched):
+    with watched.connect() as conn:
+        conn.execute("insert into api.calls (called_at, api, latency_ms, status)"
+                     " select %s, 'vaccination', 10, case when n <= 3 then 500 else 200 end"
+                     " from generate_series(1, 30) n", (NOW - dt.timedelta(minutes=5),))
+        assert probes.api_errors(conn, NOW).conditions[0].rule == "api_errors"
+        assert probes.api_errors(conn, NOW + dt.timedelta(hours=2)).conditions == []
+
+
+@dg.op
+def step(context) -> None:
+    if context.run.tags.get("fail") == "yes":
+        raise RuntimeError("the source database is down")
+
+
+@dg.job
+def nightly_job():
+    step()
+
+
+def test_a_job_whose_latest_run_failed_is_critical_until_it_runs_clean():
+    instance = dg.DagsterInstance.ephemeral()
+    nightly_job.execute_in_process(instance=instance, tags={"fail": "yes"}, raise_on_error=False)
+    now = dt.datetime.now(dt.UTC)
+    assert _found(probes.failed_runs(instance, now)) == [("run_failed", "nightly_job", "critical", "运维组")]
+    nightly_job.execute_in_process(instance=instance)
+    assert probes.failed_runs(instance, now).conditions == []
