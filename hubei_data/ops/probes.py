@@ -29,6 +29,9 @@ API_WINDOW = dt.timedelta(hours=1)
 API_ERROR_RATE = 0.05
 API_MIN_CALLS = 20
 FAILED_RUN_WINDOW = dt.timedelta(hours=24)
+SPIKE_WINDOW = dt.timedelta(hours=24)
+SPIKE_BASELINE = dt.timedelta(days=7)
+SPIKE_MIN_ROWS = 20
 # The office that decides applications for data (接口申请审批); told when one waits too long.
 APPROVERS = "共享审批"
 
@@ -253,3 +256,45 @@ def failed_runs(instance: dg.DagsterInstance, now: dt.datetime) -> Findings:
         found.conditions.append(Condition("run_failed", run.job_name, "critical",
                                           f"作业 {run.job_name} 最近一次运行失败（运行 {run.run_id}）", OPERATIONS))
     return found
+
+
+def quarantine_spikes(conn: psycopg.Connection, now: dt.datetime) -> Findings:
+    """Sources whose share of flagged rows in the last day is well above their share over the week before."""
+    found = Findings(rules={"quarantine_spike"})
+    if conn.execute("select to_regclass('quarantine.issues')").fetchone()[0] is None:
+        return found
+    for source, flagged, received, baseline in conn.execute(_SPIKES, {
+        "since": now - SPIKE_WINDOW, "baseline_since": now - SPIKE_WINDOW - SPIKE_BASELINE, "now": now,
+    }):
+        rate = flagged / received if received else 0.0
+        found.samples.append(Sample("quarantine_flagged_share_24h", source, rate))
+        if flagged >= SPIKE_MIN_ROWS and rate > max(2 * baseline, baseline + 0.05):
+            found.conditions.append(Condition(
+                "quarantine_spike", source, "warning",
+                f"{source} 近一日 {received} 行中 {flagged} 行被拦截（{rate:.0%}），前一周为 {baseline:.0%}", OPERATIONS))
+    return found
+
+
+_SPIKES = """
+with batches as (
+    select batch_id, source, row_count, received_at >= %(since)s as recent
+    from landing.batches
+    where status = 'loaded' and received_at >= %(baseline_since)s and received_at < %(now)s
+),
+flagged as (
+    select batch_id, count(distinct row_number) as rows from quarantine.issues
+    where batch_id in (select batch_id from batches) group by batch_id
+),
+per_source as (
+    select batches.source,
+           coalesce(sum(flagged.rows) filter (where recent), 0) as flagged_recent,
+           coalesce(sum(row_count) filter (where recent), 0) as received_recent,
+           coalesce(sum(flagged.rows) filter (where not recent), 0) as flagged_before,
+           coalesce(sum(row_count) filter (where not recent), 0) as received_before
+    from batches left join flagged using (batch_id)
+    group by batches.source
+)
+select source, flagged_recent::bigint, received_recent::bigint,
+       case when received_before > 0 then flagged_before::float / received_before else 0 end
+from per_source where received_recent > 0
+"""

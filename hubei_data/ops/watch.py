@@ -31,7 +31,9 @@ def watch_once(conn: psycopg.Connection, now: dt.datetime | None = None) -> Pass
     for name, probe in (("host", probes.host), ("warehouse", lambda: probes.database(conn)),
                         ("endpoints", probes.endpoints), ("shares", lambda: probes.shares(conn, now)),
                         ("backups", lambda: probes.backups(conn)), ("grants", lambda: probes.grants(conn, now)),
-                        ("api", lambda: probes.api_errors(conn, now)), ("runs", lambda: probes.failed_runs(runner.instance(), now))):
+                        ("api", lambda: probes.api_errors(conn, now)),
+                        ("quarantine", lambda: probes.quarantine_spikes(conn, now)),
+                        ("runs", lambda: probes.failed_runs(runner.instance(), now))):
         try:
             found.merge(probe())
         except Exception as error:  # noqa: BLE001 — a broken probe is reported, and the others still run

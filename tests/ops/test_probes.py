@@ -73,3 +73,24 @@ def test_a_job_whose_latest_run_failed_is_critical_until_it_runs_clean():
     assert _found(probes.failed_runs(instance, now)) == [("run_failed", "nightly_job", "critical", "运维组")]
     nightly_job.execute_in_process(instance=instance)
     assert probes.failed_runs(instance, now).conditions == []
+
+
+def test_a_source_flagging_far_more_rows_than_last_week_is_a_spike(watched):
+    from hubei_data.ingest.landing import ensure_landing
+
+    with watched.connect() as conn:
+        ensure_landing(conn)
+        conn.execute("create schema if not exists quarantine")
+        conn.execute("create table quarantine.issues (source text, key text, rule text, detail text,"
+                     " batch_id bigint, file text, row_number integer)")
+        for source, days_ago, rows, flagged in (("license", 3, 1000, 10), ("license", 0.5, 1000, 300),
+                                                 ("penalty", 3, 1000, 100), ("penalty", 0.5, 1000, 110)):
+            batch = conn.execute(
+                "insert into landing.batches (source, channel, origin, status, row_count, received_at)"
+                " values (%s, 'file', %s, 'loaded', %s, %s) returning batch_id",
+                (source, f"{source}-{days_ago}", rows, NOW - dt.timedelta(days=days_ago))).fetchone()[0]
+            conn.execute("insert into quarantine.issues (source, key, rule, batch_id, row_number)"
+                         " select %s, n::text, 'required', %s, n from generate_series(1, %s) n", (source, batch, flagged))
+        found = probes.quarantine_spikes(conn, NOW)
+    assert _found(found) == [("quarantine_spike", "license", "warning", "运维组")]
+    assert "30%" in found.conditions[0].message and "1%" in found.conditions[0].message
