@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import psycopg
 
 from hubei_data import runner
-from hubei_data.ops import alerting, contacts, outbox, probes
+from hubei_data.ops import alerting, contacts, freshness, outbox, probes
 from hubei_data.ops.channels import Smtp
 from hubei_data.ops.contacts import OPERATIONS
 
@@ -33,7 +33,8 @@ def watch_once(conn: psycopg.Connection, now: dt.datetime | None = None) -> Pass
                         ("backups", lambda: probes.backups(conn)), ("grants", lambda: probes.grants(conn, now)),
                         ("api", lambda: probes.api_errors(conn, now)),
                         ("quarantine", lambda: probes.quarantine_spikes(conn, now)),
-                        ("runs", lambda: probes.failed_runs(runner.instance(), now))):
+                        ("runs", lambda: probes.failed_runs(runner.instance(), now)),
+                        ("freshness", lambda: freshness.stale_datasets(runner.instance(), now))):
         try:
             found.merge(probe())
         except Exception as error:  # noqa: BLE001 — a broken probe is reported, and the others still run

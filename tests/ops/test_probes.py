@@ -94,3 +94,32 @@ def test_a_source_flagging_far_more_rows_than_last_week_is_a_spike(watched):
         found = probes.quarantine_spikes(conn, NOW)
     assert _found(found) == [("quarantine_spike", "license", "warning", "运维组")]
     assert "30%" in found.conditions[0].message and "1%" in found.conditions[0].message
+
+
+def test_a_share_dataset_not_built_within_its_cycle_is_stale():
+    from hubei_data.catalog.share import SHARE_DATASETS
+    from hubei_data.ops import freshness
+
+    instance = dg.DagsterInstance.ephemeral()
+    dataset = SHARE_DATASETS[0]
+    instance.report_runless_asset_event(dg.AssetMaterialization(freshness.asset_key(dataset)))
+    now = dt.datetime.now(dt.UTC)
+    assert _rules_of(freshness.stale_datasets(instance, now)) == []
+    later = freshness.stale_datasets(instance, now + freshness.allowed_age(dataset) + dt.timedelta(minutes=1))
+    assert _rules_of(later) == [("dataset_stale", freshness.table_name(dataset))]
+    assert dataset.update_frequency in later.conditions[0].message
+
+
+def _rules_of(findings) -> list[tuple[str, str]]:
+    return [(c.rule, c.target) for c in findings.conditions]
+
+
+def test_every_share_dataset_has_a_freshness_check_by_its_cycle_and_a_running_sensor():
+    from hubei_data.catalog.share import SHARE_DATASETS
+    from hubei_data.ops import freshness
+
+    defs = freshness.freshness_definitions()
+    checked = {key for check in defs.asset_checks for key in check.check_keys}
+    assert {key.asset_key for key in checked} == {freshness.asset_key(d) for d in SHARE_DATASETS}
+    (sensor,) = defs.sensors
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
