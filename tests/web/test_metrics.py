@@ -35,3 +35,16 @@ def test_no_token_a_forged_one_or_a_role_without_monitoring_is_refused(web):
 def test_a_logged_in_operator_reads_them_in_the_browser(web):
     browser = web.login("operator")
     assert browser.get("/metrics").status_code == 200
+
+
+def test_the_status_page_lists_open_alerts_and_readings_for_monitoring_only(web):
+    _reading(web)
+    with psycopg.connect(web.url, autocommit=True) as conn:
+        conn.execute("insert into ops.alerts (rule, target, severity, message, office, opened_at, last_seen)"
+                     " values ('disk_full', '/status-test', 'critical', '数据目录所在磁盘已用 95%', '运维组', now(), now())"
+                     " on conflict do nothing")
+    page = web.login("operator").get("/platform/status")
+    assert page.status_code == 200
+    assert "数据目录所在磁盘已用 95%" in page.text and "metrics_probe" in page.text
+    assert web.login("viewer").get("/platform/status").status_code == 403
+    assert httpx.get(web.base + "/platform/status").status_code == 401
