@@ -1,7 +1,9 @@
-"""Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB."""
+"""Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB, a tiny
+filesystem that fills up."""
 
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import uuid
@@ -83,6 +85,26 @@ def use_warehouse():
         os.environ[warehouse_module.URL_VARIABLE] = before
     warehouse_module.connect_info.cache_clear()
     runner.instance.cache_clear()
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path):
+    """`tiny_filesystem(kilobytes)`: a folder on a tmpfs of that size, so writing past it fails with ENOSPC."""
+    mounted = []
+
+    def mount(kilobytes: int):
+        folder = tmp_path / f"tmpfs{len(mounted)}"
+        folder.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            pytest.skip(f"cannot mount a tmpfs to fill up (needs root): {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=True)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Programs the tests need from Debian's packages, installed when missing, as on a user's machine."""
+"""Programs and files the tests need from Debian's packages, installed when missing, as on a user's machine."""
 
 import fcntl
 import os
@@ -11,11 +11,17 @@ SBIN = "/usr/sbin:/usr/local/sbin"
 
 
 def program(name: str, package: str) -> str:
-    """The path of `name`, installing `package` first when it is missing; test workers take turns at apt."""
+    """The path of `name`, installing `package` first when it is missing."""
+    return _installed(lambda: shutil.which(name) or shutil.which(name, path=SBIN), package)
 
-    def found():
-        return shutil.which(name) or shutil.which(name, path=SBIN)
 
+def installed_file(path: Path, package: str) -> Path:
+    """`path` (a font, say), installing `package` first when it is missing."""
+    return _installed(lambda: path if path.exists() else None, package)
+
+
+def _installed(found, package: str):
+    """What `found()` finds, installing `package` first when it finds nothing; test workers take turns at apt."""
     with open(Path(tempfile.gettempdir()) / "hubei_data_apt.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if found():

@@ -1,9 +1,8 @@
-"""Fixtures of the operations tests: a warehouse worth backing up, backup settings and a tiny filesystem that
-fills up; a real SMTP server, a real webhook receiver, and a watched warehouse of a test's own."""
+"""Fixtures of the operations tests: a warehouse worth backing up and backup settings; a real SMTP server, a
+real webhook receiver, and a watched warehouse of a test's own."""
 
 import json
 import socket
-import subprocess
 import threading
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -32,26 +31,6 @@ def warehouse_with_data(migrated_database):
 @pytest.fixture
 def settings(tmp_path) -> BackupSettings:
     return BackupSettings(directory=tmp_path / "backups", programs=bundled_programs())
-
-
-@pytest.fixture
-def tiny_filesystem(tmp_path):
-    """`tiny_filesystem(kilobytes)`: a folder on a tmpfs of that size, so writing past it fails with ENOSPC."""
-    mounted = []
-
-    def mount(kilobytes: int):
-        folder = tmp_path / f"tmpfs{len(mounted)}"
-        folder.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder)],
-                              capture_output=True, text=True)
-        if done.returncode:
-            pytest.skip(f"cannot mount a tmpfs to fill up (needs root): {done.stderr.strip()}")
-        mounted.append(folder)
-        return folder
-
-    yield mount
-    for folder in mounted:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 @pytest.fixture
