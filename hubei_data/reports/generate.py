@@ -1,0 +1,36 @@
+"""Making each report: collect its rows, lay them out, write the files; what the commands and the schedule call."""
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+
+from hubei_data.control.audit_trail import Actor
+from hubei_data.control.schema import require_current
+from hubei_data.exchange.subscription import load_subscriptions
+from hubei_data.reports import adhoc, annual, annual_data, weekly, weekly_data, writing
+from hubei_data.reports.periods import Week
+
+
+def weekly_report(conn: psycopg.Connection, week: Week, directory: Path, by: Actor,
+                  now: dt.datetime | None = None) -> tuple[weekly_data.WeeklyData, list[Path]]:
+    """政务信息共享情况周报 of one week; its numbers and the files written."""
+    require_current(conn)
+    data = weekly_data.collect(conn, week, load_subscriptions())
+    return data, writing.publish(conn, weekly.build(data, now or dt.datetime.now(dt.UTC)), directory, by)
+
+
+def annual_report(conn: psycopg.Connection, instance: dg.DagsterInstance, year: int, directory: Path, by: Actor,
+                  now: dt.datetime | None = None) -> list[Path]:
+    """年度运维报告 of one year; the files written."""
+    require_current(conn)
+    data = annual_data.collect(conn, instance, year)
+    return writing.publish(conn, annual.build(data, now or dt.datetime.now(dt.UTC)), directory, by)
+
+
+def adhoc_report(conn: psycopg.Connection, sql_text: str, title: str, timeout_seconds: int, directory: Path,
+                 by: Actor, now: dt.datetime | None = None) -> list[Path]:
+    """A titled report of one read-only query; the files written."""
+    report = adhoc.build(sql_text, title, timeout_seconds, by, now or dt.datetime.now(dt.UTC))
+    return writing.publish(conn, report, directory, by)

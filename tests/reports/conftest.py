@@ -1,0 +1,42 @@
+"""Fixtures of the report tests: the CJK font installed, a migrated warehouse of a test's own, its reports folder."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from hubei_data.reports import fonts
+from tests.debian import installed_file
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cjk_font() -> Path:
+    """Debian's Noto CJK, installed when missing, as a user's machine would have it."""
+    return installed_file(fonts.REGULAR, fonts.PACKAGE)
+
+
+@dataclass(frozen=True)
+class Reporting:
+    url: str
+    info: object
+    folder: Path
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, autocommit=True)
+
+    def exports(self) -> list[tuple[str, str, dict]]:
+        """The audit trail's export rows: (target, outcome, detail), oldest first."""
+        with self.connect() as conn:
+            return conn.execute("select target, outcome, detail from control.audit_trail"
+                                " where action = 'data_export' order by seq").fetchall()
+
+
+@pytest.fixture
+def reporting(migrated_database, use_warehouse, tmp_path, monkeypatch) -> Reporting:
+    """A migrated warehouse in use, the project's subscriptions, reports going to a folder of the test's own."""
+    info = migrated_database("reports")
+    use_warehouse(info)
+    monkeypatch.delenv("HUBEI_DATA_SUBSCRIPTIONS", raising=False)
+    monkeypatch.setenv("HUBEI_DATA_REPORTS_DIR", str(tmp_path / "reports"))
+    return Reporting(info.url, info, tmp_path / "reports")
