@@ -71,6 +71,9 @@ class Permission(StrEnum):
     ), (
         "hubei-data push status", "hubei-data api stats", "hubei-data status", "hubei-data alerts",
     )
+    REPORT_VIEW = "report.view", "generate and read the weekly sharing and annual operations reports", (
+        "hubei-data report weekly", "hubei-data report annual",
+    )
     CATALOG_VIEW = "catalog.view", "read the data resource catalog (数据资源目录), the APIs and the metrics", (
         "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",
     )
@@ -79,7 +82,9 @@ class Permission(StrEnum):
     QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why", ("hubei-data quality issues",)
     QUALITY_ISSUE_HANDLE = "quality_issue.handle", "assign, answer and close quality issues"
     METRIC_VIEW = "metric.view", "read metric values", ("hubei-data metrics query",)
-    QUERY_RUN = "query.run", "run read-only SQL over the libraries", ("hubei-data query",)
+    QUERY_RUN = "query.run", "run read-only SQL over the libraries; ad-hoc reports of a query", (
+        "hubei-data query", "hubei-data report adhoc",
+    )
     DATA_EXPORT = "data.export", "export data from the libraries"
     DATA_APPLY = "data.apply", "apply for data through an API (接口申请)", ("hubei-data api apply",)
     GRANT_VIEW_OWN = "grant.view_own", "see one's own applications and grants"
@@ -124,11 +129,11 @@ class Role(StrEnum):
     )
     OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
         P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
-        P.BACKUP_MANAGE,
+        P.BACKUP_MANAGE, P.REPORT_VIEW,
     )
     DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW, P.QUALITY_ISSUE_HANDLE,
-        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT,
+        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW,
     )
     DEPARTMENT_USER = "department_user", "部门用户", "Department user", "applies for data and sees its own grants", (
         P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN,
