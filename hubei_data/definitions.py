@@ -8,6 +8,7 @@ from hubei_data.ingest.definitions import ingest_definitions
 from hubei_data.metrics.definitions import metric_definitions
 from hubei_data.ops.backup_jobs import backup_definitions
 from hubei_data.quality.definitions import quality_definitions
+from hubei_data.reports.definitions import report_definitions
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.transform.definitions import transform_definitions
 from hubei_data.transform.selection import OUTSIDE_BUILDS
@@ -31,6 +32,7 @@ def defs() -> dg.Definitions:
         api_definitions(),
         metric_definitions(),
         backup_definitions(),
+        report_definitions(),
         dg.Definitions(
             jobs=[build_all_job],
             resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},

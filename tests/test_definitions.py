@@ -159,6 +159,17 @@ def test_metric_assets_run_from_models_through_atomic_and_derived_to_composite(d
     assert not [k for k in build.asset_layer.selected_asset_keys if k.path[0] == "metric"]
 
 
+def test_the_weekly_report_is_written_on_monday_mornings_for_the_week_before_and_builds_leave_it_alone(defs, graph):
+    node = graph.get(_key("reports/weekly_sharing_report"))
+    assert node.group_name == "reports" and isinstance(node.partitions_def, dg.WeeklyPartitionsDefinition)
+    assert node.partitions_def.get_first_partition_key() == "2025-12-29"  # the Monday of ISO week 2026-W01
+    schedule = defs.resolve_schedule_def("weekly_report_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
+        "0 6 * * 1", "Asia/Shanghai", "weekly_report_job")
+    build = defs.resolve_job_def("build_all_job")
+    assert _key("reports/weekly_sharing_report") not in build.asset_layer.selected_asset_keys
+
+
 def test_every_schedule_and_sensor_runs_without_anyone_starting_it(defs):
     stopped = [s.name for s in [*defs.schedules, *defs.sensors]
                if s.default_status not in (dg.DefaultScheduleStatus.RUNNING, dg.DefaultSensorStatus.RUNNING)]

@@ -6,9 +6,9 @@ import psycopg
 from hubei_data.ingest.assets import files_key
 
 BUILT_LAYERS = ("reference", "raw", "staging", "resource", "quarantine", "subject", "share")
-# Pushes leave the platform, API statistics summarise calls and metrics summarise periods:
-# their own sensors, jobs and schedules start them, never a build.
-OUTSIDE_BUILDS = dg.AssetSelection.groups("exchange", "api", "metric")
+# Pushes leave the platform, API statistics summarise calls, metrics summarise periods and reports
+# summarise weeks: their own sensors, jobs and schedules start them, never a build.
+OUTSIDE_BUILDS = dg.AssetSelection.groups("exchange", "api", "metric", "reports")
 
 
 def missing_tables(conn: psycopg.Connection, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
