@@ -7,6 +7,7 @@ from hubei_data.exchange.definitions import exchange_definitions
 from hubei_data.ingest.definitions import ingest_definitions
 from hubei_data.metrics.definitions import metric_definitions
 from hubei_data.ops.backup_jobs import backup_definitions
+from hubei_data.ops.freshness import freshness_definitions
 from hubei_data.quality.definitions import quality_definitions
 from hubei_data.reports.definitions import report_definitions
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
@@ -32,6 +33,7 @@ def defs() -> dg.Definitions:
         api_definitions(),
         metric_definitions(),
         backup_definitions(),
+        freshness_definitions(),
         report_definitions(),
         dg.Definitions(
             jobs=[build_all_job],
