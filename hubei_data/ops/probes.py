@@ -7,7 +7,7 @@ Every network probe is bounded by a timeout, so a target that hangs costs a pass
 import datetime as dt
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -32,6 +32,7 @@ FAILED_RUN_WINDOW = dt.timedelta(hours=24)
 SPIKE_WINDOW = dt.timedelta(hours=24)
 SPIKE_BASELINE = dt.timedelta(days=7)
 SPIKE_MIN_ROWS = 20
+LICENCE_NOTICE = dt.timedelta(days=30)
 # The office that decides applications for data (接口申请审批); told when one waits too long.
 APPROVERS = "共享审批"
 
@@ -298,3 +299,52 @@ select source, flagged_recent::bigint, received_recent::bigint,
        case when received_before > 0 then flagged_before::float / received_before else 0 end
 from per_source where received_recent > 0
 """
+
+
+def failed_checks(instance: dg.DagsterInstance, check_keys: Iterable[dg.AssetCheckKey]) -> Findings:
+    """Asset checks of error severity whose latest evaluation failed (warnings stay in the UI)."""
+    found = Findings(rules={"check_failed"})
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
+    failing = [(key, record.evaluation) for key, record in latest.items()
+               if record.evaluation is not None and not record.evaluation.passed]
+    found.samples.append(Sample("asset_checks_failing", "dagster", float(len(failing))))
+    for key, evaluation in failing:
+        if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            name = f"{key.asset_key.to_user_string()}:{key.name}"
+            found.conditions.append(Condition("check_failed", name, "warning",
+                                              f"数据资产 {key.asset_key.to_user_string()} 的检查 {key.name} 未通过", OPERATIONS))
+    return found
+
+
+def bureau_pushes(conn: psycopg.Connection) -> Findings:
+    """Feeds with a batch the national bureau has not acknowledged after an error."""
+    found = Findings(rules={"bureau_push_failed"})
+    for feed, batches, attempts, error in conn.execute(
+        "select feed, count(*), max(attempts), (array_agg(last_error order by created_at desc))[1]"
+        " from exchange.bureau_batches where status = 'pending' and last_error is not null group by feed"
+    ):
+        found.conditions.append(Condition(
+            "bureau_push_failed", feed, "critical",
+            f"向国家局推送 {feed} 失败：{batches} 批待确认，已重试 {attempts} 次；{error}"[:500], OPERATIONS))
+    return found
+
+
+def licences_expiring(conn: psycopg.Connection, now: dt.datetime) -> Findings:
+    """Valid licences ending within 30 days: their issuing source's owner is reminded, once while any are."""
+    from hubei_data.contracts import SOURCES
+
+    found = Findings(rules={"licences_expiring"})
+    if conn.execute("select to_regclass('resource.license')").fetchone()[0] is None:
+        return found
+    count, first = conn.execute(
+        "select count(*), min(valid_until) from resource.license"
+        " where status = '有效' and valid_until between %s::date and %s::date",
+        (now.date(), (now + LICENCE_NOTICE).date()),
+    ).fetchone()
+    found.samples.append(Sample("licences_expiring_30d", "license", float(count)))
+    if count:
+        found.conditions.append(Condition(
+            "licences_expiring", "license", "reminder",
+            f"{count} 张有效许可证将在 {LICENCE_NOTICE.days} 天内到期（最早 {first}），请提醒持证企业办理延续",
+            SOURCES["license"].owner))
+    return found

@@ -6,6 +6,7 @@ keep running when everything else does not.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 import psycopg
 
@@ -13,6 +14,12 @@ from hubei_data import runner
 from hubei_data.ops import alerting, contacts, freshness, outbox, probes
 from hubei_data.ops.channels import Smtp
 from hubei_data.ops.contacts import OPERATIONS
+
+
+@cache
+def _check_keys() -> frozenset:
+    """Every asset check of the Definitions; read once, as loading them parses the dbt project."""
+    return frozenset(runner.definitions().resolve_asset_graph().asset_check_keys)
 
 
 @dataclass(frozen=True)
@@ -31,9 +38,11 @@ def watch_once(conn: psycopg.Connection, now: dt.datetime | None = None) -> Pass
     for name, probe in (("host", probes.host), ("warehouse", lambda: probes.database(conn)),
                         ("endpoints", probes.endpoints), ("shares", lambda: probes.shares(conn, now)),
                         ("backups", lambda: probes.backups(conn)), ("grants", lambda: probes.grants(conn, now)),
-                        ("api", lambda: probes.api_errors(conn, now)),
+                        ("api", lambda: probes.api_errors(conn, now)), ("bureau", lambda: probes.bureau_pushes(conn)),
+                        ("licences", lambda: probes.licences_expiring(conn, now)),
                         ("quarantine", lambda: probes.quarantine_spikes(conn, now)),
                         ("runs", lambda: probes.failed_runs(runner.instance(), now)),
+                        ("checks", lambda: probes.failed_checks(runner.instance(), _check_keys())),
                         ("freshness", lambda: freshness.stale_datasets(runner.instance(), now))):
         try:
             found.merge(probe())

@@ -123,3 +123,52 @@ def test_every_share_dataset_has_a_freshness_check_by_its_cycle_and_a_running_se
     assert {key.asset_key for key in checked} == {freshness.asset_key(d) for d in SHARE_DATASETS}
     (sensor,) = defs.sensors
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+@dg.asset
+def penalty_info() -> None:
+    pass
+
+
+@dg.asset_check(asset=penalty_info, name="fines_are_positive")
+def fines_are_positive(context) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=context.run.tags.get("broken") != "yes", severity=dg.AssetCheckSeverity.ERROR)
+
+
+@dg.asset_check(asset=penalty_info, name="names_look_usual")
+def names_look_usual() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN)
+
+
+def test_an_error_check_that_failed_last_is_an_alert_and_a_warning_check_stays_in_the_ui():
+    instance = dg.DagsterInstance.ephemeral()
+    keys = [fines_are_positive.check_key, names_look_usual.check_key]
+    dg.materialize([penalty_info, fines_are_positive, names_look_usual], instance=instance, tags={"broken": "yes"},
+                   raise_on_error=False)
+    found = probes.failed_checks(instance, keys)
+    assert _rules_of(found) == [("check_failed", "penalty_info:fines_are_positive")]
+    assert found.samples[0].value == 2
+    dg.materialize([penalty_info, fines_are_positive, names_look_usual], instance=instance)
+    assert probes.failed_checks(instance, keys).conditions == []
+
+
+def test_a_feed_the_bureau_has_not_acknowledged_after_an_error_is_critical(watched):
+    with watched.connect() as conn:
+        conn.execute("insert into exchange.bureau_batches (batch_id, feed, run_id, records, status, attempts,"
+                     " last_error) values ('b-1', 'penalty', 'r', 10, 'pending', 3, 'HTTP 503'),"
+                     " ('b-2', 'drug_sampling', 'r', 10, 'pending', 0, null),"
+                     " ('b-3', 'cosmetic_filing', 'r', 10, 'acknowledged', 2, 'HTTP 500')")
+        found = probes.bureau_pushes(conn)
+    assert _found(found) == [("bureau_push_failed", "penalty", "critical", "运维组")]
+    assert "HTTP 503" in found.conditions[0].message
+
+
+def test_licences_ending_within_a_month_remind_the_owner_of_the_licence_source_once(watched):
+    with watched.connect() as conn:
+        conn.execute("create schema if not exists resource")
+        conn.execute("create table resource.license (license_no text, valid_until date, status text)")
+        conn.execute("insert into resource.license values ('L1', '2026-12-20', '有效'), ('L2', '2026-12-25', '有效'),"
+                     " ('L3', '2026-12-10', '注销'), ('L4', '2027-06-01', '有效')")
+        found = probes.licences_expiring(conn, NOW)
+    assert _found(found) == [("licences_expiring", "license", "reminder", "省药监局")]
+    assert "2 张" in found.conditions[0].message and "2026-12-20" in found.conditions[0].message
