@@ -6,6 +6,7 @@ import dagster as dg
 
 from hubei_data.api.stats import store_day
 from hubei_data.control.schema import require_current
+from hubei_data.ops.freeze_guard import partition_schedule, refuse_frozen_assets
 from hubei_data.resources import WarehouseResource
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01", timezone="UTC")
@@ -23,6 +24,7 @@ def api_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     day = dt.date.fromisoformat(context.partition_key)
     with warehouse.connect() as conn:
         require_current(conn)
+        refuse_frozen_assets(conn, context.selected_asset_keys)
         rows = store_day(conn, day, context.run_id)
     return dg.MaterializeResult(metadata={
         "calls": sum(r["calls"] for r in rows),
@@ -33,9 +35,7 @@ def api_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 api_stats_job = dg.define_asset_job("api_stats_job", selection=[api_daily_stats], partitions_def=DAILY)
-api_stats_schedule = dg.build_schedule_from_partitioned_job(
-    api_stats_job, hour_of_day=0, minute_of_hour=30, default_status=dg.DefaultScheduleStatus.RUNNING
-)
+api_stats_schedule = partition_schedule(api_stats_job, DAILY, "30 0 * * *", [api_daily_stats.key])
 
 
 def api_definitions() -> dg.Definitions:

@@ -6,6 +6,8 @@ from hubei_data.exchange.bureau import BureauRefused, BureauUnavailable
 from hubei_data.exchange.feeds import FEEDS, Feed
 from hubei_data.exchange.push import push_feed
 from hubei_data.exchange.resources import BureauResource
+from hubei_data.ops.freeze_guard import refuse_frozen_assets
+from hubei_data.ops.freezes import Frozen
 from hubei_data.resources import WarehouseResource
 
 
@@ -20,6 +22,7 @@ def _push_asset(feed: Feed) -> dg.AssetsDefinition:
     def _push(context: dg.AssetExecutionContext, warehouse: WarehouseResource, bureau: BureauResource):
         try:
             with warehouse.connect() as conn:
+                refuse_frozen_assets(conn, context.selected_asset_keys)
                 result = push_feed(
                     conn, bureau.client(), feed, context.run_id, bureau.batch_size, bureau.retry(), context.log.info
                 )
@@ -28,6 +31,8 @@ def _push_asset(feed: Feed) -> dg.AssetsDefinition:
                              " the batch stays pending and the next push sends it first") from error
         except BureauRefused as error:
             raise dg.Failure(f"the bureau at {bureau.url} refused the push: {error}") from error
+        except Frozen as error:
+            raise dg.Failure(str(error)) from None
         return dg.MaterializeResult(
             metadata={
                 "batches": result.batches,

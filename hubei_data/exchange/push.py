@@ -10,6 +10,7 @@ import psycopg
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.bureau import Bureau, BureauUnavailable, Receipt, Record
 from hubei_data.exchange.feeds import Feed
+from hubei_data.ops.freezes import refuse_if_frozen
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,10 @@ def push_feed(
     Each batch is written to exchange.bureau_batches before it is sent and settled only when
     its receipt is applied, so a push killed at any point is finished by the next one with the
     same batch ids, which the bureau recognises: nothing is lost and nothing counted twice.
+    A frozen feed sends nothing, not even pending batches, and raises `Frozen`.
     """
     require_current(conn)
+    refuse_if_frozen(conn, "feed", feed.name)
     result = PushResult(feed.name)
     lock = f"hubei_data.bureau.{feed.name}"
     conn.execute("select pg_advisory_lock(hashtext(%s))", (lock,))

@@ -12,6 +12,7 @@ from hubei_data.control.schema import require_current
 from hubei_data.exchange.push import Retry
 from hubei_data.exchange.subscription import Subscription
 from hubei_data.exchange.targets import Target, TargetUnavailable
+from hubei_data.ops.freezes import refuse_if_frozen
 from hubei_data.row_filter import compile_filter
 
 BATCH_ROWS = 50_000
@@ -35,9 +36,11 @@ def push_subscription(
     """Push the subscription once and log it; an expired one pushes nothing and says so.
 
     Pushes of one subscription take turns; a push still marked running when the next one
-    gets its turn was killed, and is marked failed.
+    gets its turn was killed, and is marked failed. A frozen subscription pushes and logs nothing, and
+    raises `Frozen`.
     """
     require_current(conn)
+    refuse_if_frozen(conn, "subscription", subscription.id)
     today = today or dt.date.today()
     lock = f"hubei_data.share.{subscription.id}"
     conn.execute("select pg_advisory_lock(hashtext(%s))", (lock,))

@@ -6,6 +6,8 @@ from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import Subscription
 from hubei_data.exchange.subscription_status import TIMEZONE, subscription_status
 from hubei_data.exchange.targets import Target, TargetMismatch, TargetUnavailable
+from hubei_data.ops.freeze_guard import held, refuse_frozen_assets
+from hubei_data.ops.freezes import Frozen, frozen
 from hubei_data.resources import WarehouseResource
 
 
@@ -27,6 +29,7 @@ def _asset(subscription: Subscription) -> dg.AssetsDefinition:
     def _push(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         try:
             with warehouse.connect() as conn:
+                refuse_frozen_assets(conn, context.selected_asset_keys)
                 result = push_subscription(conn, subscription, Target(subscription.target_url()), context.run_id,
                                            progress=context.log.info)
         except TargetUnavailable as error:
@@ -34,6 +37,8 @@ def _asset(subscription: Subscription) -> dg.AssetsDefinition:
                              "the next push finishes the work") from error
         except TargetMismatch as error:
             raise dg.Failure(f"the front-end database in {subscription.target_env}: {error}") from error
+        except Frozen as error:
+            raise dg.Failure(str(error)) from None
         if result.status == "expired":
             context.log.warning(result.message)
         return dg.MaterializeResult(metadata={
@@ -53,7 +58,7 @@ def _schedule(subscription: Subscription, job) -> dg.ScheduleDefinition:
         execution_timezone=str(TIMEZONE),
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
-    def _tick(context: dg.ScheduleEvaluationContext):
+    def _tick(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
         day = context.scheduled_execution_time.astimezone(TIMEZONE).date()
         if not subscription.active_on(day):
             return dg.SkipReason(
@@ -63,6 +68,11 @@ def _schedule(subscription: Subscription, job) -> dg.ScheduleDefinition:
         missing = subscription.target_missing()
         if missing:
             return dg.SkipReason(f"subscription {subscription.id}: {missing}; no push until it is set")
+        with warehouse.connect() as conn:
+            freeze = held(frozen(conn), ("subscription", subscription.id),
+                          ("asset", share_key(subscription).to_user_string()))
+        if freeze:
+            return dg.SkipReason(f"{freeze.subject} is {freeze.describe()}")
         return dg.RunRequest()
 
     return _tick

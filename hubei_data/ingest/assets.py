@@ -8,9 +8,11 @@ import dagster as dg
 
 from hubei_data import warehouse
 from hubei_data.contracts import SOURCES, Source
+from hubei_data.control.schema import require_current
 from hubei_data.ingest import landing
 from hubei_data.ingest.database import extract_window
 from hubei_data.ingest.files import land_file
+from hubei_data.ops.freeze_guard import refuse_frozen_assets
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 
 TIMEZONE = "Asia/Shanghai"
@@ -66,6 +68,8 @@ def _files_asset(source: Source) -> dg.AssetsDefinition:
         paths = [Path(p) for p in config.paths] or pending_files(source.name)
         with warehouse.connect() as conn:
             conn.autocommit = True
+            require_current(conn)
+            refuse_frozen_assets(conn, context.selected_asset_keys)
             landing.ensure_landing(conn)
             landing.prune_landed(conn, [source])
             results = []
@@ -120,6 +124,8 @@ def _extract_asset(source: Source) -> dg.AssetsDefinition:
         results = []
         with warehouse.connect() as conn:
             conn.autocommit = True
+            require_current(conn)
+            refuse_frozen_assets(conn, context.selected_asset_keys)
             landing.ensure_landing(conn)
             landing.prune_landed(conn, [source])
             for start, end in _days(window.start, window.end):

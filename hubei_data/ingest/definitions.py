@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-from hubei_data.ingest.assets import EXTRACT_ASSETS, FILE_ASSETS
+from hubei_data.ingest.assets import DAILY, EXTRACT_ASSETS, FILE_ASSETS
 from hubei_data.ingest.sensors import LAND_FILES_JOBS, landing_files_sensor
+from hubei_data.ops.freeze_guard import partition_schedule
 from hubei_data.transform.selection import OUTSIDE_BUILDS
 
 daily_extract_job = dg.define_asset_job(
@@ -12,15 +13,13 @@ daily_extract_job = dg.define_asset_job(
     description="Reads one day of every source database, then builds everything downstream.",
 )
 
-daily_extract_schedule = dg.build_schedule_from_partitioned_job(
-    daily_extract_job, hour_of_day=1, minute_of_hour=0, default_status=dg.DefaultScheduleStatus.RUNNING
-)
+daily_extract_schedule = partition_schedule(daily_extract_job, DAILY, "0 1 * * *", [a.key for a in EXTRACT_ASSETS])
 
 
 def ingest_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[*FILE_ASSETS, *EXTRACT_ASSETS],
-        jobs=[*LAND_FILES_JOBS, daily_extract_job],
+        jobs=[*LAND_FILES_JOBS.values(), daily_extract_job],
         schedules=[daily_extract_schedule],
         sensors=[landing_files_sensor],
     )

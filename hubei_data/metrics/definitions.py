@@ -8,6 +8,7 @@ import psycopg
 from hubei_data.control.schema import require_current
 from hubei_data.metrics.compute import compute
 from hubei_data.metrics.registry import Metric, Registry, load_registry
+from hubei_data.ops.freeze_guard import partition_schedule, refuse_frozen_assets
 from hubei_data.resources import WarehouseResource
 
 MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2024-01-01", timezone="Asia/Shanghai")
@@ -63,6 +64,7 @@ def _asset(registry: Registry, metric: Metric) -> dg.AssetsDefinition:
         rows = []
         with warehouse.connect() as conn:
             require_current(conn)
+            refuse_frozen_assets(conn, context.selected_asset_keys)
             for partition in partitions:
                 try:
                     rows = compute(conn, registry, metric.code, partition, context.run_id)
@@ -92,10 +94,6 @@ def metric_definitions(registry: Registry | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=assets,
         jobs=[monthly_job, daily_job],
-        schedules=[
-            dg.build_schedule_from_partitioned_job(monthly_job, day_of_month=1, hour_of_day=4,
-                                                   default_status=dg.DefaultScheduleStatus.RUNNING),
-            dg.build_schedule_from_partitioned_job(daily_job, hour_of_day=4, minute_of_hour=30,
-                                                   default_status=dg.DefaultScheduleStatus.RUNNING),
-        ],
+        schedules=[partition_schedule(monthly_job, MONTHLY, "0 4 1 * *", monthly),
+                   partition_schedule(daily_job, DAILY, "30 4 * * *", daily)],
     )

@@ -12,6 +12,7 @@ from pydantic import Field
 from hubei_data.contracts.sql import install_standards
 from hubei_data.control.schema import require_current
 from hubei_data.ingest.landing import ensure_landing
+from hubei_data.ops.freeze_guard import refuse_frozen_assets
 from hubei_data.resources import WarehouseResource
 from hubei_data.transform import sync_log
 from hubei_data.transform.translator import HubeiTranslator
@@ -53,6 +54,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         os.environ.update(warehouse.connect_info().dbt_env(), HUBEI_DATA_SYNC_ID=context.run_id)
         with warehouse.connect() as conn:
             require_current(conn)
+            refuse_frozen_assets(conn, context.selected_asset_keys)
             install_standards(conn)
             ensure_landing(conn)
             conn.commit()

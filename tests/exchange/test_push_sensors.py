@@ -7,6 +7,7 @@ import pytest
 from hubei_data.exchange.feeds import FEEDS
 from hubei_data.exchange.resources import APP_KEY, APP_SECRET, URL
 from hubei_data.exchange.sensors import PUSH_JOBS, PUSH_SENSORS
+from hubei_data.resources import WarehouseResource
 
 SETTINGS = {URL: "http://127.0.0.1:8590", APP_KEY: "hubei", APP_SECRET: "secret"}
 
@@ -19,12 +20,14 @@ def _definitions() -> dg.Definitions:
 
 def _tick(defs, name: str, instance, cursor: str | None = None):
     """What the daemon gets from one evaluation: run requests, skip message and new cursor."""
-    context = dg.build_sensor_context(instance=instance, definitions=defs, cursor=cursor)
-    return defs.resolve_sensor_def(name).evaluate_tick(context)
+    with dg.build_sensor_context(instance=instance, definitions=defs, cursor=cursor,
+                                 resources={"warehouse": WarehouseResource()}) as context:
+        return defs.resolve_sensor_def(name).evaluate_tick(context)
 
 
 @pytest.fixture
-def configured(monkeypatch):
+def configured(warehouse, monkeypatch):
+    """The bureau configured; the sensors then look up freezes in the test warehouse."""
     for name, value in SETTINGS.items():
         monkeypatch.setenv(name, value)
 
@@ -45,7 +48,7 @@ def test_a_materialisation_requests_one_push_and_the_cursor_moves_on(configured)
 
 @pytest.mark.parametrize("feed", list(FEEDS))
 @pytest.mark.parametrize("unset", [[URL, APP_KEY, APP_SECRET], [URL], [APP_SECRET], [APP_KEY, APP_SECRET]])
-def test_an_unconfigured_bureau_skips_saying_what_to_set_and_the_change_waits(feed, unset, monkeypatch):
+def test_an_unconfigured_bureau_skips_saying_what_to_set_and_the_change_waits(feed, unset, warehouse, monkeypatch):
     for name, value in SETTINGS.items():
         if name in unset:
             monkeypatch.delenv(name, raising=False)

@@ -29,11 +29,13 @@ def _definitions(subscription) -> dg.Definitions:
 
 def _tick(defs: dg.Definitions, name: str, when: dt.datetime, instance):
     schedule = defs.resolve_schedule_def(name)
-    return schedule.evaluate_tick(dg.build_schedule_context(instance=instance, scheduled_execution_time=when))
+    with dg.build_schedule_context(instance=instance, scheduled_execution_time=when,
+                                   resources={"warehouse": WarehouseResource()}) as context:
+        return schedule.evaluate_tick(context)
 
 
 @pytest.mark.parametrize("target_env", ["HUBEI_DATA_TARGET_TEST_URL", "HUBEI_DATA_TARGET_OTHER_URL"])
-def test_a_subscription_whose_target_url_is_unset_skips_naming_the_variable(target_env, monkeypatch):
+def test_a_subscription_whose_target_url_is_unset_skips_naming_the_variable(target_env, warehouse, monkeypatch):
     monkeypatch.delenv(target_env, raising=False)
     subscription = parse({**SPEC, "target": {"url_env": target_env, "table": "penalties"}}, Path("test_sub.yaml"))
     defs = _definitions(subscription)
@@ -53,7 +55,8 @@ def test_outside_its_validity_the_schedule_asks_for_renewal_before_anything_else
     assert idle.run_requests == [] and "renew the application in test_sub.yaml" in idle.skip_message
 
 
-def test_every_sensor_and_schedule_of_the_platform_ticks_cleanly_with_nothing_configured(tmp_path, monkeypatch):
+def test_every_sensor_and_schedule_of_the_platform_ticks_cleanly_with_nothing_configured(tmp_path, warehouse,
+                                                                                          monkeypatch):
     """What the daemon does every 30 seconds on a first start: no tick may raise."""
     from hubei_data.definitions import defs as load
 
@@ -77,6 +80,9 @@ def test_every_sensor_and_schedule_of_the_platform_ticks_cleanly_with_nothing_co
             for schedule in schedules:
                 subscription = subscriptions.get(schedule.name)
                 when = dt.datetime.combine(subscription.valid_from, dt.time(2), TIMEZONE) if subscription else IN_VALIDITY
-                result = schedule.evaluate_tick(dg.build_schedule_context(instance=instance, scheduled_execution_time=when))
+                resources = {key: defs.resources[key] for key in schedule.required_resource_keys}
+                with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=resources,
+                                               repository_def=defs.get_repository_def()) as context:
+                    result = schedule.evaluate_tick(context)
                 if subscription:
                     assert result.run_requests == [] and f"{subscription.target_env} is not set" in result.skip_message
