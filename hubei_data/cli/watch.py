@@ -52,12 +52,13 @@ def alerts(everything: bool, fmt: str) -> None:
 
 @click.command()
 def status() -> None:
-    """One health page: the latest reading of every probe, and the open alerts."""
+    """One health page: the latest reading of every probe, the open alerts and what is frozen."""
     from hubei_data.ops.alerting import alert_list
+    from hubei_data.ops.freezes import frozen
     from hubei_data.ops.readings import latest
 
     with _connect() as conn:
-        readings, open_alerts = latest(conn), alert_list(conn, False)
+        readings, open_alerts, freezes = latest(conn), alert_list(conn, False), frozen(conn)
     if not readings:
         click.echo("no probe has run yet: `hubei-data watch --once` (or `hubei-data up`)")
     else:
@@ -68,3 +69,7 @@ def status() -> None:
     click.echo(f"\n{len(open_alerts)} open alerts" + (":" if open_alerts else ""))
     for alert in open_alerts:
         click.echo(f"  [{alert['severity']}] {alert['message']}  (since {alert['opened_at']:%Y-%m-%d %H:%M})")
+    if freezes:
+        click.echo("\nfrozen:")
+    for freeze in freezes.values():
+        click.echo(f"  {freeze.subject}: {freeze.describe()}")

@@ -56,7 +56,9 @@ class Permission(StrEnum):
     RUN_VIEW = "run.view", "read the Dagster UI: lineage, runs, checks; the sync log", ("hubei-data sync-log",)
     RUN_LAUNCH = "run.launch", "launch and rerun runs"
     RUN_TERMINATE = "run.terminate", "terminate a run in progress"
-    RUN_FREEZE = "run.freeze", "freeze and unfreeze schedules, sensors and pushes"
+    RUN_FREEZE = "run.freeze", "freeze and unfreeze assets, bureau feeds, subscriptions, schedules and sensors", (
+        "hubei-data freeze", "hubei-data unfreeze", "hubei-data freezes",
+    )
     PUSH_RUN = "push.run", "push to the national bureau and departments' front-end databases now; reconcile", (
         "hubei-data push bureau", "hubei-data push share", "hubei-data push reconcile",
     )

@@ -1,1 +1,2 @@
-"""Operating the platform itself: backups and restore drills, and watching the platform and alerting on it."""
+"""Operating the platform itself: backups and restore drills, watching the platform and alerting on it, freezes
+and the run queue."""
