@@ -18,6 +18,7 @@ from hubei_data.cli.metrics import metrics
 from hubei_data.cli.quality import quality
 from hubei_data.cli.push import push
 from hubei_data.cli.query import query
+from hubei_data.cli.queue import queue
 from hubei_data.cli.report import report
 from hubei_data.cli.security import security
 from hubei_data.cli.sync import sync_log_command
@@ -35,6 +36,6 @@ def main() -> None:
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
                 ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup, up, watch,
-                status, alerts, report, freeze, unfreeze, list_freezes):
+                status, alerts, report, freeze, unfreeze, list_freezes, queue):
     main.add_command(command)
 guard(main, "hubei-data")

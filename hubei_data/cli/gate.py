@@ -30,6 +30,7 @@ SETUP = Identity("setup", (), "cli", False)
 # Commands whose running is itself an audited event (commands that audit in more detail do it themselves).
 AUDITED = {
     Permission.BUILD_RUN: Action.RUN_LAUNCH, Permission.BACKFILL_RUN: Action.RUN_LAUNCH,
+    Permission.RUN_LAUNCH: Action.RUN_LAUNCH, Permission.RUN_TERMINATE: Action.RUN_TERMINATE,
     Permission.PUSH_RUN: Action.RUN_LAUNCH, Permission.SCHEMA_MIGRATE: Action.CONFIG_CHANGE,
     Permission.CONFIG_CHANGE: Action.CONFIG_CHANGE, Permission.QUALITY_RULE_CHANGE: Action.CONFIG_CHANGE,
 }
@@ -37,6 +38,7 @@ EXPORTS = frozenset({"hubei-data catalog export"})
 REFUSED_EXIT_CODE = 3
 
 _acting: ContextVar[Identity] = ContextVar("acting")
+_noted: ContextVar[dict] = ContextVar("noted")
 
 
 class CommandRefused(click.ClickException):
@@ -53,6 +55,11 @@ def source() -> str:
 def acting() -> Identity:
     """The person the running command acts as."""
     return _acting.get()
+
+
+def note(**detail) -> None:
+    """Add to the running command's own audit row what only its body knows (the run it queued, why it failed)."""
+    _noted.get().update(detail)
 
 
 def guard(group: click.Group, path: str) -> None:
@@ -74,6 +81,8 @@ def _gated(path: str, permission: Permission | None, body: Callable) -> Callable
         if action is not None:
             _can_record()
         reset = _acting.set(identity)
+        noted: dict = {}
+        reset_noted = _noted.set(noted)
         outcome = Outcome.FAILURE
         try:
             result = run.body(*args, **kwargs)
@@ -81,10 +90,11 @@ def _gated(path: str, permission: Permission | None, body: Callable) -> Callable
             return result
         finally:
             _acting.reset(reset)
+            _noted.reset(reset_noted)
             if identity is SETUP:
                 _create_first_admin()
             if action is not None:
-                _record(identity, action, path, outcome, kwargs)
+                _record(identity, action, path, outcome, {**kwargs, **noted})
 
     run.body = body
     return run

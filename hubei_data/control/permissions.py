@@ -49,13 +49,17 @@ class Permission(StrEnum):
     BUILD_RUN = "build.run", "land files and build what depends on them; compute metrics", (
         "hubei-data ingest", "hubei-data demo", "hubei-data metrics compute",
     )
-    BACKFILL_RUN = "backfill.run", "build a range of days again, or rebuild from scratch", ("hubei-data build",)
+    BACKFILL_RUN = "backfill.run", "build a range of days again, or rebuild from scratch", (
+        "hubei-data build", "hubei-data runs backfill",
+    )
     QUALITY_RULE_CHANGE = "quality_rule.change", "change the source contracts' rules and regenerate what they drive", (
         "hubei-data contracts generate",
     )
-    RUN_VIEW = "run.view", "read the Dagster UI: lineage, runs, checks; the sync log", ("hubei-data sync-log",)
-    RUN_LAUNCH = "run.launch", "launch and rerun runs"
-    RUN_TERMINATE = "run.terminate", "terminate a run in progress"
+    RUN_VIEW = "run.view", "read the Dagster UI: lineage, runs, checks; the sync log", (
+        "hubei-data sync-log", "hubei-data runs list",
+    )
+    RUN_LAUNCH = "run.launch", "launch and rerun runs", ("hubei-data runs launch", "hubei-data runs rerun")
+    RUN_TERMINATE = "run.terminate", "terminate a run in progress", ("hubei-data runs terminate",)
     RUN_FREEZE = "run.freeze", "freeze and unfreeze assets, bureau feeds, subscriptions, schedules and sensors", (
         "hubei-data freeze", "hubei-data unfreeze", "hubei-data freezes",
     )
