@@ -1,8 +1,10 @@
 """Runs through the queue from the command line: each lands on the Dagster instance's run queue as the UI's would,
 carries who asked, and is in the audit trail; the daemon launches them; every refusal is one line."""
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -156,7 +158,7 @@ def test_the_daemon_launches_a_run_the_command_line_queued_and_runs_a_backfill_i
                          target=queue).exit_code == 0
     # An empty data directory of its own, so the daemon's landing sensor finds no files of other tests.
     daemon = subprocess.Popen([str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", str(WORKSPACE)],
-                              env={**os.environ, "HUBEI_DATA_DIR": str(tmp_path)},
+                              env={**os.environ, "HUBEI_DATA_DIR": str(tmp_path)}, process_group=0,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     instance = runner.instance()
 
@@ -172,5 +174,8 @@ def test_the_daemon_launches_a_run_the_command_line_queued_and_runs_a_backfill_i
         assert sorted((run.tags["dagster/partition"], run.status) for run in runs) == [
             ("2026-03-02", dg.DagsterRunStatus.SUCCESS), ("2026-03-03", dg.DagsterRunStatus.SUCCESS)]
     finally:
-        daemon.terminate()
-        daemon.wait(30)
+        # SIGINT is how Dagster's daemon shuts its code server down; what is left of its group goes after it.
+        daemon.send_signal(signal.SIGINT)
+        daemon.wait(60)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(daemon.pid, signal.SIGKILL)
