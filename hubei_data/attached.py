@@ -59,15 +59,20 @@ class Supervisor:
         return None
 
     def stop(self) -> None:
-        """Stop every service and wait for it; kill a service and its children once STOP_SECONDS have passed."""
+        """Stop every service and wait for it, then end whatever it left in its process group.
+
+        SIGINT, not SIGTERM: Dagster's daemon stops the code servers it started only on SIGINT. A service
+        still running after STOP_SECONDS is killed, its group with it.
+        """
         for _, child in self.children:
             if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+                child.send_signal(signal.SIGINT)
         deadline = time.monotonic() + STOP_SECONDS
         for _, child in self.children:
             try:
                 child.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+                pass
+            with suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()

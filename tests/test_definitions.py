@@ -163,7 +163,7 @@ def test_the_weekly_report_is_written_on_monday_mornings_for_the_week_before_and
     node = graph.get(_key("reports/weekly_sharing_report"))
     assert node.group_name == "reports" and isinstance(node.partitions_def, dg.WeeklyPartitionsDefinition)
     assert node.partitions_def.get_first_partition_key() == "2025-12-29"  # the Monday of ISO week 2026-W01
-    schedule = defs.resolve_schedule_def("weekly_report_schedule")
+    schedule = defs.resolve_schedule_def("weekly_report_job_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
         "0 6 * * 1", "Asia/Shanghai", "weekly_report_job")
     build = defs.resolve_job_def("build_all_job")

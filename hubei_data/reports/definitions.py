@@ -7,6 +7,7 @@ import dagster as dg
 from hubei_data.control.audit_search import LOCAL
 from hubei_data.control.audit_trail import Actor
 from hubei_data.exchange.subscription import SubscriptionError
+from hubei_data.ops.freeze_guard import partition_schedule, refuse_frozen_assets
 from hubei_data.reports import ReportError
 from hubei_data.reports.generate import weekly_report
 from hubei_data.reports.periods import Week
@@ -27,6 +28,7 @@ def weekly_sharing_report(context: dg.AssetExecutionContext, warehouse: Warehous
     try:
         with warehouse.connect() as conn:
             conn.autocommit = True
+            refuse_frozen_assets(conn, context.selected_asset_keys)
             data, written = weekly_report(conn, week, reports_dir(), Actor("dagster", f"dagster run {context.run_id}"))
     except (ReportError, SubscriptionError) as error:
         raise dg.Failure(description=str(error)) from None
@@ -40,10 +42,7 @@ def weekly_sharing_report(context: dg.AssetExecutionContext, warehouse: Warehous
 
 
 weekly_report_job = dg.define_asset_job("weekly_report_job", selection=[weekly_sharing_report], partitions_def=WEEKS)
-weekly_report_schedule = dg.build_schedule_from_partitioned_job(
-    weekly_report_job, name="weekly_report_schedule", hour_of_day=6, minute_of_hour=0, day_of_week=1,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+weekly_report_schedule = partition_schedule(weekly_report_job, WEEKS, "0 6 * * 1", [weekly_sharing_report.key])
 
 
 def report_definitions() -> dg.Definitions:

@@ -24,3 +24,17 @@ def test_a_weeks_partition_writes_the_report_and_says_what_it_holds(reporting):
         actor, source = conn.execute("select actor, source from control.audit_trail where action = 'data_export'"
                                      ).fetchone()
     assert (actor, source) == ("dagster", f"dagster run {result.run_id}")
+
+
+def test_a_frozen_report_is_not_written(reporting):
+    from hubei_data.control.audit_trail import Actor
+    from hubei_data.ops import freezes
+
+    with reporting.connect() as conn:
+        freezes.freeze(conn, Actor("t_operator", "tests"), "asset", "reports/weekly_sharing_report", "周报格式调整中")
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([weekly_sharing_report], partition_key="2026-11-23", instance=instance,
+                                resources={"warehouse": WarehouseResource()}, raise_on_error=False)
+    assert not result.success
+    assert "周报格式调整中" in str(result.get_step_failure_events()[0].step_failure_data.error)
+    assert not reporting.folder.exists() or list(reporting.folder.iterdir()) == []
