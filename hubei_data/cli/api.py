@@ -7,6 +7,7 @@ import click
 
 from hubei_data.cli.gate import acting, source
 from hubei_data.cli.output import FORMATS, emit
+from hubei_data.control.schema import connect_current
 
 
 def _specs():
@@ -27,15 +28,6 @@ def _vault():
         return crypto.profile().vault(None)
     except (VaultError, crypto.ProfileError) as error:
         raise click.ClickException(str(error)) from None
-
-
-def _connect():
-    from hubei_data import warehouse
-    from hubei_data.control.schema import require_current
-
-    conn = warehouse.connect()
-    require_current(conn)
-    return conn
 
 
 @click.command()
@@ -114,7 +106,7 @@ def create_consumer(name: str, department: str) -> None:
     """Create a consumer; its secret is printed this once and stored only encrypted."""
     from hubei_data.api.store import create_consumer as create
 
-    with _connect() as conn:
+    with connect_current() as conn:
         app_key, secret = create(conn, _vault(), name, department, _by())
     click.echo(json.dumps({"app_key": app_key, "secret": secret}))
 
@@ -124,7 +116,7 @@ def create_consumer(name: str, department: str) -> None:
 def list_consumers(fmt: str) -> None:
     from hubei_data.api.store import consumers
 
-    with _connect() as conn:
+    with connect_current() as conn:
         rows = consumers(conn)
     emit(["app_key", "name", "department", "created_at"], [list(r.values()) for r in rows], fmt,
          empty="no consumers yet (`hubei-data api consumer create`)")
@@ -142,7 +134,7 @@ def apply(app_key: str, api_name: str, purpose: str, valid_from, valid_until) ->
 
     if api_name not in _specs():
         raise click.ClickException(f"no API {api_name!r} (see `hubei-data api list`)")
-    with _connect() as conn:
+    with connect_current() as conn:
         if not conn.execute("select 1 from api.consumers where app_key = %s", (app_key,)).fetchone():
             raise click.ClickException(f"no consumer {app_key!r} (see `hubei-data api consumer list`)")
         try:
@@ -160,7 +152,7 @@ def grants(status: str | None, fmt: str) -> None:
     """Applications and grants, newest first."""
     from hubei_data.api.store import grants as listed
 
-    with _connect() as conn:
+    with connect_current() as conn:
         rows = listed(conn, status)
     columns = ["grant_id", "consumer", "department", "api", "purpose", "valid_from", "valid_until", "status",
                "fields", "row_scope", "allow_personal", "rate_per_minute"]
@@ -177,7 +169,7 @@ def _by():
 def _decided(action, grant_id: int, **kwargs) -> None:
     from hubei_data.api.store import ApiAdminError
 
-    with _connect() as conn:
+    with connect_current() as conn:
         try:
             action(conn, grant_id, _by(), **kwargs)
         except ApiAdminError as error:
@@ -199,7 +191,7 @@ def approve(grant_id: int, fields: tuple[str, ...], scope: str, allow_personal: 
     except json.JSONDecodeError as error:
         raise click.ClickException(f"--scope is not JSON: {error}") from None
     specs = _specs()
-    with _connect() as conn:
+    with connect_current() as conn:
         found = conn.execute("select api from api.grants where grant_id = %s", (grant_id,)).fetchone()
     if found is None or found[0] not in specs:
         raise click.ClickException(f"no grant {grant_id} for a defined API")
@@ -241,7 +233,7 @@ def stats(since, until, fmt: str) -> None:
     today = dt.date.today()
     start = (since.date() if since else today - dt.timedelta(days=7))
     end = (until.date() if until else today + dt.timedelta(days=1))
-    with _connect() as conn:
+    with connect_current() as conn:
         rows = call_stats(conn, dt.datetime.combine(start, dt.time(), dt.UTC), dt.datetime.combine(end, dt.time(), dt.UTC))
     columns = ["api", "consumer", "calls", "errors", "error_rate_pct", "p50_ms", "p95_ms", "p99_ms", "rows"]
     emit(columns, [[r[c] for c in columns] for r in rows], fmt, empty=f"no calls from {start} to {end} (exclusive)")

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from hubei_data import warehouse
 from hubei_data.cli.gate import acting, source
 from hubei_data.cli.output import FORMATS, emit
 from hubei_data.control.audit_chain import Action, Outcome
+from hubei_data.control.schema import connect_current
 
 DAY = click.DateTime(["%Y-%m-%d"])
 
@@ -40,21 +40,13 @@ def _filter_options(command):
     return command
 
 
-def _connect():
-    from hubei_data.control.schema import require_current
-
-    conn = warehouse.connect(autocommit=True)
-    require_current(conn)
-    return conn
-
-
 @audit.command()
 def verify() -> None:
     """Walk the chain; name every row that was edited, deleted or reordered, and exit 1 if any was."""
     from hubei_data import roles
     from hubei_data.control import audit_trail
 
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         rows, problems = audit_trail.check(conn)
         sealed = roles.audit_trail_sealed(conn)
     if not sealed:
@@ -75,7 +67,7 @@ def search(since, until, actor, action, outcome, target, limit: int, fmt: str) -
     """The newest matching events, newest first."""
     from hubei_data.control import audit_search
 
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         rows = audit_search.search(conn, _filters(since, until, actor, action, outcome, target), limit)
     columns = [key for key, _ in audit_search.TRAIL_COLUMNS if key != "digest"]
     emit(columns, [[row[key] for key in columns] for row in rows], fmt, empty="no matching audit events")
@@ -91,7 +83,7 @@ def export(since, until, actor, action, outcome, target, output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
         raise click.ClickException(f"{output}: the export is a workbook; name it ….xlsx")
     filters = _filters(since, until, actor, action, outcome, target)
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         try:
             events, calls = audit_search.export(conn, filters, output)
         except OSError as error:

@@ -2,20 +2,18 @@
 
 import click
 
-from hubei_data import warehouse
 from hubei_data.cli.gate import acting, source
 from hubei_data.cli.output import FORMATS, emit
+from hubei_data.control.schema import connect_current
 from hubei_data.ops.freezes import KINDS
 
 
 def _change(change, *args):
     """Freeze or unfreeze as the person acting; the change and its audit row, or a refusal in one line."""
     from hubei_data.control.audit_trail import Actor
-    from hubei_data.control.schema import require_current
     from hubei_data.ops.freezes import FreezeError
 
-    with warehouse.connect(autocommit=True) as conn:
-        require_current(conn)
+    with connect_current(autocommit=True) as conn:
         try:
             return change(conn, Actor(acting().username, source()), *args)
         except FreezeError as error:
@@ -52,11 +50,9 @@ def unfreeze(kind: str, name: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def list_freezes(everything: bool, fmt: str) -> None:
     """What is frozen now, by whom, when and why (with --all, released freezes too)."""
-    from hubei_data.control.schema import require_current
     from hubei_data.ops import freezes
 
-    with warehouse.connect() as conn:
-        require_current(conn)
+    with connect_current() as conn:
         rows = freezes.history(conn, 100) if everything else list(freezes.frozen(conn).values())
     emit(["kind", "name", "reason", "frozen_by", "frozen_at", "unfrozen_by", "unfrozen_at"],
          [[f.kind, f.name, f.reason, f.frozen_by, f.frozen_at, f.unfrozen_by, f.unfrozen_at] for f in rows], fmt,

@@ -2,17 +2,9 @@
 
 import click
 
-from hubei_data import warehouse
 from hubei_data.cli import credentials
 from hubei_data.cli.gate import CommandRefused, acting, source
-
-
-def _connect():
-    from hubei_data.control.schema import require_current
-
-    conn = warehouse.connect(autocommit=True)
-    require_current(conn)
-    return conn
+from hubei_data.control.schema import connect_current
 
 
 @click.command()
@@ -25,7 +17,7 @@ def login(username: str) -> None:
     from hubei_data.control import people, sessions
 
     password = click.prompt("password", hide_input=True)
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         try:
             token, identity = sessions.login(conn, username, password, source(), "cli")
         except sessions.Refused as refusal:
@@ -50,7 +42,7 @@ def logout() -> None:
     if token is None:
         click.echo("not logged in")
         return
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         sessions.logout(conn, token, source())
     click.echo("logged out")
 
@@ -73,7 +65,7 @@ def passwd() -> None:
     from hubei_data.control import people
 
     current = click.prompt("current password", hide_input=True)
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         _change(conn, people, acting().username, current)
 
 
@@ -97,7 +89,7 @@ def create_token(days: int) -> None:
     """Print a new token acting as you; it is shown this once and stored only as a digest."""
     from hubei_data.control import sessions
 
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         try:
             value = sessions.issue_service_token(conn, acting(), source(), days)
         except sessions.Refused as refusal:

@@ -2,8 +2,8 @@
 
 import click
 
-from hubei_data import warehouse
 from hubei_data.cli.gate import acting, source
+from hubei_data.control.schema import connect_current
 
 
 @click.group()
@@ -17,7 +17,6 @@ def policy(changes: tuple[str, ...]) -> None:
     """Show the password policy in force, or change rules of it; every login, CLI, web and API, follows it."""
     from hubei_data.control import policy_store
     from hubei_data.control.passwords import PasswordPolicy
-    from hubei_data.control.schema import require_current
 
     parsed = {}
     for change in changes:
@@ -25,8 +24,7 @@ def policy(changes: tuple[str, ...]) -> None:
         if name not in PasswordPolicy.model_fields or not value.strip().lstrip("-").isdigit():
             raise click.ClickException(f"{change!r}: write RULE=N with RULE one of {', '.join(PasswordPolicy.model_fields)}")
         parsed[name] = int(value)
-    with warehouse.connect(autocommit=True) as conn:
-        require_current(conn)
+    with connect_current(autocommit=True) as conn:
         try:
             current = policy_store.change(conn, acting().username, source(), parsed) if parsed else policy_store.load(conn)
         except policy_store.PolicyError as error:

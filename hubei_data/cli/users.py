@@ -2,10 +2,10 @@
 
 import click
 
-from hubei_data import warehouse
 from hubei_data.cli.gate import acting, source
 from hubei_data.cli.output import FORMATS, emit
 from hubei_data.control.permissions import Role
+from hubei_data.control.schema import connect_current
 
 ROLES = click.Choice([role.value for role in Role])
 
@@ -13,10 +13,8 @@ ROLES = click.Choice([role.value for role in Role])
 def _apply(change, *args):
     """Run an account change as the person acting; its refusal as one line."""
     from hubei_data.control import people
-    from hubei_data.control.schema import require_current
 
-    with warehouse.connect(autocommit=True) as conn:
-        require_current(conn)
+    with connect_current(autocommit=True) as conn:
         try:
             return change(conn, acting().username, source(), *args)
         except people.AccountError as error:

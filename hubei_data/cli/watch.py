@@ -4,18 +4,10 @@ import time
 
 import click
 
-from hubei_data import warehouse
 from hubei_data.cli.output import FORMATS, emit
+from hubei_data.control.schema import connect_current
 
 DEFAULT_INTERVAL = 60
-
-
-def _connect():
-    from hubei_data.control.schema import require_current
-
-    conn = warehouse.connect(autocommit=True)
-    require_current(conn)
-    return conn
 
 
 @click.command()
@@ -28,7 +20,7 @@ def watch(interval: int, once: bool) -> None:
 
     while True:
         started = time.monotonic()
-        with _connect() as conn:
+        with connect_current(autocommit=True) as conn:
             done = watch_once(conn)
         click.echo(f"{time.strftime('%H:%M:%S')} {done.samples} samples, {len(done.opened)} alerts opened,"
                    f" {len(done.resolved)} resolved, {done.delivered} messages sent, {done.waiting} waiting")
@@ -44,7 +36,7 @@ def alerts(everything: bool, fmt: str) -> None:
     """Alerts still open, the most severe first (with --all, the latest resolved ones too)."""
     from hubei_data.ops.alerting import alert_list
 
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         rows = alert_list(conn, everything)
     columns = ["alert_id", "severity", "rule", "target", "message", "office", "opened_at", "resolved_at"]
     emit(columns, [[row[c] for c in columns] for row in rows], fmt, empty="no open alerts")
@@ -57,7 +49,7 @@ def status() -> None:
     from hubei_data.ops.freezes import frozen
     from hubei_data.ops.readings import latest
 
-    with _connect() as conn:
+    with connect_current(autocommit=True) as conn:
         readings, open_alerts, freezes = latest(conn), alert_list(conn, False), frozen(conn)
     if not readings:
         click.echo("no probe has run yet: `hubei-data watch --once` (or `hubei-data up`)")

@@ -62,6 +62,17 @@ def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
+def connect_current(**kwargs) -> psycopg.Connection:
+    """A connection to the warehouse (`warehouse.connect` arguments), refused in one line when the schema is behind."""
+    conn = warehouse.connect(**kwargs)
+    try:
+        require_current(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def require_current(conn: psycopg.Connection) -> None:
     """Refuse in one line when the warehouse is not at head; checked once per database and process."""
     key = (conn.info.host, conn.info.port, conn.info.dbname)
