@@ -61,14 +61,8 @@ class AdminRoute(APIRoute):
 
 
 def _caller(url: str, header: str | None, operation: str, permission, source: str) -> sessions.Identity:
-    """The person whose bearer token this is, if their roles allow the operation; `Refused` otherwise."""
-    scheme, _, token = (header or "").partition(" ")
     with psycopg.connect(url, autocommit=True) as conn:
-        if scheme.lower() != "bearer" or not token:
-            sessions.refuse_anonymous(conn, source, operation)
-        identity = sessions.authenticate(conn, token.strip(), source)
-        sessions.authorize(conn, identity, permission, operation, source)
-    return identity
+        return sessions.authorize_bearer(conn, header, permission, operation, source)
 
 
 class Application(BaseModel):

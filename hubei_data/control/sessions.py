@@ -143,6 +143,18 @@ def refuse_anonymous(conn: psycopg.Connection, source: str, operation: str):
     _refuse_session(conn, "unknown", source, f"no token for {operation}", "not logged in: send a bearer token")
 
 
+def authorize_bearer(conn: psycopg.Connection, header: str | None, permission: Permission, operation: str,
+                     source: str) -> Identity:
+    """The person an `Authorization: Bearer …` header names, when their roles allow the operation; `Refused`
+    (with its audit row) for no header, another scheme, or a token that does not hold."""
+    scheme, _, token = (header or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        refuse_anonymous(conn, source, operation)
+    identity = authenticate(conn, token.strip(), source)
+    authorize(conn, identity, permission, operation, source)
+    return identity
+
+
 def logout(conn: psycopg.Connection, token: str, source: str) -> bool:
     """End the session; whether there was one to end."""
     if not isinstance(token, str) or not TOKEN.fullmatch(token):

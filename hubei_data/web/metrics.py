@@ -17,19 +17,18 @@ TARGET = "/metrics"
 
 
 async def metrics(request: Request) -> Response:
-    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer":
-        await request.app.state.database.run(_authorized, bearer.strip(), source(request))
+    header = request.headers.get("authorization")
+    if header is not None:
+        await request.app.state.database.run(_authorized, header, source(request))
     else:
         await require(request, Permission.MONITORING_VIEW, TARGET)
     return Response(await request.app.state.database.run(exposition), media_type=CONTENT_TYPE,
                     headers={"Cache-Control": "no-store"})
 
 
-def _authorized(conn, token: str, where: str) -> None:
+def _authorized(conn, header: str, where: str) -> None:
     try:
-        person = sessions.authenticate(conn, token, where)
-        sessions.authorize(conn, person, Permission.MONITORING_VIEW, TARGET, where)
+        sessions.authorize_bearer(conn, header, Permission.MONITORING_VIEW, TARGET, where)
     except sessions.Refused as refused:
         raise Refusal(refused.status, str(refused)) from None
 
