@@ -164,6 +164,8 @@ def audit_trail_sealed(conn: psycopg.Connection) -> bool:
 _SEAL = """
 do $$
 begin
+    -- processes upgrading together take turns, so the second finds the trail already sealed
+    perform pg_advisory_xact_lock(hashtext('hubei_data.roles'));
     if to_regclass('control.audit_trail') is not null and (
         select pg_get_userbyid(relowner) from pg_class where oid = to_regclass('control.audit_trail')
     ) <> '{keeper}' then
