@@ -1,4 +1,4 @@
-"""Runs jobs in this process against the persistent Dagster instance, so the UI shows them."""
+"""Runs jobs in this process against the persistent Dagster instance, so the UI shows them and can terminate them."""
 
 import os
 from functools import cache
@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from hubei_data import warehouse
+from hubei_data.ops.run_launcher import this_process
 
 STORAGE_VARIABLE = "HUBEI_DATA_DAGSTER_STORAGE_URL"
 DAGSTER_YAML = f"""\
@@ -14,6 +15,9 @@ storage:
   postgres:
     postgres_url:
       env: {STORAGE_VARIABLE}
+run_launcher:
+  module: hubei_data.ops.run_launcher
+  class: CommandAwareRunLauncher
 telemetry:
   enabled: false
 """
@@ -53,13 +57,16 @@ def run_job(
     selection: list[dg.AssetKey] | None = None,
     partition_key: str | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Execute a job here, logging progress at INFO, and return its result without raising."""
+    """Execute a job here, logging progress at INFO, and return its result without raising.
+
+    The run is tagged with this process, so terminating it from the UI interrupts this process.
+    """
     job = definitions().resolve_job_def(name)
     config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **(run_config or {})}
     return job.execute_in_process(
         run_config=config,
         instance=instance(),
-        tags=tags,
+        tags={**(tags or {}), **this_process()},
         asset_selection=selection,
         partition_key=partition_key,
         raise_on_error=False,

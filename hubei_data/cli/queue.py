@@ -24,8 +24,10 @@ def _queued(action, *args):
 
 @click.group("runs")
 def queue() -> None:
-    """Runs through the queue the Dagster UI shows, launched by the daemon under `hubei-data ui` or `up`, so the
-    UI can terminate them (`ingest`, `build` and `push` run their jobs inside the command instead)."""
+    """Runs through the queue the Dagster UI shows, launched by the daemon under `hubei-data ui` or `up`.
+
+    `ingest`, `build`, `push` and `metrics` execute their run inside the command instead; `runs list` shows
+    those too, and `runs terminate` (or the UI) interrupts the command."""
 
 
 @queue.command("list")
@@ -68,7 +70,7 @@ def rerun(run_id: str, from_failure: bool) -> None:
 @queue.command()
 @click.argument("run_id")
 def terminate(run_id: str) -> None:
-    """Take a queued run off the queue, or stop a run the daemon launched."""
+    """Take a queued run off the queue, or stop a run the daemon or a command is executing."""
     from hubei_data.ops import run_queue
 
     status = _queued(run_queue.terminate, run_id)

@@ -1,7 +1,7 @@
 """Runs through the Dagster instance's run queue, as the UI makes them: launch, rerun, terminate, backfill, list.
 
-`hubei-data ingest`, `build` and `push` run their jobs inside the command (runner.py). The runs here are
-created against the code location the daemon and the webserver load from workspace.yaml, and submitted to
+`hubei-data ingest`, `build` and `push` execute their jobs inside the command (runner.py; terminating them is
+run_launcher.py's). The runs here are created against the code location the daemon and the webserver load from workspace.yaml, and submitted to
 the instance's QueuedRunCoordinator (Dagster's default, which runner.py's dagster.yaml keeps); the daemon
 under `hubei-data ui` or `up` dequeues and launches them, so the UI shows them like its own and can
 terminate them.
@@ -18,18 +18,22 @@ from dagster._core.errors import DagsterInvalidSubsetError
 from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
 from dagster._core.execution.plan.resume_retry import ReexecutionStrategy
 from dagster._core.remote_representation.code_location import CodeLocation
-from dagster._core.remote_representation.external import RemotePartitionSet, RemoteRepository
-from dagster._core.storage.tags import GRPC_INFO_TAG, PARTITION_NAME_TAG
+from dagster._core.remote_representation.external import (
+    RemotePartitionSet,
+    RemoteRepository,
+)
+from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.utils import make_new_backfill_id
-from dagster._core.workspace.context import WorkspaceProcessContext, WorkspaceRequestContext
+from dagster._core.workspace.context import (
+    WorkspaceProcessContext,
+    WorkspaceRequestContext,
+)
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 from dagster._time import get_current_timestamp
 
 from hubei_data import runner
+from hubei_data.ops.run_launcher import LAUNCHED_BY
 from hubei_data.web.services import WORKSPACE
-
-# Who asked for the run: shown among its tags in the UI, and by `hubei-data runs list`.
-LAUNCHED_BY = "hubei_data/launched_by"
 
 
 class RunQueueError(Exception):
@@ -141,14 +145,11 @@ def rerun(run_id: str, from_failure: bool, user: str) -> Launched:
 
 
 def terminate(run_id: str) -> str:
-    """Take a queued run off the queue, or ask the process running a launched run to stop; the status after."""
+    """Take a queued run off the queue, or ask the process running it to stop; the status after."""
     instance = runner.instance()
     run = _run(run_id)
     if run.is_finished:
         raise RunQueueError(f"run {run_id} already ended ({run.status.value}): nothing to terminate")
-    if run.status != dg.DagsterRunStatus.QUEUED and GRPC_INFO_TAG not in run.tags:
-        raise RunQueueError(f"run {run_id} runs inside the command that started it, not from the queue:"
-                            " stop that command (Ctrl-C)")
     if not instance.run_coordinator.cancel_run(run_id):
         raise RunQueueError(f"run {run_id}: the process running it did not answer the request to stop")
     return instance.get_run_by_id(run_id).status.value

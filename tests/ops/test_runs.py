@@ -18,7 +18,7 @@ from dagster._core.run_coordinator import QueuedRunCoordinator
 from hubei_data import runner
 from hubei_data.cli import main
 from hubei_data.control.permissions import Role
-from hubei_data.ops.run_queue import LAUNCHED_BY
+from hubei_data.ops.run_launcher import EXECUTED_BY, LAUNCHED_BY
 from hubei_data.web.services import WORKSPACE
 from tests import people
 from tests.polling import wait_for
@@ -179,3 +179,67 @@ def test_the_daemon_launches_a_run_the_command_line_queued_and_runs_a_backfill_i
         daemon.wait(60)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(daemon.pid, signal.SIGKILL)
+
+
+# A job that waits, run the way `hubei-data ingest`, `build` and `push` run theirs: runner.run_job in this process.
+WAITING_COMMAND = """
+import time
+import dagster as dg
+from hubei_data import runner
+from hubei_data.cli.runs import cause
+
+@dg.op
+def wait():
+    time.sleep(300)
+
+@dg.job
+def waiting_job():
+    wait()
+
+runner.definitions = lambda: dg.Definitions(jobs=[waiting_job])
+result = runner.run_job("waiting_job")
+print(runner.instance().get_run_by_id(result.run_id).status.value)
+print(cause(result))
+"""
+
+
+def _waiting_command(tmp_path) -> tuple[subprocess.Popen, dg.DagsterRun]:
+    """A command executing a run, once its one step is under way; the run as stored."""
+    script = tmp_path / "waiting.py"
+    script.write_text(WAITING_COMMAND)
+    command = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    instance = runner.instance()
+
+    def step_started():
+        runs = instance.get_runs(dg.RunsFilter(job_name="waiting_job", statuses=[dg.DagsterRunStatus.STARTED]))
+        return runs and instance.get_records_for_run(
+            runs[0].run_id, of_type=dg.DagsterEventType.STEP_START).records and runs[0]
+
+    return command, wait_for(step_started, 60, "the command's run to start its step")
+
+
+def test_a_run_a_command_executes_is_terminated_by_interrupting_that_command(queue, tmp_path):
+    command, run = _waiting_command(tmp_path)
+    try:
+        assert run.tags[EXECUTED_BY].startswith(f"{command.pid}:")
+        terminated = people.invoke(["runs", "terminate", run.run_id], target=queue)
+        assert terminated.exit_code == 0, terminated.output
+        assert terminated.output.strip() in (f"run {run.run_id}: canceling", f"run {run.run_id}: canceled")
+        out, _ = command.communicate(timeout=60)
+    finally:
+        command.kill()
+    assert out.splitlines() == ["CANCELED", "the run was terminated (from the UI or `hubei-data runs terminate`)"]
+    assert runner.instance().get_run_by_id(run.run_id).status == dg.DagsterRunStatus.CANCELED
+
+
+def test_a_run_whose_command_died_is_marked_canceled_when_terminated(queue, tmp_path):
+    command, run = _waiting_command(tmp_path)
+    command.kill()
+    command.wait()
+    terminated = people.invoke(["runs", "terminate", run.run_id], target=queue)
+    assert terminated.exit_code == 0, terminated.output
+    assert runner.instance().get_run_by_id(run.run_id).status == dg.DagsterRunStatus.CANCELED
+    messages = [record.event_log_entry.dagster_event.message for record in runner.instance().get_records_for_run(
+        run.run_id, of_type=dg.DagsterEventType.RUN_CANCELED).records]
+    assert messages == ["the command executing this run had already ended"]

@@ -1,4 +1,5 @@
-"""`hubei-data up` runs the web process, the Dagster daemon, the watcher and the data API, and stops them all."""
+"""`hubei-data up` runs the web process, the Dagster daemon, the watcher and the data API, and stops them all;
+while it runs, a front-end database that stops is mailed about within a probe interval, and again when it is back."""
 
 import os
 import shutil
@@ -26,15 +27,22 @@ with psycopg.connect(info.url, autocommit=True) as conn:
 """
 
 
-def test_up_runs_every_service_and_sigterm_stops_them_all_and_the_warehouse():
+INTERVAL = 5
+
+
+def test_up_runs_every_service_watches_a_target_and_sigterm_stops_them_all_and_the_warehouse(smtp_server, mariadb):
     data_dir = Path(tempfile.mkdtemp(prefix="hdup"))
-    env = {**os.environ, "HUBEI_DATA_DIR": str(data_dir), KEY_VARIABLE: new_key()}
+    contacts = data_dir / "contacts.yaml"
+    contacts.write_text("运维组:\n  emails: [ops@hubei.example]\n", encoding="utf-8")
+    env = {**{name: value for name, value in os.environ.items() if not name.startswith("HUBEI_DATA_TARGET_")},
+           "HUBEI_DATA_DIR": str(data_dir), KEY_VARIABLE: new_key(), "HUBEI_DATA_CONTACTS": str(contacts),
+           "HUBEI_DATA_TARGET_YIBAO_URL": mariadb.database("watched_by_up")}
     made = subprocess.run([sys.executable, "-c", SHARE_LIBRARY], env=env, capture_output=True, text=True, check=True,
                           cwd=Path(__file__).parents[1])
     env[TOKEN_VARIABLE] = made.stdout.split()[-1]
     port, api_port = _free_port(), _free_port()
     said = data_dir / "up.log"
-    up = subprocess.Popen([CLI, "up", "--port", str(port), "--api-port", str(api_port), "--watch-interval", "5"],
+    up = subprocess.Popen([CLI, "up", "--port", str(port), "--api-port", str(api_port), "--watch-interval", str(INTERVAL)],
                           env=env, stdout=said.open("w"), stderr=subprocess.STDOUT)
     try:
         with httpx.Client(timeout=10) as client:
@@ -44,6 +52,7 @@ def test_up_runs_every_service_and_sigterm_stops_them_all_and_the_warehouse():
                      "the data API to answer", 0.5)
         wait_for(lambda: "probes as of" in subprocess.run([CLI, "status"], env=env, capture_output=True,
                                                           text=True).stdout, 60, "the watcher's first pass", 1)
+        _target_stops_and_comes_back(mariadb, smtp_server)
         family = psutil.Process(up.pid).children(recursive=True)
         assert {" ".join(_command(p)[1:3]) for p in family} >= {f"{CLI} ui", f"{CLI} watch", f"{CLI} serve"}
         up.send_signal(signal.SIGTERM)
@@ -56,6 +65,24 @@ def test_up_runs_every_service_and_sigterm_stops_them_all_and_the_warehouse():
         if up.poll() is None:
             up.kill()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _target_stops_and_comes_back(mariadb, smtp_server) -> None:
+    """The watcher under `up` mails operations when the target stops, and mails again once it is back."""
+
+    def mailed(kind: str):
+        return [mail for to, mail in smtp_server.mails
+                if mail["Subject"].startswith(f"[{kind}] 湖北省医疗保障局前置库不可达") and to == ["ops@hubei.example"]]
+
+    # A pass that starts as the server stops may not see it yet: the next one does, one interval later.
+    bound = 2 * INTERVAL + 20
+    mariadb.stop()
+    try:
+        wait_for(lambda: mailed("告警"), bound, "the mail saying the target is down", 0.2)
+    finally:
+        mariadb.start()
+    wait_for(lambda: mailed("恢复"), bound, "the mail saying the target is back", 0.2)
+    assert len(mailed("告警")) == 1
 
 
 def _command(process: psutil.Process) -> list[str]:
