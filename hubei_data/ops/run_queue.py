@@ -1,8 +1,8 @@
 """Runs through the Dagster instance's run queue, as the UI makes them: launch, rerun, terminate, backfill, list.
 
-`hubei-data ingest`, `build` and `push` execute their jobs inside the command (runner.py; terminating them is
-run_launcher.py's). The runs here are created against the code location the daemon and the webserver load from workspace.yaml, and submitted to
-the instance's QueuedRunCoordinator (Dagster's default, which runner.py's dagster.yaml keeps); the daemon
+`hubei-data ingest`, `build` and `push` execute their jobs inside the command (runner.py; run_launcher.py
+terminates them). The runs here are created against the code location the daemon and the webserver load from
+workspace.yaml, and submitted to the instance's QueuedRunCoordinator (Dagster's default, which runner.py's dagster.yaml keeps); the daemon
 under `hubei-data ui` or `up` dequeues and launches them, so the UI shows them like its own and can
 terminate them.
 """
@@ -18,16 +18,10 @@ from dagster._core.errors import DagsterInvalidSubsetError
 from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
 from dagster._core.execution.plan.resume_retry import ReexecutionStrategy
 from dagster._core.remote_representation.code_location import CodeLocation
-from dagster._core.remote_representation.external import (
-    RemotePartitionSet,
-    RemoteRepository,
-)
+from dagster._core.remote_representation.external import RemotePartitionSet, RemoteRepository
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.utils import make_new_backfill_id
-from dagster._core.workspace.context import (
-    WorkspaceProcessContext,
-    WorkspaceRequestContext,
-)
+from dagster._core.workspace.context import WorkspaceProcessContext, WorkspaceRequestContext
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 from dagster._time import get_current_timestamp
 
