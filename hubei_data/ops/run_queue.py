@@ -2,9 +2,9 @@
 
 `hubei-data ingest`, `build` and `push` execute their jobs inside the command (runner.py; run_launcher.py
 terminates them). The runs here are created against the code location the daemon and the webserver load from
-workspace.yaml, and submitted to the instance's QueuedRunCoordinator (Dagster's default, which runner.py's dagster.yaml keeps); the daemon
-under `hubei-data ui` or `up` dequeues and launches them, so the UI shows them like its own and can
-terminate them.
+workspace.yaml, and submitted to the instance's QueuedRunCoordinator (Dagster's default, which runner.py's
+dagster.yaml keeps); the daemon under `hubei-data ui` or `up` dequeues and launches them, so the UI shows them
+like its own and can terminate them.
 """
 
 import datetime as dt
