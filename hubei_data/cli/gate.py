@@ -57,6 +57,12 @@ def acting() -> Identity:
     return _acting.get()
 
 
+def acting_username() -> str | None:
+    """Who the running command acts as; None when its code runs outside a command (from Python)."""
+    identity = _acting.get(None)
+    return identity.username if identity else None
+
+
 def note(**detail) -> None:
     """Add to the running command's own audit row what only its body knows (the run it queued, why it failed)."""
     _noted.get().update(detail)

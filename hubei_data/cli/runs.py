@@ -74,17 +74,18 @@ class OneLinePerEvent(io.TextIOBase):
 
 def run(name: str, tags: dict[str, str] | None = None, **kwargs) -> dg.ExecuteInProcessResult:
     """`runner.run_job` for the person the command acts as, its console log one line per event."""
-    from hubei_data.cli.gate import acting
+    from hubei_data.cli.gate import acting_username
     from hubei_data.ops.run_launcher import LAUNCHED_BY
 
+    who = acting_username()
     with contextlib.redirect_stderr(OneLinePerEvent(sys.stderr)):
-        return runner.run_job(name, tags={**(tags or {}), LAUNCHED_BY: acting().username}, **kwargs)
+        return runner.run_job(name, tags={**(tags or {}), **({LAUNCHED_BY: who} if who else {})}, **kwargs)
 
 
 def cause(result: dg.ExecuteInProcessResult, name_step: bool = False) -> str:
     """The failed run's root cause in one line: what our code raised in the first failing step, or that it was
     terminated."""
-    if runner.instance().get_run_by_id(result.run_id).status == dg.DagsterRunStatus.CANCELED:
+    if any(event.event_type == dg.DagsterEventType.RUN_CANCELED for event in result.all_events):
         return "the run was terminated (from the UI or `hubei-data runs terminate`)"
     failures = [e for e in result.all_events if e.is_step_failure]
     events = failures or [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]

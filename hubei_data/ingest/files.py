@@ -1,4 +1,4 @@
-"""Lands one file: checks it was not loaded before, maps its headers, COPYs its rows, or rejects it."""
+"""Lands one file: checks it was not loaded before, maps its headers, COPYs its rows (bulk.py when plain), or rejects it."""
 
 import json
 import os
@@ -9,7 +9,7 @@ from stat import S_ISREG
 import psycopg
 
 from hubei_data.contracts import Source
-from hubei_data.ingest import landing
+from hubei_data.ingest import bulk, landing
 from hubei_data.ingest.errors import UnreadableFile, unreadable
 from hubei_data.ingest.headers import map_headers
 from hubei_data.ingest.readers import FileFacts, inspect_file, read_rows
@@ -53,6 +53,8 @@ def land_file(conn: psycopg.Connection, path: Path, source: Source) -> Landed:
         ).fetchone()
         if known:
             return Landed(origin, source.name, "skipped", batch_id=known[0])
+        if path.suffix.lower() == ".csv" and (plain := bulk.land_plain(conn, path, origin, source, stat)):
+            return Landed(origin, source.name, **plain)
         facts = inspect_file(path)
         batch = landing.find_loaded(conn, source.name, facts.sha256)
         if batch is not None:

@@ -55,6 +55,36 @@ def ensure_landing(conn: psycopg.Connection) -> None:
                         table, sql.Identifier(column.name)
                     )
                 )
+            _number_rows_by_default(conn, source)
+
+
+# The batch a bulk COPY is landing, set for its transaction: the default of every row's _batch_id.
+BATCH_SETTING = "hubei_data.landing_batch"
+
+
+def row_numbers(source: Source) -> str:
+    """The sequence a bulk COPY numbers rows from: restarted at 2 for each file, as its header is row 1."""
+    return f"{SCHEMA}.{source.name}_row_number"
+
+
+def _number_rows_by_default(conn: psycopg.Connection, source: Source) -> None:
+    """Let a COPY that names only the file's columns fill in the batch and the row number itself.
+
+    Loaders that know both (row by row, database extracts) still give them explicitly.
+    """
+    table = sql.Identifier(SCHEMA, source.name)
+    if conn.execute(
+        "select column_default is not null from information_schema.columns"
+        " where table_schema = %s and table_name = %s and column_name = '_row_number'",
+        (SCHEMA, source.name),
+    ).fetchone()[0]:
+        return
+    conn.execute(sql.SQL("create sequence if not exists {} as integer owned by {}._row_number").format(
+        sql.Identifier(*row_numbers(source).split(".")), table))
+    conn.execute(sql.SQL(
+        "alter table {} alter column _batch_id set default current_setting({})::bigint,"
+        " alter column _row_number set default nextval({})"
+    ).format(table, sql.Literal(BATCH_SETTING), sql.Literal(row_numbers(source))))
 
 
 def newest_loaded_batch(conn: psycopg.Connection, source: str, channel: str) -> int | None:

@@ -6,6 +6,7 @@ import dagster as dg
 import pytest
 
 from hubei_data import warehouse as wh
+from hubei_data.ingest import landing as landing_module
 
 
 @pytest.fixture
@@ -16,6 +17,14 @@ def landing(warehouse):
         for path in folder.iterdir():
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     return root
+
+
+@pytest.fixture
+def conn(warehouse):
+    """A connection to the test warehouse, in autocommit, its landing schema in place."""
+    with wh.connect(autocommit=True) as connection:
+        landing_module.ensure_landing(connection)
+        yield connection
 
 
 @pytest.fixture(scope="module")

@@ -2,21 +2,10 @@
 
 import shutil
 
-import pytest
-
-from hubei_data import warehouse as wh
 from hubei_data.contracts import source
-from hubei_data.ingest import landing
 from hubei_data.ingest.files import land_file
 
 HEADER = "case_no,uscc,decided_on,fine_yuan,updated_at,备注\n"
-
-
-@pytest.fixture
-def conn(warehouse):
-    with wh.connect(autocommit=True) as connection:
-        landing.ensure_landing(connection)
-        yield connection
 
 
 def _rows(conn, batch):
