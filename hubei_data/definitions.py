@@ -12,14 +12,7 @@ from hubei_data.quality.definitions import quality_definitions
 from hubei_data.reports.definitions import report_definitions
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.transform.definitions import transform_definitions
-from hubei_data.transform.selection import OUTSIDE_BUILDS
-
-build_all_job = dg.define_asset_job(
-    "build_all_job",
-    selection=dg.AssetSelection.all() - OUTSIDE_BUILDS,
-    description="Lands every pending file and the chosen days of every source database, "
-    "then builds every library (pushes are started by their own sensors).",
-)
+from hubei_data.transform.jobs import build_all_job
 
 
 @dg.definitions

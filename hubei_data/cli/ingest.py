@@ -29,10 +29,11 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
               help="The source of every file; default: each file's parent folder name.")
 @click.option("--no-build", is_flag=True, help="Only land the files; build nothing downstream.")
 def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
-    """Land files (CSV or XLSX) and build everything downstream of them.
+    """Land files (CSV or XLSX) and build everything downstream of those that loaded.
 
     Each file is loaded once: the same bytes again are recognised and skipped. A file that
-    cannot be read is rejected with the reason, and nothing of it is kept.
+    cannot be read is rejected with the reason, and nothing of it is kept. When no file
+    loads, nothing is built.
     """
     from hubei_data.cli.jobs import land_and_build
 
@@ -44,12 +45,15 @@ def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
                 f"{path}: its folder {name!r} is not a source; name the source with --source ({', '.join(SOURCES)})"
             )
         by_source[name].append(str(path.resolve()))
-    results = [Landed(**r) for r in land_and_build(dict(by_source), build=not no_build)]
+    files, built = land_and_build(dict(by_source), build=not no_build)
+    results = [Landed(**r) for r in files]
     rejected = [landed for landed in results if landed.status == "rejected"]
     for landed in results:
         click.secho(landed.describe(), fg="red" if landed.status == "rejected" else None)
-    if not no_build:
-        click.echo("built everything downstream; see `hubei-data quality issues` for flagged rows")
+    if built:
+        click.echo("built what is downstream of the files loaded; see `hubei-data quality issues` for flagged rows")
+    elif not no_build:
+        click.echo("nothing new landed: nothing to build")
     if rejected:
         raise click.ClickException(f"{len(rejected)} of {len(results)} files rejected: "
                                    + "; ".join(landed.describe() for landed in rejected))

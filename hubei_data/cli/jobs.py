@@ -9,42 +9,61 @@ from hubei_data import runner, warehouse
 from hubei_data.cli.runs import RunFailed, failure, run
 from hubei_data.cli.sync import print_sync_log
 from hubei_data.ingest.assets import DAILY, files_key, landing_run_config
-from hubei_data.transform.selection import landing_selection
+from hubei_data.transform.jobs import AFTER_RUN_TAG
+from hubei_data.transform.selection import build_selection, libraries
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 
 
-def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> list[dict]:
-    """Land the given files (one run for all sources) and, unless told not to, build downstream."""
-    graph = runner.definitions().resolve_asset_graph()
-    if build:
+def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> tuple[list[dict], bool]:
+    """Land the given files (one run for all sources) and, unless told not to, build what is downstream of the
+    sources raw is behind on (a file just loaded, or one landed without a build); the files each landing step
+    reported, and whether anything was built.
+
+    The build is a second run chosen after landing: in the landing run Dagster would skip the whole dbt step
+    if any one source landed nothing.
+    """
+    selection = [files_key(source) for source in paths_by_source]
+    landing = run("build_all_job", run_config=landing_run_config(paths_by_source), selection=selection)
+    files = _finish(landing)
+    landed = {event.asset_key for event in landing.get_asset_materialization_events()}
+    if build and landed:
+        graph = runner.definitions().resolve_asset_graph()
         with warehouse.connect() as conn:
-            selection = landing_selection(graph, conn, list(paths_by_source))
-    else:
-        selection = [files_key(source) for source in paths_by_source]
-    result = run("build_all_job", run_config=landing_run_config(paths_by_source), selection=selection)
-    return _finish(result)
+            downstream = build_selection(graph, conn, landed)
+        _finish(run("build_all_job", selection=downstream, tags={AFTER_RUN_TAG: landing.run_id}))
+    return files, bool(build and landed)
 
 
 def build_days(first: dt.date, last: dt.date, full_refresh: bool = False) -> list[dict]:
-    """Land pending files and the source databases' days first..last, then build everything."""
+    """Land pending files and the source databases' days first..last, then build every library.
+
+    Two runs: in one, Dagster would skip the whole dbt step when any one source landed nothing.
+    """
     keys = DAILY.get_partition_keys()
     start, end = first.isoformat(), last.isoformat()
     if start not in keys or end not in keys:
         raise click.ClickException(f"days must lie between {keys[0]} and {keys[-1]}")
+    graph = runner.definitions().resolve_asset_graph()
+    landing_keys = sorted(dg.AssetSelection.groups("landing").resolve(graph), key=str)
+    landing = run("build_all_job", selection=landing_keys, tags={RANGE_START: start, RANGE_END: end})
+    files = _finish(landing)
     run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
-    result = run("build_all_job", run_config=run_config, tags={RANGE_START: start, RANGE_END: end})
-    return _finish(result)
+    _finish(run("build_all_job", run_config=run_config, selection=libraries(graph),
+                tags={AFTER_RUN_TAG: landing.run_id}))
+    return files
 
 
 def _finish(result: dg.ExecuteInProcessResult) -> list[dict]:
     """The files each landing step reported; fails loudly when the run did not succeed."""
     files = []
-    for event in result.get_asset_materialization_events():
-        metadata = event.event_specific_data.materialization.metadata
-        if "files" in metadata:
-            files.extend(metadata["files"].value)
+    # A landing asset that loaded no file reports what it saw in an observation instead of a materialisation.
+    reports = [e.event_specific_data.materialization for e in result.get_asset_materialization_events()]
+    reports += [e.event_specific_data.asset_observation for e in result.get_asset_observation_events()]
+    for report in reports:
+        if "files" in report.metadata:
+            files.extend(report.metadata["files"].value)
     failed_checks = [
         e.asset_check_evaluation_data.check_name
         for e in result.all_events

@@ -1,10 +1,12 @@
 """Landing assets: one per source for files, one per database source for daily extracts."""
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+from psycopg import sql
 
 from hubei_data import warehouse
 from hubei_data.contracts import SOURCES, Source
@@ -54,17 +56,37 @@ def landing_run_config(paths_by_source: dict[str, list[str]]) -> dict:
     }
 
 
+def _awaits_raw(conn, source: Source) -> bool:
+    """Whether landing holds rows raw has not taken in: after pruning, landing keeps only those."""
+    query = sql.SQL("select exists (select from {})").format(sql.Identifier("landing", source.name))
+    return conn.execute(query).fetchone()[0]
+
+
+def _materialized_if_raw_behind(
+    context: dg.AssetExecutionContext, behind: bool, metadata: dict, data_version: dg.DataVersion | None = None
+) -> Iterator[dg.MaterializeResult]:
+    """A materialisation only when raw has rows to take in (a batch just landed, or one landed without a build),
+    so a run that landed nothing new runs nothing downstream; otherwise an observation keeps on the asset what
+    the run saw (files skipped or rejected, days unchanged)."""
+    if behind:
+        yield dg.MaterializeResult(data_version=data_version, metadata=metadata)
+    else:
+        context.log_event(dg.AssetObservation(asset_key=context.asset_key, metadata=metadata))
+
+
 def _files_asset(source: Source) -> dg.AssetsDefinition:
     @dg.asset(
         key=files_key(source.name),
         group_name="landing",
         kinds={"python", "postgres"},
+        output_required=False,
         description=f"Lands {source.chinese} ({source.name}) files from <data dir>/landing/{source.name}/ "
-        f"into landing.{source.name}: each file once (by SHA-256), values as sent, with lineage.",
+        f"into landing.{source.name}: each file once (by SHA-256), values as sent, with lineage; "
+        "materialised only when raw has rows of it to take in.",
     )
     def _asset(
         context: dg.AssetExecutionContext, config: LandingFilesConfig, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
+    ) -> Iterator[dg.MaterializeResult]:
         paths = [Path(p) for p in config.paths] or pending_files(source.name)
         with warehouse.connect() as conn:
             conn.autocommit = True
@@ -78,20 +100,19 @@ def _files_asset(source: Source) -> dg.AssetsDefinition:
                 (context.log.error if result.status == "rejected" else context.log.info)(result.describe())
                 results.append(result)
             newest = landing.newest_loaded_batch(conn, source.name, "file")
+            behind = _awaits_raw(conn, source)
         loaded = [r for r in results if r.status == "loaded"]
-        return dg.MaterializeResult(
-            # What raw has to take in: a run that lands nothing new leaves raw and all after it in sync.
-            data_version=dg.DataVersion(f"file batch {newest}"),
-            metadata={
-                "files_loaded": len(loaded),
-                "rows_loaded": sum(r.rows for r in loaded),
-                "files_skipped": sum(r.status == "skipped" for r in results),
-                "files_rejected": dg.MetadataValue.json(
-                    [{"file": r.path, "reason": r.reason} for r in results if r.status == "rejected"]
-                ),
-                "files": dg.MetadataValue.json([r.as_dict() for r in results]),
-            }
-        )
+        metadata = {
+            "files_loaded": len(loaded),
+            "rows_loaded": sum(r.rows for r in loaded),
+            "files_skipped": sum(r.status == "skipped" for r in results),
+            "files_rejected": dg.MetadataValue.json(
+                [{"file": r.path, "reason": r.reason} for r in results if r.status == "rejected"]
+            ),
+            "files": dg.MetadataValue.json([r.as_dict() for r in results]),
+        }
+        # What raw has to take in: the newest batch, whichever run landed it.
+        yield from _materialized_if_raw_behind(context, behind, metadata, dg.DataVersion(f"file batch {newest}"))
 
     return _asset
 
@@ -113,12 +134,14 @@ def _extract_asset(source: Source) -> dg.AssetsDefinition:
         kinds={"python", "postgres"},
         partitions_def=DAILY,
         backfill_policy=dg.BackfillPolicy.single_run(),
+        output_required=False,
         description=f"Reads {source.chinese} ({source.name}) from the {source.system} database, one "
-        f"{source.watermark} day per partition, into landing.{source.name}; unchanged days land nothing.",
+        f"{source.watermark} day per partition, into landing.{source.name}; unchanged days land nothing, "
+        "and a run that leaves raw nothing to take in does not materialise it.",
     )
     def _asset(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, source_db: SourceDatabaseResource
-    ) -> dg.MaterializeResult:
+    ) -> Iterator[dg.MaterializeResult]:
         window = context.partition_time_window
         engine = source_db.engine()
         results = []
@@ -132,16 +155,16 @@ def _extract_asset(source: Source) -> dg.AssetsDefinition:
                 result = extract_window(conn, engine, source_db.source_schema, source, start, end)
                 context.log.info(f"{source.name} {start:%Y-%m-%d}: {result.status}, {result.rows} rows")
                 results.append(result)
+            behind = _awaits_raw(conn, source)
         engine.dispose()
         loaded = [r for r in results if r.status == "loaded"]
-        return dg.MaterializeResult(
-            metadata={
-                "days": len(results),
-                "batches_loaded": len(loaded),
-                "rows_loaded": sum(r.rows for r in loaded),
-                "days_unchanged": sum(r.status == "unchanged" for r in results),
-            }
-        )
+        metadata = {
+            "days": len(results),
+            "batches_loaded": len(loaded),
+            "rows_loaded": sum(r.rows for r in loaded),
+            "days_unchanged": sum(r.status == "unchanged" for r in results),
+        }
+        yield from _materialized_if_raw_behind(context, behind, metadata)
 
     return _asset
 

@@ -2,18 +2,9 @@
 
 import dagster as dg
 
-from hubei_data.ingest.assets import DAILY, EXTRACT_ASSETS, FILE_ASSETS
+from hubei_data.ingest.assets import EXTRACT_ASSETS, FILE_ASSETS
+from hubei_data.ingest.daily import BUILD_AFTER_EXTRACT_SENSORS, daily_extract_job, daily_extract_schedule
 from hubei_data.ingest.sensors import LAND_FILES_JOBS, landing_files_sensor
-from hubei_data.ops.freeze_guard import partition_schedule
-from hubei_data.transform.selection import OUTSIDE_BUILDS
-
-daily_extract_job = dg.define_asset_job(
-    "daily_extract_job",
-    selection=dg.AssetSelection.assets(*(a.key for a in EXTRACT_ASSETS)).downstream() - OUTSIDE_BUILDS,
-    description="Reads one day of every source database, then builds everything downstream.",
-)
-
-daily_extract_schedule = partition_schedule(daily_extract_job, DAILY, "0 1 * * *", [a.key for a in EXTRACT_ASSETS])
 
 
 def ingest_definitions() -> dg.Definitions:
@@ -21,5 +12,5 @@ def ingest_definitions() -> dg.Definitions:
         assets=[*FILE_ASSETS, *EXTRACT_ASSETS],
         jobs=[*LAND_FILES_JOBS.values(), daily_extract_job],
         schedules=[daily_extract_schedule],
-        sensors=[landing_files_sensor],
+        sensors=[landing_files_sensor, *BUILD_AFTER_EXTRACT_SENSORS],
     )

@@ -31,14 +31,15 @@ def _said(stopped: Mapping[dg.AssetKey, Freeze]) -> str:
     return "; ".join(f"{key.to_user_string()} is {freeze.describe()}" for key, freeze in stopped.items())
 
 
-def without_frozen(context: dg.SensorEvaluationContext | dg.ScheduleEvaluationContext,
+def without_frozen(context: dg.SensorEvaluationContext | dg.ScheduleEvaluationContext | dg.RunStatusSensorContext,
                    job: "UnresolvedAssetJobDefinition", request: dg.RunRequest, roots: Collection[dg.AssetKey],
                    freezes: Mapping[tuple[str, str], Freeze]) -> dg.RunRequest | dg.SkipReason:
-    """The job's request with its frozen assets left out and named in a tag of the run; a skip saying why when
-    every asset the job starts from (`roots`) is frozen, since then the run would have nothing to do."""
+    """The job's request (its own asset selection, else the job's) with its frozen assets left out and named in a
+    tag of the run; a skip saying why when every asset the job starts from (`roots`) is frozen, since then the run
+    would have nothing to do."""
     if not any(kind == "asset" for kind, _ in freezes):
         return request
-    job_keys = set(job.selection.resolve(context.repository_def.asset_graph))
+    job_keys = set(request.asset_selection or job.selection.resolve(context.repository_def.asset_graph))
     stopped = frozen_assets(freezes, job_keys)
     if not stopped:
         return request

@@ -1,9 +1,9 @@
-"""Which assets a landing run must build: what depends on the new data, and what is missing."""
+"""Which assets a build after landing must take in: what depends on the new data, and what is missing."""
+
+from collections.abc import Iterable
 
 import dagster as dg
 import psycopg
-
-from hubei_data.ingest.assets import files_key
 
 BUILT_LAYERS = ("reference", "raw", "staging", "resource", "quarantine", "subject", "share")
 # Pushes leave the platform, API statistics summarise calls, metrics summarise periods and reports
@@ -23,12 +23,19 @@ def missing_tables(conn: psycopg.Connection, keys: set[dg.AssetKey]) -> set[dg.A
     return {dg.AssetKey(name.split(".")) for (name,) in rows}
 
 
-def landing_selection(graph, conn: psycopg.Connection, sources: list[str]) -> list[dg.AssetKey]:
-    """Files assets of these sources, everything downstream, and any table not built yet.
+def build_selection(graph, conn: psycopg.Connection, landed: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
+    """What a build after landing must take in: everything downstream of the landing assets that
+    materialised (not those assets again), and any table not built yet.
 
     Models such as quarantine.issues read every source's tables, so the first landing of
     any one source must also build the tables that do not exist yet.
     """
-    landed = dg.AssetSelection.assets(*(files_key(s) for s in sources))
-    downstream = (landed.downstream() - OUTSIDE_BUILDS).resolve(graph)
+    landed = set(landed)
+    downstream = (dg.AssetSelection.assets(*landed).downstream() - OUTSIDE_BUILDS).resolve(graph) - landed
     return sorted(downstream | missing_tables(conn, set(graph.get_all_asset_keys())), key=str)
+
+
+def libraries(graph) -> list[dg.AssetKey]:
+    """Every library a build writes, without landing again."""
+    return sorted((dg.AssetSelection.all() - OUTSIDE_BUILDS - dg.AssetSelection.groups("landing")).resolve(graph),
+                  key=str)

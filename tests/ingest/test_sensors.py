@@ -45,7 +45,7 @@ def landed(landing, tmp_path):
     rejected = landing_dir("sampling") / "s1.csv"
     rejected.write_text("sample_no\nS1\n", encoding="utf-8")
     linked = str(landing_dir("penalty") / "p3 link.csv")
-    results = land_and_build({"penalty": [*map(str, penalty), linked], "sampling": [str(rejected)]}, build=False)
+    results, _ = land_and_build({"penalty": [*map(str, penalty), linked], "sampling": [str(rejected)]}, build=False)
     assert sorted(r["status"] for r in results) == ["loaded", "loaded", "loaded", "rejected"]
     return penalty, rejected
 

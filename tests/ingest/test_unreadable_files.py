@@ -181,7 +181,7 @@ def test_the_ingest_command_rejects_an_unreadable_file_and_lands_the_others(tmp_
     paths = _three_files(tmp_path / "penalty", variant)
     listed = [str(p.resolve()) for p in paths]
     variant.after_listing(paths[1])
-    results = land_and_build({"penalty": listed}, build=False)
+    results, _ = land_and_build({"penalty": listed}, build=False)
     _assert_rejected_alone(results, paths, variant)
 
 

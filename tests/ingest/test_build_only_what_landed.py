@@ -1,0 +1,162 @@
+"""A run builds only what is downstream of landing assets that landed a batch; one that landed nothing builds nothing."""
+
+import datetime as dt
+import uuid
+
+import dagster as dg
+import pytest
+
+from hubei_data import runner
+from hubei_data import warehouse as wh
+from hubei_data.cli.jobs import land_and_build
+from hubei_data.ingest.assets import extract_key, files_key, landing_run_config
+from hubei_data.ingest.daily import BUILD_AFTER_EXTRACT_SENSORS, landed_in_run
+from hubei_data.resources import WarehouseResource
+from hubei_data.transform.jobs import AFTER_RUN_TAG
+from hubei_data.transform.selection import OUTSIDE_BUILDS
+from tests.people import invoke
+
+PENALTY_HEADER = "case_no,uscc,decided_on,fine_yuan,updated_at\n"
+DRUG_HEADER = "批准文号,通用名称,剂型\n"
+SOURCE_SCHEMA = "test_only_what_landed"
+
+
+def _penalty_csv(folder, name: str):
+    path = folder / name
+    path.write_text(PENALTY_HEADER + f"{uuid.uuid4().hex[:12]},91420102MAYLRJ8BMN,2026-01-02,100,2026-01-02 10:00:00\n",
+                    encoding="utf-8")
+    return path
+
+
+def _drug_csv(folder, name: str):
+    path = folder / name
+    number = f"国药准字H{uuid.uuid4().int % 10**8:08d}"
+    path.write_text(DRUG_HEADER + f"{number},阿莫西林胶囊,胶囊剂\n", encoding="utf-8")
+    return path
+
+
+def _steps(run_id: str, event_type: dg.DagsterEventType) -> set[str]:
+    records = runner.instance().get_records_for_run(run_id, of_type=event_type).records
+    return {record.event_log_entry.step_key for record in records}
+
+
+def _land_penalty_job(path) -> dg.ExecuteInProcessResult:
+    """The run the file sensor asks for: the source's files and everything downstream of them."""
+    result = runner.run_job("land_penalty_files_job", run_config=landing_run_config({"penalty": [str(path)]}))
+    assert result.success
+    return result
+
+
+LANDING_STEP = files_key("penalty").to_python_identifier()
+
+
+@pytest.fixture(scope="module")
+def landed_penalty(warehouse, tmp_path_factory):
+    """A penalty file landed and built once; the first build also builds every table not built yet."""
+    path = _penalty_csv(tmp_path_factory.mktemp("penalty"), "landed.csv")
+    [result], built = land_and_build({"penalty": [str(path)]}, build=True)
+    assert result["status"] == "loaded" and built
+    return path
+
+
+def test_landing_a_file_already_loaded_starts_no_build_or_check_step(landed_penalty):
+    run = _land_penalty_job(landed_penalty)
+    assert _steps(run.run_id, dg.DagsterEventType.STEP_START) == {LANDING_STEP}
+    assert {"warehouse_models", "pandera_warehouse_checks"} <= _steps(run.run_id, dg.DagsterEventType.STEP_SKIPPED)
+    assert run.get_asset_materialization_events() == []
+    [observed] = run.get_asset_observation_events()
+    assert observed.event_specific_data.asset_observation.metadata["files_skipped"].value == 1
+
+
+def test_landing_a_rejected_file_starts_no_build_or_check_step(warehouse, tmp_path):
+    rejected = tmp_path / "rejected.csv"
+    rejected.write_text(f"sample_no\n{uuid.uuid4().hex}\n", encoding="utf-8")
+    run = _land_penalty_job(rejected)
+    assert _steps(run.run_id, dg.DagsterEventType.STEP_START) == {LANDING_STEP}
+    assert "warehouse_models" in _steps(run.run_id, dg.DagsterEventType.STEP_SKIPPED)
+    [observed] = run.get_asset_observation_events()
+    [reported] = observed.event_specific_data.asset_observation.metadata["files_rejected"].value
+    assert reported["file"] == str(rejected)
+
+
+def test_of_two_sources_landed_together_only_the_new_ones_downstream_is_built(landed_penalty, tmp_path):
+    results, built = land_and_build({"drug_product": [str(_drug_csv(tmp_path, "new.csv"))],
+                                     "penalty": [str(landed_penalty)]}, build=True)
+    assert sorted(r["status"] for r in results) == ["loaded", "skipped"] and built
+    [build] = runner.instance().get_runs(limit=1)
+    landing_run = build.tags[AFTER_RUN_TAG]
+    assert landed_in_run(runner.instance(), landing_run) == {files_key("drug_product")}
+    assert "warehouse_models" not in _steps(landing_run, dg.DagsterEventType.STEP_START)
+    built = {key.to_user_string() for key in landed_in_run(runner.instance(), build.run_id)}
+    graph = runner.definitions().resolve_asset_graph()
+    downstream = (dg.AssetSelection.assets(files_key("drug_product")).downstream() - OUTSIDE_BUILDS).resolve(graph)
+    assert built == {key.to_user_string() for key in downstream - {files_key("drug_product")}}
+    assert {"raw/drug_product", "resource/drug_product", "quarantine/issues"} <= built
+    penalty_only = {f"{layer}/penalty" for layer in ("raw", "staging", "resource", "quarantine")}
+    assert built & penalty_only == set() and [key for key in built if "vaccination" in key] == []
+
+
+@pytest.fixture
+def inspection_system(warehouse):
+    """A business system holding one inspection changed on 2026-03-01."""
+    with wh.connect(autocommit=True) as conn:
+        conn.execute(f"drop schema if exists {SOURCE_SCHEMA} cascade")
+        conn.execute(f"create schema {SOURCE_SCHEMA}")
+        conn.execute(f"create table {SOURCE_SCHEMA}.inspection (inspection_id text, uscc text, inspected_on date,"
+                     " result text, findings integer, updated_at timestamp)")
+        conn.execute(f"insert into {SOURCE_SCHEMA}.inspection values ('{uuid.uuid4().hex[:12]}',"
+                     " '914201000000000001', '2026-02-27', '符合', 0, '2026-03-01 09:00')")
+    yield
+    with wh.connect(autocommit=True) as conn:
+        conn.execute(f"drop schema {SOURCE_SCHEMA} cascade")
+
+
+def _extract(day: dt.date) -> dg.ExecuteInProcessResult:
+    config = {"resources": {"source_db": {"config": {"source_schema": SOURCE_SCHEMA}}}}
+    result = runner.run_job("daily_extract_job", run_config=config, selection=[extract_key("inspection")],
+                            partition_key=day.isoformat())
+    assert result.success
+    return result
+
+
+def _after_extract(run: dg.ExecuteInProcessResult, status: dg.DagsterRunStatus):
+    [sensor] = [s for s in BUILD_AFTER_EXTRACT_SENSORS if s.name.endswith(f"_{status.value.lower()}_sensor")]
+    instance = runner.instance()
+    dagster_run = instance.get_run_by_id(run.run_id)
+    [ended] = [e for e in run.all_events if e.event_type == dg.DagsterEventType.RUN_SUCCESS]
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name, dagster_event=ended, dagster_instance=instance, dagster_run=dagster_run,
+        resources={"warehouse": WarehouseResource()}, repository_def=runner.definitions().get_repository_def(),
+    )
+    return sensor(context)
+
+
+def test_a_daily_extract_whose_days_are_all_unchanged_builds_nothing(inspection_system):
+    day = dt.date(2026, 3, 1)
+    first = _extract(day)
+    assert landed_in_run(runner.instance(), first.run_id) == {extract_key("inspection")}
+    request = _after_extract(first, dg.DagsterRunStatus.SUCCESS)
+    assert isinstance(request, dg.RunRequest) and request.run_key == first.run_id
+    assert {dg.AssetKey(["raw", "inspection"]), dg.AssetKey(["resource", "inspection"])} <= set(request.asset_selection)
+    assert extract_key("inspection") not in request.asset_selection
+    built = runner.run_job("build_all_job", selection=list(request.asset_selection), tags=request.tags)
+    assert built.success
+
+    again = _extract(day)
+    assert _steps(again.run_id, dg.DagsterEventType.STEP_START) == {extract_key("inspection").to_python_identifier()}
+    assert again.get_asset_materialization_events() == []
+    skipped = _after_extract(again, dg.DagsterRunStatus.SUCCESS)
+    assert isinstance(skipped, dg.SkipReason) and "landed nothing new" in skipped.skip_message
+
+
+def test_the_ingest_command_says_it_built_nothing_when_nothing_new_landed(landed_penalty, tmp_path):
+    again = invoke(["ingest", str(landed_penalty), "--source", "penalty"])
+    assert again.exit_code == 0, again.output
+    assert "already loaded" in again.stdout and "nothing new landed: nothing to build" in again.stdout
+    assert "built" not in again.stdout
+
+    rejected = tmp_path / "rejected.csv"
+    rejected.write_text(f"sample_no\n{uuid.uuid4().hex}\n", encoding="utf-8")
+    refused = invoke(["ingest", str(rejected), "--source", "penalty"])
+    assert refused.exit_code == 1
+    assert "nothing new landed: nothing to build" in refused.stdout and "1 of 1 files rejected" in refused.stderr
