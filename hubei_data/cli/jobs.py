@@ -9,6 +9,7 @@ from hubei_data import runner, warehouse
 from hubei_data.cli.runs import RunFailed, failure, run
 from hubei_data.cli.sync import print_sync_log
 from hubei_data.ingest.assets import DAILY, files_key, landing_run_config
+from hubei_data.ingest.daily import landed_in_run
 from hubei_data.transform.jobs import AFTER_RUN_TAG
 from hubei_data.transform.selection import build_selection, libraries
 
@@ -27,7 +28,7 @@ def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> tuple[
     selection = [files_key(source) for source in paths_by_source]
     landing = run("build_all_job", run_config=landing_run_config(paths_by_source), selection=selection)
     files = _finish(landing)
-    landed = {event.asset_key for event in landing.get_asset_materialization_events()}
+    landed = landed_in_run(runner.instance(), landing.run_id)
     if build and landed:
         graph = runner.definitions().resolve_asset_graph()
         with warehouse.connect() as conn:

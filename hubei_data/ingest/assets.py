@@ -62,16 +62,30 @@ def _awaits_raw(conn, source: Source) -> bool:
     return conn.execute(query).fetchone()[0]
 
 
+# On a landing asset's materialisation: whether raw had rows of it to take in.
+RAW_BEHIND = "raw_behind"
+
+
 def _materialized_if_raw_behind(
     context: dg.AssetExecutionContext, behind: bool, metadata: dict, data_version: dg.DataVersion | None = None
 ) -> Iterator[dg.MaterializeResult]:
     """A materialisation only when raw has rows to take in (a batch just landed, or one landed without a build),
     so a run that landed nothing new runs nothing downstream; otherwise an observation keeps on the asset what
-    the run saw (files skipped or rejected, days unchanged)."""
-    if behind:
-        yield dg.MaterializeResult(data_version=data_version, metadata=metadata)
+    the run saw (files skipped or rejected, days unchanged).
+
+    In a run that lands several sources (the UI's "Materialize all", a whole `build_all_job`) every landing asset
+    materialises: Dagster skips a step when any asset it reads did not, and the dbt step reads them all.
+    """
+    if behind or _lands_others(context):
+        yield dg.MaterializeResult(data_version=data_version, metadata={**metadata, RAW_BEHIND: behind})
     else:
         context.log_event(dg.AssetObservation(asset_key=context.asset_key, metadata=metadata))
+
+
+def _lands_others(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run also lands another source (all of its job's assets when it names none)."""
+    selected = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
+    return any(key.path[0] == "landing" and key != context.asset_key for key in selected)
 
 
 def _files_asset(source: Source) -> dg.AssetsDefinition:

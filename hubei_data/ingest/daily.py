@@ -3,7 +3,7 @@ what is downstream of the extracts that landed a batch."""
 
 import dagster as dg
 
-from hubei_data.ingest.assets import DAILY, EXTRACT_ASSETS
+from hubei_data.ingest.assets import DAILY, EXTRACT_ASSETS, RAW_BEHIND
 from hubei_data.ops.freeze_guard import partition_schedule, without_frozen
 from hubei_data.ops.freezes import frozen
 from hubei_data.resources import WarehouseResource
@@ -24,9 +24,11 @@ daily_extract_schedule = partition_schedule(daily_extract_job, DAILY, "0 1 * * *
 
 
 def landed_in_run(instance: dg.DagsterInstance, run_id: str) -> set[dg.AssetKey]:
-    """The assets a run materialised: landing assets materialise only when they landed a batch."""
+    """The landing assets of a run that left raw rows to take in."""
     records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
-    return {record.event_log_entry.dagster_event.asset_key for record in records}
+    events = [record.event_log_entry.dagster_event for record in records]
+    return {event.asset_key for event in events
+            if getattr(event.event_specific_data.materialization.metadata.get(RAW_BEHIND), "value", False)}
 
 
 def _build_after_extract(status: dg.DagsterRunStatus) -> dg.SensorDefinition:

@@ -47,6 +47,11 @@ def _land_penalty_job(path) -> dg.ExecuteInProcessResult:
     return result
 
 
+def _materialized(run_id: str) -> set[dg.AssetKey]:
+    records = runner.instance().get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    return {record.event_log_entry.dagster_event.asset_key for record in records}
+
+
 LANDING_STEP = files_key("penalty").to_python_identifier()
 
 
@@ -87,13 +92,28 @@ def test_of_two_sources_landed_together_only_the_new_ones_downstream_is_built(la
     landing_run = build.tags[AFTER_RUN_TAG]
     assert landed_in_run(runner.instance(), landing_run) == {files_key("drug_product")}
     assert "warehouse_models" not in _steps(landing_run, dg.DagsterEventType.STEP_START)
-    built = {key.to_user_string() for key in landed_in_run(runner.instance(), build.run_id)}
+    built = {key.to_user_string() for key in _materialized(build.run_id)}
     graph = runner.definitions().resolve_asset_graph()
     downstream = (dg.AssetSelection.assets(files_key("drug_product")).downstream() - OUTSIDE_BUILDS).resolve(graph)
     assert built == {key.to_user_string() for key in downstream - {files_key("drug_product")}}
     assert {"raw/drug_product", "resource/drug_product", "quarantine/issues"} <= built
     penalty_only = {f"{layer}/penalty" for layer in ("raw", "staging", "resource", "quarantine")}
     assert built & penalty_only == set() and [key for key in built if "vaccination" in key] == []
+
+
+def test_a_run_landing_several_sources_builds_even_when_one_landed_nothing(landed_penalty, tmp_path):
+    """As the UI's "Materialize all" does: Dagster would skip the shared dbt step if any landing asset did not
+    materialise, so in such a run each does, saying whether raw had anything of it to take in."""
+    new = _drug_csv(tmp_path, "together.csv")
+    graph = runner.definitions().resolve_asset_graph()
+    downstream = (dg.AssetSelection.assets(files_key("drug_product")).downstream() - OUTSIDE_BUILDS).resolve(graph)
+    run = runner.run_job("build_all_job", selection=sorted(downstream | {files_key("penalty")}, key=str),
+                         run_config=landing_run_config({"drug_product": [str(new)], "penalty": [str(landed_penalty)]}))
+    assert run.success
+    assert "warehouse_models" in _steps(run.run_id, dg.DagsterEventType.STEP_START)
+    assert {files_key("drug_product"), files_key("penalty"), dg.AssetKey(["raw", "drug_product"])} <= _materialized(
+        run.run_id)
+    assert landed_in_run(runner.instance(), run.run_id) == {files_key("drug_product")}
 
 
 @pytest.fixture
