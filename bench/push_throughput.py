@@ -23,6 +23,7 @@ from psycopg import sql
 from hubei_data import warehouse
 from hubei_data.catalog.dbt_yml import model_doc
 from hubei_data.catalog.share import PENALTY_INFO
+from hubei_data.control import schema
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import parse
 from hubei_data.exchange.targets import Target
@@ -36,7 +37,7 @@ def _database(prefix: str):
 
 def _fill(source, rows: int) -> None:
     with psycopg.connect(source.url, autocommit=True) as conn:
-        conn.execute("create schema share")
+        conn.execute("create schema if not exists share")
         columns = [sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["data_type"]))
                    for c in model_doc(PENALTY_INFO)["columns"]]
         conn.execute(sql.SQL("create table share.penalty_info ({})").format(sql.SQL(", ").join(columns)))
@@ -66,14 +67,11 @@ def _plain_copy(source, target) -> float:
     return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
+def measure(rows: int) -> dict[str, float]:
+    """Seconds of a plain COPY, a first push and a push merging every row, of `rows` rows."""
     source, copy_target, push_target = (_database(p) for p in ("bench_share", "bench_copy", "bench_push"))
-    print(f"filling share.penalty_info with {args.rows:,} rows…", flush=True)
-    _fill(source, args.rows)
+    schema.upgrade(source)
+    _fill(source, rows)
     copy_seconds = _plain_copy(source, copy_target)
     os.environ["BENCH_TARGET_URL"] = push_target.url.replace("postgresql://", "postgresql+psycopg://", 1)
     subscription = parse({
@@ -83,14 +81,26 @@ def main() -> None:
     }, Path("bench.yaml"))
     target = Target(os.environ["BENCH_TARGET_URL"])
     with psycopg.connect(source.url) as conn:
-        push_seconds = _timed_push(conn, subscription, target, args.rows)
+        push_seconds = _timed_push(conn, subscription, target, rows)
         conn.execute("update share.penalty_info set fine_yuan = fine_yuan + 1, _synced_at = clock_timestamp()")
         conn.commit()
-        repush_seconds = _timed_push(conn, subscription, target, args.rows)
-    copy_rate, push_rate, repush_rate = (args.rows / s for s in (copy_seconds, push_seconds, repush_seconds))
-    print(f"plain COPY       : {copy_seconds:7.2f} s  {copy_rate:12,.0f} rows/s")
-    print(f"push, first load : {push_seconds:7.2f} s  {push_rate:12,.0f} rows/s  (logged, watermarked)")
-    print(f"push, all changed: {repush_seconds:7.2f} s  {repush_rate:12,.0f} rows/s  (merged by key)")
+        repush_seconds = _timed_push(conn, subscription, target, rows)
+    for info in (source, copy_target, push_target):
+        warehouse.drop_database(info.dbname)
+    return {"copy": copy_seconds, "push": push_seconds, "merge": repush_seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
+    print(f"filling share.penalty_info with {args.rows:,} rows…", flush=True)
+    seconds = measure(args.rows)
+    copy_rate, push_rate, repush_rate = (args.rows / seconds[k] for k in ("copy", "push", "merge"))
+    print(f"plain COPY       : {seconds['copy']:7.2f} s  {copy_rate:12,.0f} rows/s")
+    print(f"push, first load : {seconds['push']:7.2f} s  {push_rate:12,.0f} rows/s  (logged, watermarked)")
+    print(f"push, all changed: {seconds['merge']:7.2f} s  {repush_rate:12,.0f} rows/s  (merged by key)")
     print(f"push / COPY      : {push_rate / copy_rate:.2f} first load, {repush_rate / copy_rate:.2f} all changed")
 
 

@@ -1,0 +1,163 @@
+"""Every speed benchmark at growing sizes, each ratio beside its aim, written to docs/benchmarks.md with a chart.
+
+    uv run python bench/scale.py                            # 1M, 3M and 10M rows
+    uv run python bench/scale.py --sizes 1000000 --stages landing,push
+    uv run python bench/scale.py --quick --output /tmp/b    # a smoke run of a few thousand rows
+
+Runs on an embedded PostgreSQL in a data directory of its own. Ratios compare rates with a plain COPY of
+the same rows on the same server in the same run, so they hold across machines; seconds do not. Peak
+memory is the resident size of the largest process of the stage.
+"""
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import ingest_speed  # noqa: E402
+import landing_speed  # noqa: E402
+import push_throughput  # noqa: E402
+
+from hubei_data import warehouse  # noqa: E402
+
+SIZES = (1_000_000, 3_000_000, 10_000_000)
+QUICK = (2_000, 6_000)
+STAGES = ("landing", "xlsx", "ingest", "push")
+# Excel's own limit: a workbook sheet holds at most 1,048,576 rows.
+XLSX_ROWS = 1_048_575
+
+
+@dataclass(frozen=True)
+class Measure:
+    stage: str
+    rows: int
+    seconds: float
+    ratio: float
+    aim: float
+    peak_mb: float | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= self.aim
+
+
+def run(sizes: tuple[int, ...], stages: tuple[str, ...], scratch: Path) -> list[Measure]:
+    url = warehouse.connect_info().url
+    token = None
+    if "ingest" in stages:
+        subprocess.run([ingest_speed.CLI, "db", "upgrade"], check=True, capture_output=True)
+        token = ingest_speed.operator_token(url)
+    found = []
+    for rows in sizes:
+        copied = {}
+        for encoding in landing_speed.ENCODINGS:
+            if "landing" not in stages and encoding != "utf-8":
+                continue
+            path = landing_speed.write_csv(url, scratch / f"vaccination_{rows}_{encoding[:5]}.csv", rows, encoding)
+            copied[encoding] = landing_speed.plain_copy(url, path, encoding)
+            if "landing" in stages:
+                seconds, landed, peak = landing_speed.land(url, path)
+                assert landed == rows, (landed, rows)
+                found.append(_report(Measure(f"landing CSV {encoding}", rows, seconds, copied[encoding] / seconds,
+                                             0.5, peak)))
+        utf8 = scratch / f"vaccination_{rows}_utf-8.csv"
+        if "xlsx" in stages and rows <= XLSX_ROWS and rows == min(sizes):
+            book = landing_speed.write_xlsx(scratch / f"vaccination_{rows}.xlsx", utf8)
+            seconds, _, peak = landing_speed.land(url, book)
+            found.append(_report(Measure("landing XLSX", rows, seconds, copied["utf-8"] / seconds, 0.0, peak)))
+        if "ingest" in stages:
+            seconds, peak = ingest_speed.ingest(utf8, rows, token)
+            found.append(_report(Measure("ingest command", rows, seconds, copied["utf-8"] / seconds, 0.1, peak)))
+        if "push" in stages:
+            pushed = push_throughput.measure(rows)
+            for kind, label in (("push", "push, first load"), ("merge", "push, all rows changed")):
+                found.append(_report(Measure(label, rows, pushed[kind], pushed["copy"] / pushed[kind], 0.5)))
+        for path in scratch.glob(f"vaccination_{rows}_*"):
+            path.unlink()
+    return found
+
+
+def _report(measure: Measure) -> Measure:
+    peak = f"  peak {measure.peak_mb:5.0f} MB" if measure.peak_mb else ""
+    aim = f"aim ≥ {measure.aim:.2f} {'met' if measure.met else 'NOT MET'}" if measure.aim else "no aim"
+    print(f"{measure.stage:24} {measure.rows:>11,} rows {measure.seconds:8.2f} s  {measure.rows / measure.seconds:>11,.0f}"
+          f" rows/s  × COPY {measure.ratio:5.2f}  ({aim}){peak}", flush=True)
+    return measure
+
+
+def write_docs(found: list[Measure], output: Path) -> None:
+    """docs/benchmarks.md: the table and a chart of seconds against rows for each stage."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    output.mkdir(parents=True, exist_ok=True)
+    figure, axes = pyplot.subplots(figsize=(8, 4.5))
+    for stage in dict.fromkeys(m.stage for m in found):
+        points = sorted((m.rows, m.seconds) for m in found if m.stage == stage)
+        axes.plot([r for r, _ in points], [s for _, s in points], marker="o", label=stage)
+    axes.set_xlabel("rows")
+    axes.set_ylabel("seconds")
+    axes.set_title("Time against rows, per stage")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(output / "benchmarks.png", dpi=120)
+    pyplot.close(figure)
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {dt.date.today()} by `uv run python bench/scale.py {' '.join(sys.argv[1:])}`".rstrip()
+        + f" on {_machine()}. Ratios compare each stage's"
+        " rate with a plain `COPY` of the same rows into a table of text columns on the same server in the same"
+        " run; peak memory is the resident size of the stage's largest process.",
+        "",
+        "![seconds against rows per stage](benchmarks.png)",
+        "",
+        "| stage | rows | seconds | rows/s | × COPY | aim | peak MB |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for m in found:
+        aim = f"≥ {m.aim:.2f} {'✓' if m.met else '✗'}" if m.aim else "—"
+        peak = f"{m.peak_mb:.0f}" if m.peak_mb else "—"
+        lines.append(f"| {m.stage} | {m.rows:,} | {m.seconds:.2f} | {m.rows / m.seconds:,.0f} | {m.ratio:.2f} |"
+                     f" {aim} | {peak} |")
+    (output / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _machine() -> str:
+    return (f"{psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB,"
+            f" {platform.system()} {platform.machine()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench/scale.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"only {', '.join(map(str, QUICK))} rows: a smoke run")
+    parser.add_argument("--sizes", help="comma-separated row counts (default: 1M, 3M, 10M)")
+    parser.add_argument("--stages", default=",".join(STAGES), help=f"any of {', '.join(STAGES)}")
+    parser.add_argument("--output", type=Path, default=Path(__file__).parents[1] / "docs",
+                        help="where benchmarks.md and its chart go")
+    args = parser.parse_args()
+    stages = tuple(args.stages.split(","))
+    if unknown := set(stages) - set(STAGES):
+        parser.error(f"unknown stages: {', '.join(sorted(unknown))}")
+    sizes = QUICK if args.quick else tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES
+    os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
+    with tempfile.TemporaryDirectory(prefix="hdbench_files") as scratch:
+        found = run(sizes, stages, Path(scratch))
+    write_docs(found, args.output)
+    print(f"wrote {args.output / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()
