@@ -117,8 +117,8 @@ def write_docs(found: list[Measure], output: Path) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {dt.date.today()} by `uv run python bench/scale.py {' '.join(sys.argv[1:])}`".rstrip()
-        + f" on {_machine()}. Ratios compare each stage's"
+        f"Measured {dt.date.today()} by `{' '.join(['uv run python bench/scale.py', *sys.argv[1:]])}`"
+        f" on {_machine()}. Ratios compare each stage's"
         " rate with a plain `COPY` of the same rows into a table of text columns on the same server in the same"
         " run; peak memory is the resident size of the stage's largest process.",
         "",
