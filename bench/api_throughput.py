@@ -31,8 +31,8 @@ from psycopg import sql
 
 from hubei_data import roles, signing, warehouse
 from hubei_data.catalog.dbt_yml import model_doc
+from hubei_data.catalog.models import table_name
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.quality.catalog_schemas import table_name
 
 DOSES = 8
 PATH = "/v1/apis/vaccination"

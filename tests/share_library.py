@@ -7,8 +7,8 @@ from psycopg import sql
 
 import hubei_data.contracts
 from hubei_data.catalog.dbt_yml import model_doc
+from hubei_data.catalog.models import table_name
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.quality.catalog_schemas import table_name
 
 
 def create_empty_share_library(conn: psycopg.Connection) -> None:

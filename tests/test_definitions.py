@@ -97,7 +97,8 @@ def test_jobs_schedule_and_sensor_are_defined(defs):
 
 
 def test_subject_and_share_follow_resource_with_checks(graph):
-    from hubei_data.quality.catalog_schemas import CATALOG_MODELS, table_name
+    from hubei_data.catalog.models import table_name
+    from hubei_data.quality.catalog_schemas import CATALOG_MODELS
 
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     for schema, model in CATALOG_MODELS:

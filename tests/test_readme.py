@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 from hubei_data.api.spec import load_apis
+from hubei_data.catalog.models import table_name
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.quality.catalog_schemas import table_name
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 

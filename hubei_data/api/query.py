@@ -8,7 +8,7 @@ from psycopg import sql
 
 from hubei_data.api.spec import ApiSpec
 from hubei_data.api.store import Grant
-from hubei_data.quality.catalog_schemas import table_name
+from hubei_data.catalog.models import table_name
 from hubei_data.row_filter import Condition, filter_params, filter_sql
 
 # The std.mask_* function for each kind of personal field: the same rules the share library uses.

@@ -8,9 +8,8 @@ from pathlib import Path
 import yaml
 
 from hubei_data.api.sql_check import SqlRuleError, check_sql
-from hubei_data.catalog.models import Dataset
+from hubei_data.catalog.models import Dataset, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.quality.catalog_schemas import table_name
 
 APIS_VARIABLE = "HUBEI_DATA_APIS"
 DATASETS = {table_name(d): d for d in SHARE_DATASETS}

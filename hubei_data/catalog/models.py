@@ -55,3 +55,8 @@ class Dataset(Model):
         missing = [f for f in fields if not getattr(self, f)]
         if missing:
             raise ValueError(f"dataset {self.name}: catalog fields missing: {', '.join(missing)}")
+
+
+def table_name(model: Model) -> str:
+    """The table a model builds: its name without the layer prefix (dbt alias)."""
+    return model.name.split("_", 1)[1]

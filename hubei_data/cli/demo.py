@@ -5,7 +5,6 @@ import datetime as dt
 import click
 
 from hubei_data import warehouse
-from hubei_data.cli.summary import print_summary
 
 
 @click.command()
@@ -15,6 +14,7 @@ from hubei_data.cli.summary import print_summary
 def demo(seed: int, scale: float, as_of: dt.datetime | None) -> None:
     """Generate realistic data with known defects, land and build it all, and summarise."""
     from hubei_data.cli.jobs import build_days
+    from hubei_data.cli.summary import print_summary
     from hubei_data.control import schema
     from hubei_data.synth import generate
 

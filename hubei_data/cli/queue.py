@@ -3,12 +3,12 @@
 import datetime as dt
 
 import click
-import dagster as dg
 
 from hubei_data.cli.gate import acting, note
 from hubei_data.cli.output import FORMATS, emit
 
-STATUSES = [status.value.lower() for status in dg.DagsterRunStatus]
+# Dagster's run states (DagsterRunStatus), named here so that `--help` need not import Dagster.
+STATUSES = ["queued", "not_started", "managed", "starting", "started", "suspended", "success", "failure", "canceling", "canceled"]
 
 
 def _queued(action, *args):

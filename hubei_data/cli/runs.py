@@ -8,23 +8,11 @@ import click
 import dagster as dg
 
 from hubei_data import runner
+from hubei_data.cli.unexpected import error_line, first_line
 
 # How Dagster's console logger (named "dagster") marks its records.
 _DAGSTER_RECORD = " - dagster - "
 _RESET_COLOUR = "\x1b[0m"
-
-
-def first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
-def error_line(cls_name: str, qualified: str, message: str) -> str:
-    """One line naming an error: our own errors and Dagster's `Failure` speak for themselves,
-    anything else keeps its class name (KeyError, UndefinedTable, ConnectionError)."""
-    first = first_line(message)
-    if qualified.startswith("hubei_data.") or cls_name == "Failure":
-        return first or cls_name
-    return f"{cls_name}: {first}" if first else cls_name
 
 
 class RunFailed(click.ClickException):

@@ -3,8 +3,8 @@
 import click
 
 from hubei_data import warehouse
+from hubei_data.catalog.models import table_name
 from hubei_data.cli.output import emit
-from hubei_data.quality.catalog_schemas import CATALOG_MODELS, table_name
 from hubei_data.quality.report import flagged_by_rule, rows_per_layer, table_rows
 
 NEXT_STEPS = """
@@ -19,6 +19,8 @@ Where to look next:
 
 
 def print_summary() -> None:
+    from hubei_data.quality.catalog_schemas import CATALOG_MODELS
+
     with warehouse.connect() as conn:
         layers = rows_per_layer(conn)
         flagged = flagged_by_rule(conn)

@@ -2,7 +2,7 @@
 
 import click
 
-from hubei_data import runner, warehouse
+from hubei_data import warehouse
 
 
 @click.command()
@@ -11,6 +11,7 @@ from hubei_data import runner, warehouse
 def ui(port: int, host: str) -> None:
     """Serve the Dagster UI (lineage, runs, checks) and the catalog behind the platform's login, with the
     sensors and schedules running."""
+    from hubei_data import runner
     from hubei_data.control import schema
     from hubei_data.web import services
     from hubei_data.web.serve import serve

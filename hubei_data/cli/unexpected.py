@@ -8,8 +8,20 @@ from pathlib import Path
 
 import click
 
-from hubei_data.cli.runs import error_line
 from hubei_data.control.schema import SchemaBehind
+
+
+def first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def error_line(cls_name: str, qualified: str, message: str) -> str:
+    """One line naming an error: our own errors and Dagster's `Failure` speak for themselves,
+    anything else keeps its class name (KeyError, UndefinedTable, ConnectionError)."""
+    first = first_line(message)
+    if qualified.startswith("hubei_data.") or cls_name == "Failure":
+        return first or cls_name
+    return f"{cls_name}: {first}" if first else cls_name
 
 
 def _log_folder() -> Path:

@@ -1,8 +1,13 @@
-"""The feeds to the national bureau: each a declared query over the share library."""
+"""The feeds to the national bureau: each a declared query over the share library.
+
+Imported by the command line to list the feeds: Dagster is imported only where an asset key is asked for.
+"""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dagster as dg
+if TYPE_CHECKING:
+    import dagster as dg
 
 
 @dataclass(frozen=True)
@@ -30,11 +35,15 @@ class Feed:
         return f"select {self.key} as record_key, _synced_at, {', '.join(self.fields)} from ({self.source}) as feed"
 
     @property
-    def dataset_key(self) -> dg.AssetKey:
+    def dataset_key(self) -> "dg.AssetKey":
+        import dagster as dg
+
         return dg.AssetKey(["share", self.dataset])
 
     @property
-    def push_key(self) -> dg.AssetKey:
+    def push_key(self) -> "dg.AssetKey":
+        import dagster as dg
+
         return dg.AssetKey(["exchange", f"bureau_{self.name}"])
 
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import yaml
 from croniter import croniter
 
-from hubei_data.catalog.models import Dataset
+from hubei_data.catalog.models import Dataset, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.quality.catalog_schemas import table_name
 from hubei_data.row_filter import Condition, parse_condition
 
 DATASETS = {table_name(d): d for d in SHARE_DATASETS}

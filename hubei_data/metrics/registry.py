@@ -7,12 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from hubei_data.catalog.models import table_name
 from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.contracts import SOURCES
 from hubei_data.metrics.expression import Expression, ExpressionError, parse_expression
 from hubei_data.metrics.periods import PERIODS, Period, parse_period
 from hubei_data.metrics.sql_expression import SqlExpressionError, check_aggregate
-from hubei_data.quality.catalog_schemas import table_name
 from hubei_data.row_filter import Condition, parse_condition
 
 METRICS_VARIABLE = "HUBEI_DATA_METRICS"

@@ -6,12 +6,11 @@ import warnings
 
 import dagster as dg
 
-from hubei_data.catalog.models import Dataset
+from hubei_data.catalog.models import Dataset, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.ops.alerting import Condition
 from hubei_data.ops.contacts import OPERATIONS
 from hubei_data.ops.probes import Findings, Sample
-from hubei_data.quality.catalog_schemas import table_name
 
 # The longest a dataset of each update cycle may go without a new build, with room for a late run.
 CYCLES = {

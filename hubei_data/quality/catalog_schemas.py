@@ -4,7 +4,7 @@ import re
 
 import pandera.pandas as pa
 
-from hubei_data.catalog.models import Model
+from hubei_data.catalog.models import Model, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.quality.rules import value_checks
@@ -46,11 +46,6 @@ def catalog_schema(model: Model, schema: str) -> pa.DataFrameSchema:
             checks.append(masking_check(item.masking))
         columns[item.name] = pa.Column(None, checks, nullable=not (item.required or item.name in model.key))
     return pa.DataFrameSchema(columns, unique=list(model.key), name=f"{schema}.{table_name(model)}")
-
-
-def table_name(model: Model) -> str:
-    """The table a model builds: its name without the layer prefix (dbt alias)."""
-    return model.name.split("_", 1)[1]
 
 
 CATALOG_MODELS = [("subject", m) for m in SUBJECT_MODELS] + [("share", d) for d in SHARE_DATASETS]

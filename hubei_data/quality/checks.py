@@ -6,9 +6,10 @@ import pandera.errors
 import pandera.pandas as pa
 from psycopg import sql
 
+from hubei_data.catalog.models import table_name
 from hubei_data.contracts import SOURCES
 from hubei_data.ingest.assets import files_key
-from hubei_data.quality.catalog_schemas import CATALOG_MODELS, catalog_schema, table_name
+from hubei_data.quality.catalog_schemas import CATALOG_MODELS, catalog_schema
 from hubei_data.quality.schemas import LAYERS, schema
 from hubei_data.resources import WarehouseResource
 

@@ -4,10 +4,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from hubei_data.catalog.models import table_name
 from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.contracts import SOURCES
 from hubei_data.control import schema
-from hubei_data.quality.catalog_schemas import table_name
 
 _TYPES = {"text": "text", "date": "date", "decimal": "numeric", "integer": "bigint", "timestamp": "timestamp"}
 
