@@ -94,8 +94,7 @@ def _copy(conn, path: Path, handle, first: bytes, plan: Landing, origin: str, so
           stat: os.stat_result) -> dict:
     digest = hashlib.sha256()
     with conn.transaction():
-        # One bulk landing of a source at a time: each restarts the source's row numbers.
-        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"hubei_data.landing.{source.name}",))
+        # open_batch holds the source's landing lock until commit: each bulk landing restarts its row numbers.
         batch = landing.open_batch(
             conn, source=source.name, channel="file", origin=origin, size_bytes=stat.st_size,
             modified_ns=stat.st_mtime_ns, format="csv", encoding=plan.encoding, extra_columns=[],

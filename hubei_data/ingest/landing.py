@@ -122,7 +122,12 @@ def find_loaded(conn: psycopg.Connection, source: str, sha256: str) -> int | Non
 
 
 def open_batch(conn: psycopg.Connection, **fields) -> int:
-    """Insert a loaded batch inside the caller's transaction and return its id."""
+    """Insert a loaded batch inside the caller's transaction and return its id.
+
+    One landing of a source at a time, until the caller commits: a source's batches commit in the order of
+    their ids, so a check that has verified a table through one batch knows every later batch is new.
+    """
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"hubei_data.landing.{fields['source']}",))
     names = list(fields)
     query = sql.SQL("insert into landing.batches (status, {}) values ('loaded', {}) returning batch_id").format(
         sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(sql.Placeholder() * len(names))

@@ -1,4 +1,16 @@
-"""A blocking pandera asset check for every table of every layer, from one metadata source each."""
+"""A blocking pandera asset check for every table of every layer, from one metadata source each.
+
+Tables whose rows belong to one batch each and are unique within it (landing, raw, staging, quarantine of
+a source) are verified one batch at a time: each passing check records the newest batch it verified and the
+fingerprint of what it verified against (the schema, the dbt model and everything it is built from), and the
+next check reads only later batches while that fingerprint holds. Batches of a source commit in the order of
+their ids (landing.open_batch), so nothing new is ever behind the mark. Resource tables (one row per key
+across batches) and the subject and share tables (rows of many sources) are verified whole.
+"""
+
+import functools
+import hashlib
+import json
 
 import dagster as dg
 import pandas as pd
@@ -12,10 +24,16 @@ from hubei_data.ingest.assets import files_key
 from hubei_data.quality.catalog_schemas import CATALOG_MODELS, catalog_schema
 from hubei_data.quality.schemas import LAYERS, schema
 from hubei_data.resources import WarehouseResource
+from hubei_data.transform.assets import DBT_PROJECT
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 50_000
 FAILURES_SHOWN = 20
 LINEAGE_ORDER = ("_batch_id", "_row_number")
+BY_BATCH = ("landing", "raw", "staging", "quarantine")
+VERIFIED_THROUGH = "verified_through_batch"
+FINGERPRINT = "verified_against"
+# The dbt model behind a source's table in each layer, by name prefix.
+_MODEL_PREFIX = {"raw": "raw", "staging": "stg", "quarantine": "qua"}
 
 
 def asset_key(table: str, layer: str) -> dg.AssetKey:
@@ -23,37 +41,87 @@ def asset_key(table: str, layer: str) -> dg.AssetKey:
 
 
 def validate_table(
-    conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...]
-) -> tuple[int, pd.DataFrame]:
-    """Validate a whole table chunk by chunk; return rows read and the failure cases."""
+    conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...], after_batch: int = 0
+) -> tuple[int, pd.DataFrame, int]:
+    """Validate a table chunk by chunk, only rows of batches after `after_batch` when given; return rows read,
+    the failure cases and the newest batch read (0 when none)."""
     columns = list(frame_schema.columns)
-    query = sql.SQL("select {} from {} order by {}").format(
+    query = sql.SQL("select {} from {} {} order by {}").format(
         sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.Identifier(layer, table),
+        sql.SQL("where _batch_id > {}").format(sql.Literal(after_batch)) if after_batch else sql.SQL(""),
         sql.SQL(", ").join(map(sql.Identifier, order)),
     )
-    rows, failures = 0, []
+    rows, failures, newest = 0, [], 0
     with conn.cursor(name=f"check_{layer}_{table}") as cursor:
         cursor.execute(query)
         while chunk := cursor.fetchmany(CHUNK_ROWS):
             rows += len(chunk)
             frame = pd.DataFrame(chunk, columns=columns, dtype=object)
+            if "_batch_id" in frame:
+                newest = max(newest, int(frame["_batch_id"].max()))
             try:
                 frame_schema.validate(frame, lazy=True)
             except pandera.errors.SchemaErrors as errors:
                 failures.append(errors.failure_cases)
     found = pd.concat(failures, ignore_index=True) if failures else pd.DataFrame()
-    return rows, found
+    return rows, found, newest
 
 
-def _result(conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...]) -> dg.AssetCheckResult:
-    rows, failures = validate_table(conn, frame_schema, layer, table, order)
+def check_key(layer: str, table: str) -> dg.AssetCheckKey:
+    return dg.AssetCheckKey(asset_key(table, layer), f"pandera_{layer}_{table}")
+
+
+@functools.cache
+def _dbt_nodes() -> dict:
+    return json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))["nodes"]
+
+
+def _built_from(node_id: str) -> list[str]:
+    """The checksums of a dbt node and of everything it is built from."""
+    node = _dbt_nodes().get(node_id)
+    if node is None:
+        return []
+    parents = [checksum for parent in node.get("depends_on", {}).get("nodes", []) for checksum in _built_from(parent)]
+    return [node["checksum"]["checksum"], *parents]
+
+
+def fingerprint(frame_schema: pa.DataFrameSchema, layer: str, table: str) -> str:
+    """What a verification held against: the schema, and the dbt model with all it is built from."""
+    model = f"model.hubei_data.{_MODEL_PREFIX[layer]}_{table}" if layer in _MODEL_PREFIX else ""
+    text = "\n".join([repr(frame_schema), *(_built_from(model) if model else [])])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def verified_through(instance: dg.DagsterInstance, key: dg.AssetCheckKey, against: str) -> int:
+    """The newest batch the last passing check verified against the same fingerprint; 0 to verify all."""
+    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+    history = instance.event_log_storage.get_asset_check_execution_history(
+        key, limit=1, status={AssetCheckExecutionRecordStatus.SUCCEEDED})
+    if not history or history[0].event is None:
+        return 0
+    metadata = history[0].event.dagster_event.event_specific_data.metadata
+    if getattr(metadata.get(FINGERPRINT), "value", None) != against:
+        return 0
+    return int(metadata[VERIFIED_THROUGH].value)
+
+
+def _result(instance: dg.DagsterInstance, conn, frame_schema: pa.DataFrameSchema, layer: str, table: str,
+            order: tuple[str, ...]) -> dg.AssetCheckResult:
+    by_batch = layer in BY_BATCH
+    against = fingerprint(frame_schema, layer, table) if by_batch else ""
+    after = verified_through(instance, check_key(layer, table), against) if by_batch else 0
+    rows, failures, newest = validate_table(conn, frame_schema, layer, table, order, after)
     shown = failures.head(FAILURES_SHOWN).astype(str).to_dict(orient="records") if len(failures) else []
+    metadata = {"rows_checked": rows, "failures": len(failures), "failure_cases": dg.MetadataValue.json(shown)}
+    if by_batch:
+        metadata |= {"checked_after_batch": after, VERIFIED_THROUGH: max(after, newest), FINGERPRINT: against}
     return dg.AssetCheckResult(
         asset_key=asset_key(table, layer),
         check_name=f"pandera_{layer}_{table}",
         passed=failures.empty,
-        metadata={"rows_checked": rows, "failures": len(failures), "failure_cases": dg.MetadataValue.json(shown)},
+        metadata=metadata,
     )
 
 
@@ -70,9 +138,9 @@ def _landing_check(frame_schema: pa.DataFrameSchema, table: str) -> dg.AssetChec
     """Its own step, so a failure stops the dbt build that reads the landing table."""
 
     @dg.multi_asset_check(specs=[_spec(frame_schema, "landing", table)], name=f"pandera_landing_{table}")
-    def _check(warehouse: WarehouseResource):
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as conn:
-            yield _result(conn, frame_schema, "landing", table, LINEAGE_ORDER)
+            yield _result(context.instance, conn, frame_schema, "landing", table, LINEAGE_ORDER)
 
     return _check
 
@@ -82,7 +150,7 @@ def _warehouse_checks(entries: list[tuple[pa.DataFrameSchema, str, str, tuple[st
     by_key = {}
     for entry in entries:
         _, layer, table, _ = entry
-        by_key[dg.AssetCheckKey(asset_key(table, layer), f"pandera_{layer}_{table}")] = entry
+        by_key[check_key(layer, table)] = entry
 
     @dg.multi_asset_check(
         specs=[_spec(frame_schema, layer, table) for frame_schema, layer, table, _ in entries],
@@ -92,7 +160,7 @@ def _warehouse_checks(entries: list[tuple[pa.DataFrameSchema, str, str, tuple[st
     def _checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as conn:
             for key in sorted(context.selected_asset_check_keys, key=str):
-                yield _result(conn, *by_key[key])
+                yield _result(context.instance, conn, *by_key[key])
 
     return _checks
 

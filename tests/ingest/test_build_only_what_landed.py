@@ -11,6 +11,7 @@ from hubei_data import warehouse as wh
 from hubei_data.cli.jobs import land_and_build
 from hubei_data.ingest.assets import extract_key, files_key, landing_run_config
 from hubei_data.ingest.daily import BUILD_AFTER_EXTRACT_SENSORS, landed_in_run
+from hubei_data.quality.checks import FINGERPRINT, VERIFIED_THROUGH, check_key, verified_through
 from hubei_data.resources import WarehouseResource
 from hubei_data.transform.jobs import AFTER_RUN_TAG
 from hubei_data.transform.selection import OUTSIDE_BUILDS
@@ -114,6 +115,30 @@ def test_a_run_landing_several_sources_builds_even_when_one_landed_nothing(lande
     assert {files_key("drug_product"), files_key("penalty"), dg.AssetKey(["raw", "drug_product"])} <= _materialized(
         run.run_id)
     assert landed_in_run(runner.instance(), run.run_id) == {files_key("drug_product")}
+
+
+def _evaluation(run_id: str, check_name: str) -> dict:
+    records = runner.instance().get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    [evaluation] = [r.event_log_entry.dagster_event.event_specific_data for r in records
+                    if r.event_log_entry.dagster_event.event_specific_data.check_name == check_name]
+    return {name: value.value for name, value in evaluation.metadata.items()}
+
+
+def test_a_later_file_is_verified_by_its_own_batch_in_raw_and_whole_in_resource(landed_penalty, tmp_path):
+    [result], built = land_and_build({"penalty": [str(_penalty_csv(tmp_path, "later.csv"))]}, build=True)
+    assert built
+    [build] = runner.instance().get_runs(limit=1)
+    raw = _evaluation(build.run_id, "pandera_raw_penalty")
+    assert raw["rows_checked"] == 1 and 0 < raw["checked_after_batch"] < result["batch_id"]
+    assert raw[VERIFIED_THROUGH] == result["batch_id"]
+    # The mark holds only against what it was verified against: a changed schema or model verifies all again.
+    key = check_key("raw", "penalty")
+    assert verified_through(runner.instance(), key, raw[FINGERPRINT]) == result["batch_id"]
+    assert verified_through(runner.instance(), key, "another schema") == 0
+    resource = _evaluation(build.run_id, "pandera_resource_penalty")
+    with wh.connect() as conn:
+        assert resource["rows_checked"] == conn.execute("select count(*) from resource.penalty").fetchone()[0] > 1
+    assert VERIFIED_THROUGH not in resource
 
 
 @pytest.fixture

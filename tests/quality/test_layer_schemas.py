@@ -1,0 +1,46 @@
+"""The pandera schema of each layer: received layers hold text with lineage, quarantine names a broken rule."""
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from hubei_data.contracts import source
+from hubei_data.quality.schemas import schema
+
+PENALTY = source("penalty")
+
+
+def _received(**changes) -> pd.DataFrame:
+    row = {name: "x" for name in PENALTY.column_names} | {"_extra": None, "_defect": None, "_batch_id": 1,
+                                                          "_row_number": 2}
+    frame = pd.DataFrame([row, row | {"_row_number": 3, "case_no": None}], dtype=object)
+    for column, value in changes.items():
+        frame.at[1, column] = value
+    return frame[[*schema(PENALTY, "raw").columns]]
+
+
+def _failed_checks(layer: str, frame: pd.DataFrame) -> set[str]:
+    try:
+        schema(PENALTY, layer).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        return set(errors.failure_cases["check"].astype(str))
+    return set()
+
+
+def test_text_with_gaps_and_lineage_passes_the_raw_schema():
+    assert _failed_checks("raw", _received()) == set()
+
+
+@pytest.mark.parametrize("value", [12, 3.5, b"bytes"], ids=["integer", "float", "bytes"])
+def test_a_value_that_is_not_text_fails_the_text_check(value):
+    assert _failed_checks("raw", _received(fine_yuan=value)) == {"text"}
+
+
+def test_a_row_without_its_batch_fails_the_lineage_check():
+    assert _failed_checks("landing", _received(_batch_id=0)) == {"greater_than(0)"}
+
+
+def test_a_quarantined_row_must_name_a_broken_rule():
+    frame = _received().assign(_issues=[[{"rule": "required", "detail": "case_no is required"}], []])
+    assert _failed_checks("quarantine", frame) == {"issues_listed"}
+    assert _failed_checks("staging", frame) == set()
