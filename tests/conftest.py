@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from hubei_data import embedded, roles, runner
+from hubei_data import embedded, runner
 from hubei_data import warehouse as warehouse_module
 from hubei_data.control import schema
 from tests.share_library import create_empty_share_library
@@ -223,3 +223,23 @@ def mariadb():
     yield server
     server.stop()
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def demo(warehouse):
+    """`hubei-data demo` in a data directory of its own, once per module: other tests leave landed rows and files
+    in the shared one. Yields the demo's output and the row counts it left."""
+    from tests.demo_run import counts, run
+
+    shared = os.environ[warehouse_module.DIR_VARIABLE]
+    own = tempfile.mkdtemp(prefix="hde")
+    os.environ[warehouse_module.DIR_VARIABLE] = own
+    warehouse_module.connect_info.cache_clear()
+    try:
+        result = run("demo", "--as-of", "2026-10-31")
+        yield result, counts()
+    finally:
+        embedded.release(Path(own) / "pg")
+        shutil.rmtree(own, ignore_errors=True)
+        os.environ[warehouse_module.DIR_VARIABLE] = shared
+        warehouse_module.connect_info.cache_clear()
