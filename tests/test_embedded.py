@@ -50,12 +50,18 @@ def test_a_killed_holder_does_not_keep_the_server_up(data_dir, ending):
              30, "the server and its watchdog to stop")
 
 
+def _holder_pids(data_dir: Path) -> list[int]:
+    """The holders pgserver lists, read as it reads them: it truncates the file before writing it again."""
+    path = data_dir / "pg" / ".handle_pids.json"
+    text = path.read_text().strip() if path.exists() else ""
+    return json.loads(text) if text else []
+
+
 def test_the_server_stays_up_while_another_holder_lives(data_dir):
     first, second = _start_holder(data_dir), _start_holder(data_dir)
     first.kill()
     first.wait()
-    wait_for(lambda: json.loads((data_dir / "pg" / ".handle_pids.json").read_text()) == [second.pid],
-             30, "the dead holder to be dropped")
+    wait_for(lambda: _holder_pids(data_dir) == [second.pid], 30, "the dead holder to be dropped")
     assert _server_up(data_dir)
     second.terminate()
     second.wait()
@@ -64,9 +70,8 @@ def test_the_server_stays_up_while_another_holder_lives(data_dir):
 def test_a_command_killed_mid_query_leaves_nothing_running(data_dir):
     cli = str(Path(sys.executable).parent / "hubei-data")
     command = _start_holder(data_dir, cli, "query", "select pg_sleep(120)", "--timeout", "300")
-    wait_for(lambda: _server_up(data_dir) and (data_dir / "pg" / ".handle_pids.json").exists()
-             and command.pid in json.loads((data_dir / "pg" / ".handle_pids.json").read_text() or "[]"),
-             60, "the command to hold the server")
+    wait_for(lambda: _server_up(data_dir) and command.pid in _holder_pids(data_dir), 60,
+             "the command to hold the server")
     command.kill()
     command.wait()
     wait_for(lambda: not _server_up(data_dir), 30, "the server to stop")
