@@ -6,7 +6,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
-from psycopg import sql
 
 from hubei_data import warehouse
 from hubei_data.contracts import SOURCES, Source
@@ -54,12 +53,6 @@ def landing_run_config(paths_by_source: dict[str, list[str]]) -> dict:
             for source, paths in paths_by_source.items()
         }
     }
-
-
-def _awaits_raw(conn, source: Source) -> bool:
-    """Whether landing holds rows raw has not taken in: after pruning, landing keeps only those."""
-    query = sql.SQL("select exists (select from {})").format(sql.Identifier("landing", source.name))
-    return conn.execute(query).fetchone()[0]
 
 
 # On a landing asset's materialisation: whether raw had rows of it to take in.
@@ -114,7 +107,7 @@ def _files_asset(source: Source) -> dg.AssetsDefinition:
                 (context.log.error if result.status == "rejected" else context.log.info)(result.describe())
                 results.append(result)
             newest = landing.newest_loaded_batch(conn, source.name, "file")
-            behind = _awaits_raw(conn, source)
+            behind = landing.awaits_raw(conn, source)
         loaded = [r for r in results if r.status == "loaded"]
         metadata = {
             "files_loaded": len(loaded),
@@ -169,7 +162,7 @@ def _extract_asset(source: Source) -> dg.AssetsDefinition:
                 result = extract_window(conn, engine, source_db.source_schema, source, start, end)
                 context.log.info(f"{source.name} {start:%Y-%m-%d}: {result.status}, {result.rows} rows")
                 results.append(result)
-            behind = _awaits_raw(conn, source)
+            behind = landing.awaits_raw(conn, source)
         engine.dispose()
         loaded = [r for r in results if r.status == "loaded"]
         metadata = {

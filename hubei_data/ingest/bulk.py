@@ -22,10 +22,11 @@ from psycopg import sql
 from hubei_data.contracts import Source
 from hubei_data.ingest import landing
 from hubei_data.ingest.headers import map_headers
+from hubei_data.ingest.readers import ENCODINGS
 
 _CHUNK = 1 << 20
-# The text encodings a landing file may have: (name in landing.batches, as PostgreSQL names it).
-_ENCODINGS = (("utf-8-sig", "UTF8"), ("gb18030", "GB18030"))
+# How PostgreSQL names each encoding a landing file may have.
+_SERVER_ENCODINGS = {"utf-8-sig": "UTF8", "gb18030": "GB18030"}
 # A data row of nothing but commas: the row-by-row reader skips it as blank.
 _BLANK_ROW = re.compile(rb"\n,*\r?(?=\n)")
 _BLANK_LAST_ROW = re.compile(rb"\n,*\r?")
@@ -47,7 +48,6 @@ class Landing:
     """What the file's first chunk says about how to COPY it."""
 
     encoding: str
-    server_encoding: str
     columns: list[str]
     missing: list[str]
 
@@ -74,7 +74,7 @@ def _plan(first: bytes, source: Source) -> Landing | None:
     line, newline, _ = first.partition(b"\n")
     if not newline or any(mark in line for mark in _UNSAFE):
         return None
-    for encoding, server_encoding in _ENCODINGS:
+    for encoding in ENCODINGS:
         try:
             codecs.getincrementaldecoder(encoding)().decode(first, final=False)
         except UnicodeDecodeError:
@@ -86,7 +86,7 @@ def _plan(first: bytes, source: Source) -> Landing | None:
             return None
         if mapping.extras:
             return None
-        return Landing(encoding, server_encoding, [mapping.columns[i] for i in range(len(header))], mapping.missing)
+        return Landing(encoding, [mapping.columns[i] for i in range(len(header))], mapping.missing)
     return None
 
 
@@ -118,8 +118,7 @@ def _copy(conn, path: Path, handle, first: bytes, plan: Landing, origin: str, so
         if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
             raise _NotPlain("the file changed while it was read")
         sha256 = digest.hexdigest()
-        if landing.find_loaded(conn, source.name, sha256) is not None:
-            raise _Duplicate(sha256)
+        # The batch log's unique index on (source, sha256) of loaded batches refuses bytes loaded before.
         try:
             conn.execute("update landing.batches set sha256 = %s, row_count = %s where batch_id = %s",
                          (sha256, rows, batch))
@@ -131,7 +130,7 @@ def _copy(conn, path: Path, handle, first: bytes, plan: Landing, origin: str, so
 def _statement(source: Source, plan: Landing) -> sql.Composed:
     columns = sql.SQL(", ").join(map(sql.Identifier, plan.columns))
     return sql.SQL("copy {} ({}) from stdin (format csv, header true, encoding {}, force_not_null ({}))").format(
-        sql.Identifier(landing.SCHEMA, source.name), columns, sql.Literal(plan.server_encoding), columns)
+        sql.Identifier(landing.SCHEMA, source.name), columns, sql.Literal(_SERVER_ENCODINGS[plan.encoding]), columns)
 
 
 class _Scan:

@@ -190,6 +190,12 @@ def _has_batches(conn: psycopg.Connection) -> bool:
     return conn.execute("select to_regclass('landing.batches') is not null").fetchone()[0]
 
 
+def awaits_raw(conn: psycopg.Connection, source: Source) -> bool:
+    """Whether landing holds rows raw has not taken in: after prune_landed, landing keeps only those."""
+    query = sql.SQL("select exists (select from {})").format(sql.Identifier(SCHEMA, source.name))
+    return conn.execute(query).fetchone()[0]
+
+
 def prune_landed(conn: psycopg.Connection, sources: Iterable[Source]) -> None:
     """Drop landing rows whose batches raw already holds: landing is the receiving dock."""
     for source in sources:

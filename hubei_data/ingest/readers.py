@@ -12,6 +12,8 @@ from hubei_data.ingest.errors import UnreadableFile, unreadable
 from hubei_data.ingest.workbook import read_xlsx
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+# The text encodings a CSV file may have, tried in this order; the name is kept in landing.batches.
+ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 1 << 20
 _ZIP = b"PK\x03\x04"
 _COMPOUND_FILE = bytes.fromhex("d0cf11e0a1b11ae1")  # how encrypted workbooks and old .xls files begin
@@ -33,7 +35,7 @@ def inspect_file(path: Path) -> FileFacts:
     digest = hashlib.sha256()
     decoders = {}
     if fmt == "csv":
-        decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8-sig", "gb18030")}
+        decoders = {name: codecs.getincrementaldecoder(name)() for name in ENCODINGS}
     size, head = 0, b""
     try:
         with path.open("rb") as handle:

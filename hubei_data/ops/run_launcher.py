@@ -25,12 +25,9 @@ def this_process() -> dict[str, str]:
     return {EXECUTED_BY: f"{me.pid}:{me.create_time():.3f}@{socket.gethostname()}"}
 
 
-def _executing(tag: str) -> psutil.Process | None:
-    """The process a tag names, if it still runs here; a reused process id is not it."""
-    process_part, _, host = tag.rpartition("@")
-    pid, _, started = process_part.partition(":")
-    if host != socket.gethostname():
-        return None
+def _executing(named: str) -> psutil.Process | None:
+    """The process of this host a tag names ("<pid>:<start time>"), if it still runs; a reused id is not it."""
+    pid, _, started = named.partition(":")
     try:
         process = psutil.Process(int(pid))
         return process if f"{process.create_time():.3f}" == started else None
@@ -46,13 +43,13 @@ class CommandAwareRunLauncher(DefaultRunLauncher):
         run = self._instance.get_run_by_id(run_id) if self.has_instance else None
         if run is None or run.is_finished or EXECUTED_BY not in run.tags:
             return super().terminate(run_id)
-        tag = run.tags[EXECUTED_BY]
-        if tag.rpartition("@")[2] != socket.gethostname():
-            self._instance.report_engine_event(
-                f"this run is executed on {tag.rpartition('@')[2]}: stop it there", dagster_run=run, cls=type(self))
+        named, _, host = run.tags[EXECUTED_BY].rpartition("@")
+        if host != socket.gethostname():
+            self._instance.report_engine_event(f"this run is executed on {host}: stop it there", dagster_run=run,
+                                               cls=type(self))
             return False
         self._instance.report_run_canceling(run)
-        process = _executing(tag)
+        process = _executing(named)
         if process is None:
             self._instance.report_run_canceled(run, message="the command executing this run had already ended")
             return True

@@ -109,26 +109,28 @@ def verified_through(instance: dg.DagsterInstance, key: dg.AssetCheckKey, agains
 
 def _result(instance: dg.DagsterInstance, conn, frame_schema: pa.DataFrameSchema, layer: str, table: str,
             order: tuple[str, ...]) -> dg.AssetCheckResult:
+    key = check_key(layer, table)
     by_batch = layer in BY_BATCH
     against = fingerprint(frame_schema, layer, table) if by_batch else ""
-    after = verified_through(instance, check_key(layer, table), against) if by_batch else 0
+    after = verified_through(instance, key, against) if by_batch else 0
     rows, failures, newest = validate_table(conn, frame_schema, layer, table, order, after)
     shown = failures.head(FAILURES_SHOWN).astype(str).to_dict(orient="records") if len(failures) else []
     metadata = {"rows_checked": rows, "failures": len(failures), "failure_cases": dg.MetadataValue.json(shown)}
     if by_batch:
         metadata |= {"checked_after_batch": after, VERIFIED_THROUGH: max(after, newest), FINGERPRINT: against}
     return dg.AssetCheckResult(
-        asset_key=asset_key(table, layer),
-        check_name=f"pandera_{layer}_{table}",
+        asset_key=key.asset_key,
+        check_name=key.name,
         passed=failures.empty,
         metadata=metadata,
     )
 
 
 def _spec(frame_schema: pa.DataFrameSchema, layer: str, table: str) -> dg.AssetCheckSpec:
+    key = check_key(layer, table)
     return dg.AssetCheckSpec(
-        name=f"pandera_{layer}_{table}",
-        asset=asset_key(table, layer),
+        name=key.name,
+        asset=key.asset_key,
         blocking=True,
         description=f"pandera: {frame_schema.name} obeys its schema, derived from the declarations.",
     )
