@@ -190,10 +190,61 @@ def test_a_day_of_changes_touches_only_the_changed_rows(demo, tmp_path):
         ).fetchone() == (1, conn.execute("select count(*) from resource.sampling where uscc = %s", (uscc,)).fetchone()[0])
 
 
+VACCINATION_FIELDS = [c.name for c in SOURCES["vaccination"].columns]
+
+
+def _row_versions(conn, table: str) -> dict[tuple, str]:
+    """Each row's transaction id by (batch, row): a rebuilt table gives every row a new one."""
+    return {(b, r): x for b, r, x in conn.execute(f"select _batch_id, _row_number, xmin::text from {table}")}
+
+
+def test_a_day_of_vaccinations_is_merged_by_key_without_rewriting_history(demo, tmp_path):
+    fields = ", ".join(VACCINATION_FIELDS)
+    with wh.connect() as conn:
+        newer, older, copied = conn.execute(
+            f"select {fields} from staging.vaccination s where jsonb_array_length(_issues) = 0"
+            " and exists (select 1 from resource.vaccination r where r.record_id = s.record_id"
+            " and r._batch_id = s._batch_id and r._row_number = s._row_number) order by record_id limit 3"
+        ).fetchall()
+        staged_before = _row_versions(conn, "staging.vaccination")
+        quarantined_before = _row_versions(conn, "quarantine.vaccination")
+    column = VACCINATION_FIELDS.index
+    day = [
+        {**dict(zip(VACCINATION_FIELDS, newer)), "vaccine_name": "更名疫苗", "updated_at": "2026-10-31 23:00:00"},
+        {**dict(zip(VACCINATION_FIELDS, older)), "vaccine_name": "旧版本", "updated_at": "2000-01-01 00:00:00"},
+        {**dict(zip(VACCINATION_FIELDS, copied)), "record_id": "NEW-1"},
+        {**dict(zip(VACCINATION_FIELDS, copied)), "record_id": "NEW-2", "dose_no": "9"},
+        {**dict(zip(VACCINATION_FIELDS, copied)), "record_id": "NEW-2", "updated_at": "2026-10-31 23:30:00"},
+    ]
+    (tmp_path / "vaccination").mkdir()
+    with (tmp_path / "vaccination" / "day.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, VACCINATION_FIELDS)
+        writer.writeheader()
+        writer.writerows(day)
+    run("ingest", str(tmp_path / "vaccination" / "day.csv"))
+    with wh.connect() as conn:
+        names = dict(conn.execute(
+            "select record_id, vaccine_name from resource.vaccination where record_id = any(%s)",
+            ([newer[column("record_id")], older[column("record_id")], "NEW-1", "NEW-2"],),
+        ).fetchall())
+        staged_after = _row_versions(conn, "staging.vaccination")
+        quarantined_after = _row_versions(conn, "quarantine.vaccination")
+    assert names == {
+        newer[column("record_id")]: "更名疫苗",
+        older[column("record_id")]: older[column("vaccine_name")],
+        "NEW-1": copied[column("vaccine_name")],
+    }
+    assert {("vaccination", "NEW-2", "range"), ("vaccination", "NEW-2", "unique")} <= flagged()
+    assert len(staged_after) == len(staged_before) + len(day)
+    assert {k: staged_after[k] for k in staged_before} == staged_before
+    assert {k: quarantined_after[k] for k in quarantined_before} == quarantined_before
+
+
 def _business_rows(conn) -> dict[str, list]:
+    """Every row of every library built from raw, without the columns that say which build wrote it."""
     tables = conn.execute(
         "select table_schema, table_name from information_schema.tables"
-        " where table_schema in ('subject', 'share') order by 1, 2"
+        " where table_schema in ('staging', 'resource', 'quarantine', 'subject', 'share') order by 1, 2"
     ).fetchall()
     snapshot = {}
     for schema, table in tables:

@@ -217,5 +217,10 @@ class Source:
         return "updated_at" if "updated_at" in self.column_index else None
 
     @property
+    def checks_other_sources(self) -> bool:
+        """A rule looks up what another source sent, so a row's verdict can change after it arrives."""
+        return any(isinstance(rule, ExistsIn) for column in self.columns for rule in column.rules)
+
+    @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]

@@ -1,4 +1,10 @@
-"""The SQL of the raw, staging, resource and quarantine models of each source contract."""
+"""The SQL of the raw, staging, resource and quarantine models of each source contract.
+
+Staging and quarantine take in each raw batch once and resource merges it by key, through the
+batch ledger (dbt_project/macros/batch_ledger.sql), so a day's build costs what the day sent.
+A source whose rules look up another source's data is rebuilt whole instead: a row's verdict
+can change when that data arrives.
+"""
 
 from hubei_data.contracts import SOURCES, Source
 from hubei_data.contracts.model import ExistsIn, HubeiDivision
@@ -15,7 +21,11 @@ def _lines(items: list[str], indent: int = 8) -> str:
 
 def raw_model(source: Source) -> str:
     columns = [*source.column_names, *LINEAGE]
-    return f"""{HEADER}{{{{ config(alias='{source.name}', indexes=[{{'columns': ['_batch_id']}}]) }}}}
+    return f"""{HEADER}{{{{ config(
+    alias='{source.name}',
+    indexes=[{{'columns': ['_batch_id']}}],
+    post_hook="{{{{ record_raw_batches(source('landing', '{source.name}')) }}}}",
+) }}}}
 
 with landed as (
 
@@ -104,11 +114,11 @@ def staging_model(source: Source) -> str:
     ctes, joins = _lookups(source)
     lookups = "".join(f"{cte},\n\n" for cte in ctes)
     joined = "".join(f"\n    {join}" for join in joins)
-    return f"""{HEADER}{{{{ config(alias='{source.name}') }}}}
+    return f"""{HEADER}{_batchwise_config(source, f'raw.{source.name}')}
 
 with received as (
 
-    select * from {{{{ ref('raw_{source.name}') }}}}
+    select * from {{{{ ref('raw_{source.name}') }}}}{_taken(source, "where")}
 
 ),
 
@@ -150,16 +160,97 @@ select * from final
 """
 
 
+def _batchwise_config(source: Source, read: str) -> str:
+    """A staging or quarantine model's config: appended batch by batch, or rebuilt whole."""
+    if source.checks_other_sources:
+        return f"{{{{ config(alias='{source.name}', materialized='table') }}}}"
+    settings = {
+        "alias": f"'{source.name}'",
+        "indexes": "[{'columns': ['_batch_id', '_row_number'], 'unique': True}]",
+        "pre_hook": f"\"{{{{ take_batches(['{read}']) }}}}\"",
+    }
+    return "{{ config(\n" + "".join(f"    {name}={value},\n" for name, value in settings.items()) + ") }}"
+
+
+def _taken(source: Source, keyword: str) -> str:
+    """The filter to the batches this build took in, unless the source is rebuilt whole."""
+    if source.checks_other_sources:
+        return ""
+    return f"\n    {keyword} _batch_id in ({{{{ taken_batches() }}}})"
+
+
 def _typed_columns(source: Source) -> list[str]:
     return [c.name if c.type == "text" else f"{c.name}__value as {c.name}" for c in source.columns]
 
 
 def resource_model(source: Source) -> str:
+    """Each key's newest passed row; a build compares the batches it took in with the rows it holds."""
+    if source.checks_other_sources:
+        return _whole_resource_model(source)
     key = ", ".join(source.key)
+    kept = ", ".join(f"'{k}'" for k in source.key)
+    columns = [*source.column_names, "_batch_id", "_row_number"]
+    return f"""{HEADER}{{{{ config(
+    alias='{source.name}',
+    unique_key=[{kept}],
+    indexes=[{{'columns': [{kept}], 'unique': True}}],
+    pre_hook="{{{{ take_batches(['staging.{source.name}']) }}}}",
+) }}}}
+
+with passed as (
+
+    select * from {{{{ ref('stg_{source.name}') }}}}
+    where jsonb_array_length(_issues) = 0 and _batch_id in ({{{{ taken_batches() }}}})
+
+),
+
+candidates as (
+
+    select
+{_lines([*_typed_columns(source), '_batch_id', '_row_number', 'false as _kept'])}
+    from passed
+    {{% if is_incremental() %}}
+    union all
+    select
+{_lines([*columns, 'true'])}
+    from {{{{ this }}}}
+    where ({key}) in (select {key} from passed)
+    {{% endif %}}
+
+),
+
+latest as (
+
+    select
+        *,
+        row_number() over (partition by {key} order by {', '.join(_newest_first(source, ''))}) as _version
+    from candidates
+
+),
+
+final as (
+
+    select
+{_lines(columns)}
+    from latest
+    where _version = 1 and not _kept
+
+)
+
+select * from final
+"""
+
+
+def _newest_first(source: Source, typed_suffix: str) -> list[str]:
     order = ["_batch_id desc", "_row_number desc"]
     if source.watermark:
-        order.insert(0, f"{source.watermark}__value desc")
-    return f"""{HEADER}{{{{ config(alias='{source.name}') }}}}
+        order.insert(0, f"{source.watermark}{typed_suffix} desc")
+    return order
+
+
+def _whole_resource_model(source: Source) -> str:
+    key = ", ".join(source.key)
+    return f"""{HEADER}{{{{ config(alias='{source.name}', materialized='table') }}}}
 
 with passed as (
 
@@ -172,7 +263,7 @@ latest as (
 
     select
         *,
-        row_number() over (partition by {key} order by {', '.join(order)}) as _version
+        row_number() over (partition by {key} order by {', '.join(_newest_first(source, '__value'))}) as _version
     from passed
 
 ),
@@ -191,12 +282,12 @@ select * from final
 
 
 def quarantine_model(source: Source) -> str:
-    return f"""{HEADER}{{{{ config(alias='{source.name}') }}}}
+    return f"""{HEADER}{_batchwise_config(source, f'staging.{source.name}')}
 
 with flagged as (
 
     select * from {{{{ ref('stg_{source.name}') }}}}
-    where jsonb_array_length(_issues) > 0
+    where jsonb_array_length(_issues) > 0{_taken(source, "and")}
 
 ),
 
@@ -213,6 +304,11 @@ select * from final
 
 
 def issues_model() -> str:
+    """Every issue of every quarantined row, one per line: batch-wise sources' new batches are
+    appended; the rows of sources rebuilt whole are replaced."""
+    batchwise = [f"quarantine.{s.name}" for s in SOURCES.values() if not s.checks_other_sources]
+    whole = ", ".join(f"'{s.name}'" for s in SOURCES.values() if s.checks_other_sources)
+    replace_whole = f"{{% if is_incremental() %}}; delete from {{{{ this }}}} where source in ({whole}){{% endif %}}"
     parts = [
         f"""{s.name} as (
 
@@ -222,13 +318,16 @@ def issues_model() -> str:
         _issues,
         _batch_id,
         _row_number
-    from {{{{ ref('qua_{s.name}') }}}}
+    from {{{{ ref('qua_{s.name}') }}}}{_taken(s, "where")}
 
 )"""
         for s in SOURCES.values()
     ]
     union = "\n    union all\n".join(f"    select * from {s}" for s in SOURCES)
-    return f"""{HEADER}{{{{ config(alias='issues') }}}}
+    return f"""{HEADER}{{{{ config(
+    alias='issues',
+    pre_hook="{{{{ take_batches(['{"', '".join(batchwise)}']) }}}}{replace_whole}",
+) }}}}
 
 with batches as (
 

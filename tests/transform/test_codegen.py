@@ -41,9 +41,7 @@ def test_source_docs_carry_chinese_names_and_rules():
     assert set(tables) == set(SOURCES) | {"batches"}
 
 
-def test_check_ends_with_one_line_naming_what_to_run(tmp_path, monkeypatch):
-    
-    
+def test_check_ends_with_one_line_naming_what_to_run(warehouse, tmp_path, monkeypatch):
     codegen.write(tmp_path)
     (tmp_path / "docs/sources.md").unlink()
     stale_in_tmp = codegen.stale

@@ -1,10 +1,15 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='drug_product') }}
+{{ config(
+    alias='drug_product',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['staging.drug_product']) }}",
+) }}
 
 with flagged as (
 
     select * from {{ ref('stg_drug_product') }}
     where jsonb_array_length(_issues) > 0
+    and _batch_id in ({{ taken_batches() }})
 
 ),
 

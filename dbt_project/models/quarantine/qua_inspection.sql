@@ -1,10 +1,15 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='inspection') }}
+{{ config(
+    alias='inspection',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['staging.inspection']) }}",
+) }}
 
 with flagged as (
 
     select * from {{ ref('stg_inspection') }}
     where jsonb_array_length(_issues) > 0
+    and _batch_id in ({{ taken_batches() }})
 
 ),
 

@@ -1,5 +1,8 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='issues') }}
+{{ config(
+    alias='issues',
+    pre_hook="{{ take_batches(['quarantine.enterprise', 'quarantine.drug_product', 'quarantine.cosmetic_filing', 'quarantine.device_registration', 'quarantine.inspection', 'quarantine.sampling', 'quarantine.penalty', 'quarantine.vaccination', 'quarantine.birth_certificate']) }}{% if is_incremental() %}; delete from {{ this }} where source in ('license'){% endif %}",
+) }}
 
 with batches as (
 
@@ -16,6 +19,7 @@ enterprise as (
         _batch_id,
         _row_number
     from {{ ref('qua_enterprise') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -40,6 +44,7 @@ drug_product as (
         _batch_id,
         _row_number
     from {{ ref('qua_drug_product') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -52,6 +57,7 @@ cosmetic_filing as (
         _batch_id,
         _row_number
     from {{ ref('qua_cosmetic_filing') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -64,6 +70,7 @@ device_registration as (
         _batch_id,
         _row_number
     from {{ ref('qua_device_registration') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -76,6 +83,7 @@ inspection as (
         _batch_id,
         _row_number
     from {{ ref('qua_inspection') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -88,6 +96,7 @@ sampling as (
         _batch_id,
         _row_number
     from {{ ref('qua_sampling') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -100,6 +109,7 @@ penalty as (
         _batch_id,
         _row_number
     from {{ ref('qua_penalty') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -112,6 +122,7 @@ vaccination as (
         _batch_id,
         _row_number
     from {{ ref('qua_vaccination') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 
@@ -124,6 +135,7 @@ birth_certificate as (
         _batch_id,
         _row_number
     from {{ ref('qua_birth_certificate') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 

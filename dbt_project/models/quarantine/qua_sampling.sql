@@ -1,10 +1,15 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='sampling') }}
+{{ config(
+    alias='sampling',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['staging.sampling']) }}",
+) }}
 
 with flagged as (
 
     select * from {{ ref('stg_sampling') }}
     where jsonb_array_length(_issues) > 0
+    and _batch_id in ({{ taken_batches() }})
 
 ),
 

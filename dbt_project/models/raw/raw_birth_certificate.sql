@@ -1,5 +1,9 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='birth_certificate', indexes=[{'columns': ['_batch_id']}]) }}
+{{ config(
+    alias='birth_certificate',
+    indexes=[{'columns': ['_batch_id']}],
+    post_hook="{{ record_raw_batches(source('landing', 'birth_certificate')) }}",
+) }}
 
 with landed as (
 

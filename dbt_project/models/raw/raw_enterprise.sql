@@ -1,5 +1,9 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='enterprise', indexes=[{'columns': ['_batch_id']}]) }}
+{{ config(
+    alias='enterprise',
+    indexes=[{'columns': ['_batch_id']}],
+    post_hook="{{ record_raw_batches(source('landing', 'enterprise')) }}",
+) }}
 
 with landed as (
 

@@ -1,10 +1,48 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='drug_product') }}
+{{ config(
+    alias='drug_product',
+    unique_key=['approval_no'],
+    indexes=[{'columns': ['approval_no'], 'unique': True}],
+    pre_hook="{{ take_batches(['staging.drug_product']) }}",
+) }}
 
 with passed as (
 
     select * from {{ ref('stg_drug_product') }}
-    where jsonb_array_length(_issues) = 0
+    where jsonb_array_length(_issues) = 0 and _batch_id in ({{ taken_batches() }})
+
+),
+
+candidates as (
+
+    select
+        approval_no,
+        generic_name,
+        dosage_form,
+        spec,
+        holder_uscc,
+        approved_on__value as approved_on,
+        valid_until__value as valid_until,
+        _batch_id,
+        _row_number,
+        false as _kept
+    from passed
+    {% if is_incremental() %}
+    union all
+    select
+        approval_no,
+        generic_name,
+        dosage_form,
+        spec,
+        holder_uscc,
+        approved_on,
+        valid_until,
+        _batch_id,
+        _row_number,
+        true
+    from {{ this }}
+    where (approval_no) in (select approval_no from passed)
+    {% endif %}
 
 ),
 
@@ -13,7 +51,7 @@ latest as (
     select
         *,
         row_number() over (partition by approval_no order by _batch_id desc, _row_number desc) as _version
-    from passed
+    from candidates
 
 ),
 
@@ -25,12 +63,12 @@ final as (
         dosage_form,
         spec,
         holder_uscc,
-        approved_on__value as approved_on,
-        valid_until__value as valid_until,
+        approved_on,
+        valid_until,
         _batch_id,
         _row_number
     from latest
-    where _version = 1
+    where _version = 1 and not _kept
 
 )
 

@@ -1,5 +1,5 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='license') }}
+{{ config(alias='license', materialized='table') }}
 
 with passed as (
 

@@ -1,9 +1,14 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='birth_certificate') }}
+{{ config(
+    alias='birth_certificate',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['raw.birth_certificate']) }}",
+) }}
 
 with received as (
 
     select * from {{ ref('raw_birth_certificate') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 

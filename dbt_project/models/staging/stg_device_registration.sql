@@ -1,9 +1,14 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='device_registration') }}
+{{ config(
+    alias='device_registration',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['raw.device_registration']) }}",
+) }}
 
 with received as (
 
     select * from {{ ref('raw_device_registration') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 

@@ -1,9 +1,14 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='enterprise') }}
+{{ config(
+    alias='enterprise',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['raw.enterprise']) }}",
+) }}
 
 with received as (
 
     select * from {{ ref('raw_enterprise') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 

@@ -1,9 +1,14 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='inspection') }}
+{{ config(
+    alias='inspection',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['raw.inspection']) }}",
+) }}
 
 with received as (
 
     select * from {{ ref('raw_inspection') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 

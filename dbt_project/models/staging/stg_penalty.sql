@@ -1,9 +1,14 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
-{{ config(alias='penalty') }}
+{{ config(
+    alias='penalty',
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    pre_hook="{{ take_batches(['raw.penalty']) }}",
+) }}
 
 with received as (
 
     select * from {{ ref('raw_penalty') }}
+    where _batch_id in ({{ taken_batches() }})
 
 ),
 

@@ -1,0 +1,60 @@
+{#- The batch ledger (raw.model_batches): which batches each incremental model has taken in.
+
+    A daily build then reads only the batches its inputs took in since its own last build,
+    so its cost follows the day's change, not the history. Each model takes its batches in
+    a pre-hook inside its own transaction and reads exactly those (`taken_batches()`), so a
+    batch committed upstream meanwhile waits for the next build: nothing is read twice or
+    skipped, and a build that fails takes nothing. -#}
+
+{% macro create_batch_ledger() -%}
+do $$
+begin
+    perform pg_advisory_xact_lock(hashtext('hubei_data.model_batches'));
+    create schema if not exists raw;
+    create table if not exists raw.model_batches (
+        model text not null,
+        batch_id bigint not null,
+        taken_by xid8 not null default pg_current_xact_id(),
+        taken_at timestamptz not null default now(),
+        primary key (model, batch_id)
+    );
+end
+$$
+{%- endmacro %}
+
+{%- macro ledger_name(relation) -%}
+    {{ relation.schema }}.{{ relation.identifier }}
+{%- endmacro %}
+
+{#- Pre-hook: take the batches `inputs` (schema.table names) hold that this model has not.
+    A first or full build takes every batch its inputs hold; an incremental one, those the
+    inputs took in since (an input's ledger entries commit with its rows). -#}
+{% macro take_batches(inputs) -%}
+{%- if is_incremental() -%}
+insert into raw.model_batches (model, batch_id)
+select distinct '{{ ledger_name(this) }}', batch_id from raw.model_batches
+where model in ('{{ inputs | join("', '") }}')
+on conflict do nothing
+{%- else -%}
+delete from raw.model_batches where model = '{{ ledger_name(this) }}';
+insert into raw.model_batches (model, batch_id)
+select distinct '{{ ledger_name(this) }}', _batch_id from (
+    {% for input in inputs %}select _batch_id from {{ input }}{% if not loop.last %} union all {% endif %}{% endfor %}
+) as held
+{%- endif -%}
+{%- endmacro %}
+
+{#- The batches this build of the model took in (for `where _batch_id in (...)`). -#}
+{% macro taken_batches() -%}
+select batch_id from raw.model_batches
+where model = '{{ ledger_name(this) }}' and taken_by = pg_current_xact_id()
+{%- endmacro %}
+
+{#- Raw's post-hook: the landed batches raw now holds, for the models that read raw. -#}
+{% macro record_raw_batches(landing) -%}
+insert into raw.model_batches (model, batch_id)
+select '{{ ledger_name(this) }}', landed._batch_id
+from (select distinct _batch_id from {{ landing }}) as landed
+where exists (select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id)
+on conflict do nothing
+{%- endmacro %}
