@@ -4,6 +4,7 @@ import dagster as dg
 
 from hubei_data.api.definitions import api_definitions
 from hubei_data.exchange.definitions import exchange_definitions
+from hubei_data.executor import run_executor
 from hubei_data.ingest.definitions import ingest_definitions
 from hubei_data.metrics.definitions import metric_definitions
 from hubei_data.ops.backup_jobs import backup_definitions
@@ -31,5 +32,6 @@ def defs() -> dg.Definitions:
         dg.Definitions(
             jobs=[build_all_job],
             resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},
+            executor=run_executor(),
         ),
     )

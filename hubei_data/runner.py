@@ -1,4 +1,5 @@
-"""Runs jobs in this process against the persistent Dagster instance, so the UI shows them and can terminate them."""
+"""Runs jobs from this process against the persistent Dagster instance, so the UI shows them and can terminate them:
+their steps execute here, or on the Celery workers when a broker is configured (executor.py)."""
 
 import os
 from functools import cache
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from hubei_data import warehouse
+from hubei_data import executor, warehouse
 from hubei_data.ops.run_launcher import this_process
 
 STORAGE_VARIABLE = "HUBEI_DATA_DAGSTER_STORAGE_URL"
@@ -20,6 +21,9 @@ run_launcher:
   class: CommandAwareRunLauncher
 telemetry:
   enabled: false
+concurrency:
+  pools:
+    default_limit: 1
 """
 
 
@@ -49,6 +53,11 @@ def definitions() -> dg.Definitions:
     return defs()
 
 
+def job_named(name: str) -> dg.JobDefinition:
+    """One job of the definitions, by name: how a Celery worker finds the job of the step it was sent."""
+    return definitions().resolve_job_def(name)
+
+
 def run_job(
     name: str,
     *,
@@ -56,18 +65,36 @@ def run_job(
     tags: dict[str, str] | None = None,
     selection: list[dg.AssetKey] | None = None,
     partition_key: str | None = None,
-) -> dg.ExecuteInProcessResult:
-    """Execute a job here, logging progress at INFO, and return its result without raising.
+) -> dg.ExecuteInProcessResult | dg.JobExecutionResult:
+    """Execute a job from here, logging progress at INFO, and return its result without raising.
 
     The run is tagged with this process, so terminating it from the UI interrupts this process.
     """
-    job = definitions().resolve_job_def(name)
+    job = job_named(name)
     config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **(run_config or {})}
+    tags = {**(tags or {}), **this_process()}
+    if executor.broker():
+        return _run_on_workers(job, config, tags, selection, partition_key)
     return job.execute_in_process(
         run_config=config,
         instance=instance(),
-        tags={**(tags or {}), **this_process()},
+        tags=tags,
         asset_selection=selection,
         partition_key=partition_key,
         raise_on_error=False,
+    )
+
+
+def _run_on_workers(
+    job: dg.JobDefinition, run_config: dict, tags: dict[str, str], selection: list[dg.AssetKey] | None,
+    partition_key: str | None,
+) -> dg.JobExecutionResult:
+    """Orchestrate the run here while the job's executor sends each step to the workers, who load the job by name."""
+    partition = job.partitions_def.get_tags_for_partition_key(partition_key) if partition_key else {}
+    return dg.execute_job(
+        dg.build_reconstructable_job(__name__, job_named.__name__, (job.name,)),
+        instance(),
+        run_config=run_config,
+        tags={**tags, **partition},
+        asset_selection=selection,
     )

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from hubei_data.exchange import pools
 from hubei_data.exchange.bureau import BureauRefused, BureauUnavailable
 from hubei_data.exchange.feeds import FEEDS, Feed
 from hubei_data.exchange.push import push_feed
@@ -17,6 +18,7 @@ def _push_asset(feed: Feed) -> dg.AssetsDefinition:
         deps=[feed.dataset_key],
         group_name="exchange",
         kinds={"http"},
+        pool=pools.BUREAU,
         description=f"国家局 feed {feed.chinese}: pushes what changed in share.{feed.dataset} since the bureau last acknowledged it.",
     )
     def _push(context: dg.AssetExecutionContext, warehouse: WarehouseResource, bureau: BureauResource):

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from hubei_data.exchange.pools import front_end_pool
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import Subscription
 from hubei_data.exchange.subscription_status import TIMEZONE, subscription_status
@@ -21,6 +22,7 @@ def _asset(subscription: Subscription) -> dg.AssetsDefinition:
         deps=[dg.AssetKey(["share", subscription.table])],
         group_name="exchange",
         kinds={"sql"},
+        pool=front_end_pool(subscription.target_env),
         description=(
             f"前置库 push for {subscription.department}: share.{subscription.table} → {subscription.target_table} "
             f"({subscription.mode}), valid {subscription.valid_from} to {subscription.valid_until}. {subscription.purpose}"

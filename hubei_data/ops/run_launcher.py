@@ -52,6 +52,8 @@ class CommandAwareRunLauncher(DefaultRunLauncher):
         process = _executing(named)
         if process is None:
             self._instance.report_run_canceled(run, message="the command executing this run had already ended")
+            # A push it was making holds its target's pool until now: the next push to that target may go.
+            self._instance.event_log_storage.free_concurrency_slots_for_run(run_id)
             return True
         process.send_signal(signal.SIGINT)
         return True

@@ -1,0 +1,67 @@
+"""Every push goes through its target's concurrency pool, one push at a time unless an operator allows more; a push
+whose command died gives its target back when its run is terminated."""
+
+import socket
+from pathlib import Path
+
+import dagster as dg
+
+from hubei_data import runner
+from hubei_data.exchange import pools
+from hubei_data.exchange.assets import PUSH_ASSETS
+from hubei_data.exchange.subscription import parse
+from hubei_data.exchange.subscription_defs import subscription_definitions
+from hubei_data.ops.run_launcher import EXECUTED_BY
+
+SPEC = {
+    "department": "湖北省医疗保障局", "purpose": "医保基金监管", "dataset": "penalty_info",
+    "fields": ["case_no", "uscc"], "schedule": "0 2 * * *", "mode": "upsert",
+    "valid_from": "2026-01-01", "valid_until": "2026-12-31",
+}
+
+
+def _subscription(name: str, url_env: str):
+    spec = {**SPEC, "id": name, "target": {"url_env": url_env, "table": f"yj_{name}"}}
+    return parse(spec, Path(f"{name}.yaml"))
+
+
+def test_each_push_asset_is_in_the_pool_of_the_target_it_writes_to():
+    assert {asset.op.pool for asset in PUSH_ASSETS} == {pools.BUREAU}
+    subscriptions = [_subscription("one", "HUBEI_DATA_TARGET_A_URL"), _subscription("two", "HUBEI_DATA_TARGET_A_URL"),
+                     _subscription("three", "HUBEI_DATA_TARGET_B_URL")]
+    assets = subscription_definitions(subscriptions).assets
+    assert {asset.key.path[-1]: asset.op.pool for asset in assets} == {
+        "share_one": "push/HUBEI_DATA_TARGET_A_URL",
+        "share_two": "push/HUBEI_DATA_TARGET_A_URL",
+        "share_three": "push/HUBEI_DATA_TARGET_B_URL",
+    }
+
+
+def test_a_pool_without_a_limit_of_its_own_lets_one_push_at_a_time(migrated_database, use_warehouse):
+    use_warehouse(migrated_database("pools"))
+    assert runner.instance().event_log_storage.get_pool_config().default_pool_limit == 1
+
+
+def test_terminating_the_run_of_a_push_whose_command_died_frees_its_targets_pool(migrated_database, use_warehouse):
+    use_warehouse(migrated_database("pools"))
+    instance = runner.instance()
+    pool = pools.front_end_pool("HUBEI_DATA_TARGET_A_URL")
+
+    @dg.op(pool=pool)
+    def push():
+        pass
+
+    @dg.job
+    def push_job():
+        push()
+
+    # A process id with another start time: the command that executed the run is gone.
+    run = instance.create_run_for_job(push_job, tags={EXECUTED_BY: f"1:0.000@{socket.gethostname()}"})
+    instance.event_log_storage.set_concurrency_slots(pool, 1)
+    assert instance.event_log_storage.claim_concurrency_slot(pool, run.run_id, "push").is_claimed
+    assert not instance.event_log_storage.claim_concurrency_slot(pool, "another run", "push").is_claimed
+
+    assert instance.run_launcher.terminate(run.run_id)
+    assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.CANCELED
+    assert instance.event_log_storage.get_concurrency_info(pool).claimed_slots == []
+    assert instance.event_log_storage.claim_concurrency_slot(pool, "another run", "push").is_claimed
