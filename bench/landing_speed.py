@@ -16,22 +16,39 @@ from psycopg import sql
 from hubei_data.contracts import source
 
 VACCINATION = source("vaccination")
-# Rows as a vaccination registry exports them: the header in Chinese (列名), one dose a row.
+# Rows as a vaccination registry exports them: the header in Chinese (列名), one dose a row, four doses a child
+# (by birth certificate number); a few break the date order and land in quarantine. Row n's record id is n's, so
+# a later file can change record n by sending it again with a newer 更新时间.
 _ROWS = """
-select 'JZ' || lpad(n::text, 12, '0'), '420102' || to_char(date '2020-01-01' + n % 1500, 'YYYYMMDD') || '0011',
-       'O42' || lpad(n::text, 9, '0'), '张' || chr(19968 + n % 2000) || chr(20013 + n % 500),
-       (date '2020-01-01' + n % 1500)::text, lpad((n % 40)::text, 4, '0'), '乙肝疫苗', (n % 4 + 1)::text,
-       (date '2024-01-01' + n % 700)::text, 'U' || (n % 3000), '420102', '2025-01-01 08:00:00'
-from generate_series(1, {rows}) n
+select 'JZ' || lpad(n::text, 12, '0'), null,
+       'O' || lpad((n / 4)::text, 9, '0'), '张' || chr(19968 + n / 4 % 2000) || chr(20013 + n / 4 % 500),
+       (date '2020-01-01' + n / 4 % 1500)::text, lpad((n % 40)::text, 4, '0'), '乙肝疫苗', (n % 4 + 1)::text,
+       (date '2024-01-01' + n % 700)::text, 'U' || (n % 3000), '420102', {updated_at}
+from {numbers}
 """
 ENCODINGS = {"utf-8": "UTF8", "utf-8 with BOM": "UTF8", "gbk": "GBK"}
 
 
 def write_csv(url: str, path: Path, rows: int, encoding: str) -> Path:
     """A vaccination CSV of `rows` rows, written by the server: quick at ten million rows."""
+    return _write(url, path, sql.SQL("generate_series(1, {}) as n").format(sql.Literal(rows)),
+                  sql.Literal("2025-01-01 08:00:00"), encoding)
+
+
+def write_day(url: str, path: Path, history: int, changed: int, new: int) -> Path:
+    """A later day's file: `changed` records of the first `history` sent again with a newer 更新时间 (spread
+    evenly), and `new` records after them."""
+    every = max(history // max(changed, 1), 1)
+    numbers = sql.SQL("(select generate_series({every}, {last}, {every}) union all select generate_series({first},"
+                      " {end})) as numbers (n)").format(every=sql.Literal(every), last=sql.Literal(every * changed),
+                                         first=sql.Literal(history + 1), end=sql.Literal(history + new))
+    return _write(url, path, numbers, sql.Literal("2025-01-02 08:00:00"), "utf-8")
+
+
+def _write(url: str, path: Path, numbers: sql.Composable, updated_at: sql.Composable, encoding: str) -> Path:
     header = sql.SQL(", ").join(sql.Literal(c.chinese) for c in VACCINATION.columns)
     query = sql.SQL("copy (select {} union all select * from ({}) rows) to stdout (format csv, encoding {})").format(
-        header, sql.SQL(_ROWS).format(rows=sql.Literal(rows)), sql.Literal(ENCODINGS[encoding]))
+        header, sql.SQL(_ROWS).format(updated_at=updated_at, numbers=numbers), sql.Literal(ENCODINGS[encoding]))
     with psycopg.connect(url) as conn, path.open("wb") as out:
         if encoding == "utf-8 with BOM":
             out.write(b"\xef\xbb\xbf")

@@ -27,8 +27,10 @@ final as (
         _row_number
     from landed
     {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id
+    -- batch by batch, not row by row: the planner cannot mistake raw's size for a landing row's share of it
+    where landed._batch_id in (
+        select batches._batch_id from (select distinct _batch_id from landed) as batches
+        where not exists (select 1 from {{ this }} as kept where kept._batch_id = batches._batch_id)
     )
     {% endif %}
 

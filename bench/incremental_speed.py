@@ -1,0 +1,41 @@
+"""A day's build against a full build of the same history: what an incremental build of the vaccination path costs.
+
+With the history the ingest stage landed and built, it times `dbt build --full-refresh` of every model downstream
+of raw vaccination, lands a day in which 1% of the rows are new or changed, and times the same `dbt build` again,
+which builds that day into the libraries. Both are plain dbt builds with their dbt tests, one after the other.
+"""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import landing_speed
+from ingest_speed import CLI
+
+from hubei_data import warehouse
+from hubei_data.transform.assets import DBT_DIR, dbt_resource
+
+DAY_SHARE = 0.01
+
+
+def measure(history: int, scratch: Path, token: str) -> tuple[float, float]:
+    """(seconds of the full build, seconds of the day's build)."""
+    full = _dbt_build("--full-refresh")
+    changed = max(int(history * DAY_SHARE / 2), 1)
+    day = landing_speed.write_day(warehouse.connect_info().url, scratch / "vaccination_day.csv", history, changed,
+                                  changed)
+    subprocess.run([CLI, "ingest", str(day), "--source", "vaccination", "--no-build"], check=True,
+                   capture_output=True, env={**os.environ, "HUBEI_DATA_TOKEN": token})
+    day.unlink()
+    return full, _dbt_build()
+
+
+def _dbt_build(*options: str) -> float:
+    env = {**os.environ, **warehouse.connect_info().dbt_env(), "HUBEI_DATA_SYNC_ID": f"bench-{time.time_ns()}"}
+    started = time.perf_counter()
+    subprocess.run([dbt_resource().dbt_executable, "build", "--quiet", "--select", "raw_vaccination+", *options,
+                    "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+                    "--target-path", str(Path(DBT_DIR) / "target" / "bench")],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
