@@ -4,8 +4,9 @@ Tables whose rows belong to one batch each and are unique within it (landing, ra
 a source) are verified one batch at a time: each passing check records the newest batch it verified and the
 fingerprint of what it verified against (the schema, the dbt model and everything it is built from), and the
 next check reads only later batches while that fingerprint holds. Batches of a source commit in the order of
-their ids (landing.open_batch), so nothing new is ever behind the mark. Resource tables (one row per key
-across batches) and the subject and share tables (rows of many sources) are verified whole.
+their ids (landing.open_batch), so nothing new is ever behind the mark. A resource table merged batch by batch
+is verified the same way: a row it replaces comes from a batch it took in later, so beyond the mark. Resource
+tables rebuilt whole and the subject and share tables (rows of many sources) are verified whole.
 """
 
 import functools
@@ -33,7 +34,7 @@ BY_BATCH = ("landing", "raw", "staging", "quarantine")
 VERIFIED_THROUGH = "verified_through_batch"
 FINGERPRINT = "verified_against"
 # The dbt model behind a source's table in each layer, by name prefix.
-_MODEL_PREFIX = {"raw": "raw", "staging": "stg", "quarantine": "qua"}
+_MODEL_PREFIX = {"raw": "raw", "staging": "stg", "resource": "res", "quarantine": "qua"}
 
 
 def asset_key(table: str, layer: str) -> dg.AssetKey:
@@ -107,10 +108,15 @@ def verified_through(instance: dg.DagsterInstance, key: dg.AssetCheckKey, agains
     return int(metadata[VERIFIED_THROUGH].value)
 
 
+def verified_by_batch(layer: str, table: str) -> bool:
+    """Whether the table's check reads only the batches after the last one it verified."""
+    return layer in BY_BATCH or (layer == "resource" and not SOURCES[table].checks_other_sources)
+
+
 def _result(instance: dg.DagsterInstance, conn, frame_schema: pa.DataFrameSchema, layer: str, table: str,
             order: tuple[str, ...]) -> dg.AssetCheckResult:
     key = check_key(layer, table)
-    by_batch = layer in BY_BATCH
+    by_batch = verified_by_batch(layer, table)
     against = fingerprint(frame_schema, layer, table) if by_batch else ""
     after = verified_through(instance, key, against) if by_batch else 0
     rows, failures, newest = validate_table(conn, frame_schema, layer, table, order, after)

@@ -124,20 +124,32 @@ def _evaluation(run_id: str, check_name: str) -> dict:
     return {name: value.value for name, value in evaluation.metadata.items()}
 
 
-def test_a_later_file_is_verified_by_its_own_batch_in_raw_and_whole_in_resource(landed_penalty, tmp_path):
+def test_a_later_file_is_verified_by_its_own_batch_in_raw_and_resource(landed_penalty, tmp_path):
     [result], built = land_and_build({"penalty": [str(_penalty_csv(tmp_path, "later.csv"))]}, build=True)
     assert built
     [build] = runner.instance().get_runs(limit=1)
-    raw = _evaluation(build.run_id, "pandera_raw_penalty")
-    assert raw["rows_checked"] == 1 and 0 < raw["checked_after_batch"] < result["batch_id"]
-    assert raw[VERIFIED_THROUGH] == result["batch_id"]
+    for layer in ("raw", "resource"):
+        verified = _evaluation(build.run_id, f"pandera_{layer}_penalty")
+        assert verified["rows_checked"] == 1 and 0 < verified["checked_after_batch"] < result["batch_id"], layer
+        assert verified[VERIFIED_THROUGH] == result["batch_id"], layer
     # The mark holds only against what it was verified against: a changed schema or model verifies all again.
     key = check_key("raw", "penalty")
+    raw = _evaluation(build.run_id, "pandera_raw_penalty")
     assert verified_through(runner.instance(), key, raw[FINGERPRINT]) == result["batch_id"]
     assert verified_through(runner.instance(), key, "another schema") == 0
-    resource = _evaluation(build.run_id, "pandera_resource_penalty")
+
+
+def test_a_resource_table_rebuilt_whole_is_verified_whole(landed_penalty, tmp_path):
+    folder = tmp_path / "license"
+    folder.mkdir()
+    (folder / "day.csv").write_text("license_no,license_type,uscc,status,updated_at\n"
+                                    f"鄂{uuid.uuid4().hex[:10]},药品经营许可证,91420102MAYLRJ8BMN,有效,2026-01-02\n",
+                                    encoding="utf-8")
+    land_and_build({"license": [str(folder / "day.csv")]}, build=True)
+    [build] = runner.instance().get_runs(limit=1)
+    resource = _evaluation(build.run_id, "pandera_resource_license")
     with wh.connect() as conn:
-        assert resource["rows_checked"] == conn.execute("select count(*) from resource.penalty").fetchone()[0] > 1
+        assert resource["rows_checked"] == conn.execute("select count(*) from resource.license").fetchone()[0]
     assert VERIFIED_THROUGH not in resource
 
 
