@@ -6,7 +6,10 @@ fingerprint of what it verified against (the schema, the dbt model and everythin
 next check reads only later batches while that fingerprint holds. Batches of a source commit in the order of
 their ids (landing.open_batch), so nothing new is ever behind the mark. A resource table merged batch by batch
 is verified the same way: a row it replaces comes from a batch it took in later, so beyond the mark. Resource
-tables rebuilt whole and the subject and share tables (rows of many sources) are verified whole.
+tables rebuilt whole are verified whole.
+
+Subject and share rows carry the sync id of the build that last wrote them (macros/sync.sql), so their check
+reads only the rows of builds it has not verified against the same fingerprint (ops.verified_syncs).
 """
 
 import functools
@@ -33,8 +36,10 @@ LINEAGE_ORDER = ("_batch_id", "_row_number")
 BY_BATCH = ("landing", "raw", "staging", "quarantine")
 VERIFIED_THROUGH = "verified_through_batch"
 FINGERPRINT = "verified_against"
-# The dbt model behind a source's table in each layer, by name prefix.
-_MODEL_PREFIX = {"raw": "raw", "staging": "stg", "resource": "res", "quarantine": "qua"}
+BY_SYNC = ("subject", "share")
+# The dbt model behind a table in each layer, by name prefix.
+_MODEL_PREFIX = {"raw": "raw", "staging": "stg", "resource": "res", "quarantine": "qua", "subject": "sub",
+                 "share": "shr"}
 
 
 def asset_key(table: str, layer: str) -> dg.AssetKey:
@@ -42,15 +47,16 @@ def asset_key(table: str, layer: str) -> dg.AssetKey:
 
 
 def validate_table(
-    conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...], after_batch: int = 0
+    conn, frame_schema: pa.DataFrameSchema, layer: str, table: str, order: tuple[str, ...],
+    where: sql.Composable = sql.SQL(""),
 ) -> tuple[int, pd.DataFrame, int]:
-    """Validate a table chunk by chunk, only rows of batches after `after_batch` when given; return rows read,
-    the failure cases and the newest batch read (0 when none)."""
+    """Validate the table's rows (those `where` picks) chunk by chunk; return rows read, the failure cases and
+    the newest batch read (0 when none)."""
     columns = list(frame_schema.columns)
     query = sql.SQL("select {} from {} {} order by {}").format(
         sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.Identifier(layer, table),
-        sql.SQL("where _batch_id > {}").format(sql.Literal(after_batch)) if after_batch else sql.SQL(""),
+        where,
         sql.SQL(", ").join(map(sql.Identifier, order)),
     )
     rows, failures, newest = 0, [], 0
@@ -113,17 +119,49 @@ def verified_by_batch(layer: str, table: str) -> bool:
     return layer in BY_BATCH or (layer == "resource" and not SOURCES[table].checks_other_sources)
 
 
+def unverified_syncs(conn, layer: str, table: str, against: str) -> list[str]:
+    """The sync ids of the table's rows whose build was not verified against this fingerprint."""
+    return [sync_id for (sync_id,) in conn.execute(
+        sql.SQL("select held._sync_id from (select distinct _sync_id from {}) as held where not exists ("
+                "select 1 from ops.verified_syncs as v where v.table_name = %(table)s"
+                " and v.sync_id = held._sync_id and v.verified_against = %(against)s)").format(
+            sql.Identifier(layer, table)),
+        {"table": f"{layer}.{table}", "against": against},
+    )]
+
+
+def _record_verified(conn, layer: str, table: str, syncs: list[str], against: str) -> None:
+    conn.execute(
+        "insert into ops.verified_syncs (table_name, sync_id, verified_against)"
+        " select %(table)s, sync_id, %(against)s from unnest(%(syncs)s::text[]) as sync_id"
+        " on conflict (table_name, sync_id) do update set verified_against = excluded.verified_against,"
+        " verified_at = now()",
+        {"table": f"{layer}.{table}", "syncs": syncs, "against": against},
+    )
+    conn.commit()
+
+
 def _result(instance: dg.DagsterInstance, conn, frame_schema: pa.DataFrameSchema, layer: str, table: str,
             order: tuple[str, ...]) -> dg.AssetCheckResult:
     key = check_key(layer, table)
     by_batch = verified_by_batch(layer, table)
-    against = fingerprint(frame_schema, layer, table) if by_batch else ""
-    after = verified_through(instance, key, against) if by_batch else 0
-    rows, failures, newest = validate_table(conn, frame_schema, layer, table, order, after)
+    against = fingerprint(frame_schema, layer, table) if by_batch or layer in BY_SYNC else ""
+    after, syncs, where = 0, [], sql.SQL("")
+    if by_batch:
+        after = verified_through(instance, key, against)
+        where = sql.SQL("where _batch_id > {}").format(sql.Literal(after)) if after else where
+    elif layer in BY_SYNC:
+        syncs = unverified_syncs(conn, layer, table, against)
+        where = sql.SQL("where _sync_id = any({})").format(sql.Literal(syncs))
+    rows, failures, newest = validate_table(conn, frame_schema, layer, table, order, where)
     shown = failures.head(FAILURES_SHOWN).astype(str).to_dict(orient="records") if len(failures) else []
     metadata = {"rows_checked": rows, "failures": len(failures), "failure_cases": dg.MetadataValue.json(shown)}
     if by_batch:
         metadata |= {"checked_after_batch": after, VERIFIED_THROUGH: max(after, newest), FINGERPRINT: against}
+    elif layer in BY_SYNC:
+        metadata |= {"builds_checked": len(syncs), FINGERPRINT: against}
+        if failures.empty and syncs:
+            _record_verified(conn, layer, table, syncs, against)
     return dg.AssetCheckResult(
         asset_key=key.asset_key,
         check_name=key.name,

@@ -11,7 +11,13 @@ from hubei_data import warehouse as wh
 from hubei_data.cli.jobs import land_and_build
 from hubei_data.ingest.assets import extract_key, files_key, landing_run_config
 from hubei_data.ingest.daily import BUILD_AFTER_EXTRACT_SENSORS, landed_in_run
-from hubei_data.quality.checks import FINGERPRINT, VERIFIED_THROUGH, check_key, verified_through
+from hubei_data.quality.checks import (
+    FINGERPRINT,
+    VERIFIED_THROUGH,
+    check_key,
+    unverified_syncs,
+    verified_through,
+)
 from hubei_data.resources import WarehouseResource
 from hubei_data.transform.jobs import AFTER_RUN_TAG
 from hubei_data.transform.selection import OUTSIDE_BUILDS
@@ -137,6 +143,18 @@ def test_a_later_file_is_verified_by_its_own_batch_in_raw_and_resource(landed_pe
     raw = _evaluation(build.run_id, "pandera_raw_penalty")
     assert verified_through(runner.instance(), key, raw[FINGERPRINT]) == result["batch_id"]
     assert verified_through(runner.instance(), key, "another schema") == 0
+
+
+def test_a_later_build_verifies_only_the_share_rows_it_wrote(landed_penalty, tmp_path):
+    land_and_build({"penalty": [str(_penalty_csv(tmp_path, "later.csv"))]}, build=True)
+    [build] = runner.instance().get_runs(limit=1)
+    shared = _evaluation(build.run_id, "pandera_share_penalty_info")
+    with wh.connect() as conn:
+        written, total = conn.execute("select count(*) filter (where _sync_id = %s), count(*)"
+                                      " from share.penalty_info", (build.run_id,)).fetchone()
+        assert 1 <= written <= shared["rows_checked"] < total
+        assert unverified_syncs(conn, "share", "penalty_info", shared[FINGERPRINT]) == []
+        assert len(unverified_syncs(conn, "share", "penalty_info", "another schema")) > 1
 
 
 def test_a_resource_table_rebuilt_whole_is_verified_whole(landed_penalty, tmp_path):
