@@ -7,9 +7,8 @@
 
 Runs on an embedded PostgreSQL in a data directory of its own; each size lands on top of the sizes before it (the
 first records are sent again), so the builds at a size read the history of every size so far. Ratios compare rates
-with a plain COPY of
-the same rows on the same server in the same run, so they hold across machines; seconds do not. Peak
-memory is the resident size of the largest process of the stage.
+with a plain COPY of the same rows on the same server in the same run, so they hold across machines; seconds do
+not. Peak memory is the resident size of the largest process of the stage.
 """
 
 import argparse
