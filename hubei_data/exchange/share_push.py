@@ -16,6 +16,8 @@ from hubei_data.ops.freezes import refuse_if_frozen
 from hubei_data.row_filter import compile_filter
 
 BATCH_ROWS = 50_000
+# Later batches double up to this: rows changed all over a table cost each batch a pass over its pages.
+LARGEST_BATCH_ROWS = 400_000
 
 
 @dataclass
@@ -75,7 +77,8 @@ def _push(conn, subscription: Subscription, target: Target, run_id: str, today: 
         _finish(conn, push_id, "expired", 0, "", started, message)
         return SharePushResult(subscription.id, "expired", message=message)
     try:
-        table = target.table(subscription.target_table, subscription.dataset, subscription.fields)
+        table = target.table(subscription.target_table, subscription.dataset, subscription.fields,
+                             merged=subscription.mode == "upsert")
         _retrying(lambda: target.ensure(table), retry)
         if subscription.mode == "snapshot":
             rows, checksum = _snapshot(conn, subscription, target, table, retry)
@@ -152,8 +155,12 @@ def _stage(conn, subscription: Subscription, after: sql.Composable, after_params
 
 
 def _batches(conn, subscription: Subscription, staged: int) -> list[StagedBatch]:
-    return [StagedBatch(conn, subscription.fields, first, min(first + BATCH_ROWS - 1, staged))
-            for first in range(1, staged + 1, BATCH_ROWS)]
+    """The first batch is small, so a push commits rows soon; each later one twice the last, up to the largest."""
+    batches, first, size = [], 1, BATCH_ROWS
+    while first <= staged:
+        batches.append(StagedBatch(conn, subscription.fields, first, min(first + size - 1, staged)))
+        first, size = first + size, min(2 * size, LARGEST_BATCH_ROWS)
+    return batches
 
 
 def _checksum(conn) -> str:

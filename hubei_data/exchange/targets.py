@@ -10,8 +10,15 @@ from sqlalchemy.dialects import mysql, postgresql
 from hubei_data.catalog.models import Dataset
 
 
+# COPY text is sent in pieces of about this size rather than a row at a time.
+COPY_PIECE_BYTES = 64 * 1024
+# Half of each page of a table merged by key is left free, so when every row changes, each new version fits beside
+# the old one (a HOT update): the key index and the other pages are left alone.
+MERGED_FILLFACTOR = 50
+
+
 class Batch(Protocol):
-    """Rows to write, as Python values or, for PostgreSQL targets, as COPY text."""
+    """Rows to write, as Python values or, for PostgreSQL targets reached with psycopg, as COPY text."""
 
     def rows(self) -> list[tuple]: ...
 
@@ -51,15 +58,18 @@ class Target:
         self.dialect = self.engine.dialect.name
         if self.dialect not in ("postgresql", "mysql"):
             raise TargetMismatch(f"target databases are PostgreSQL or MySQL/MariaDB, not {self.dialect}")
+        self.takes_copy_text = self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg"
 
-    def table(self, name: str, dataset: Dataset, fields: Sequence[str]) -> sa.Table:
+    def table(self, name: str, dataset: Dataset, fields: Sequence[str], merged: bool = False) -> sa.Table:
+        """The table the fields are written to; one `merged` by key is created with room for new row versions."""
         items = {i.name: i for i in dataset.items}
         columns = [
             sa.Column(f, _column_type(items[f].data_type, f in dataset.key), primary_key=f in dataset.key,
                       nullable=f not in dataset.key)
             for f in fields
         ]
-        return sa.Table(name, sa.MetaData(), *columns)
+        storage = {"postgresql_with": {"fillfactor": MERGED_FILLFACTOR}} if merged else {}
+        return sa.Table(name, sa.MetaData(), *columns, **storage)
 
     def ensure(self, table: sa.Table) -> None:
         """Create the table when missing; refuse one whose columns or key differ."""
@@ -86,7 +96,7 @@ class Target:
             raise TargetUnavailable(str(error.orig)) from None
 
     def upsert(self, table: sa.Table, batch: Batch, into_empty: bool = False) -> None:
-        """Insert or update the batch's rows by key, in one transaction.
+        """Insert or update the batch's rows by key, in one transaction; a row with unchanged fields stays as it is.
 
         `into_empty` says the table was empty when this push began: the push's batches hold
         distinct keys, so its rows are plainly inserted, the fast way; should a batch meet a
@@ -110,7 +120,7 @@ class Target:
 
     def _insert(self, conn: sa.Connection, table: sa.Table, batch: Batch, upsert: bool) -> None:
         names = [c.name for c in table.columns]
-        if self.dialect == "postgresql" and conn.connection.driver_connection.__class__.__module__.startswith("psycopg"):
+        if self.takes_copy_text:
             return _copy(conn, table, names, batch.copy_text(), upsert)
         values = [dict(zip(names, row)) for row in batch.rows()]
         if not values:
@@ -124,14 +134,17 @@ class Target:
             statement = statement.on_duplicate_key_update({n: statement.inserted[n] for n in names if n not in keys})
         else:
             statement = postgresql.insert(table)
+            values_of = [n for n in names if n not in keys]
             statement = statement.on_conflict_do_update(
-                index_elements=keys, set_={n: statement.excluded[n] for n in names if n not in keys}
-            )
+                index_elements=keys, set_={n: statement.excluded[n] for n in values_of},
+                where=sa.or_(*(table.c[n].is_distinct_from(statement.excluded[n]) for n in values_of)),
+            ) if values_of else statement.on_conflict_do_nothing(index_elements=keys)
         conn.execute(statement, values)
 
 
 def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator[bytes], upsert: bool) -> None:
-    """PostgreSQL with psycopg 3: COPY text straight in, or for an upsert into a scratch table and merge from it."""
+    """PostgreSQL with psycopg 3: COPY text straight in, or for an upsert into a scratch table and merge from it,
+    rewriting only the rows whose fields changed."""
     from psycopg import sql
 
     raw = conn.connection.driver_connection
@@ -141,16 +154,31 @@ def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator
     with raw.cursor() as cursor:
         if not upsert:
             with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(target, columns)) as copy, closing(text):
-                for block in text:
-                    copy.write(block)
+                for piece in _pieces(text):
+                    copy.write(piece)
             return
         cursor.execute(sql.SQL("create temp table if not exists incoming (like {} including defaults) on commit drop")
                        .format(target))
         with cursor.copy(sql.SQL("copy incoming ({}) from stdin").format(columns)) as copy, closing(text):
-            for block in text:
-                copy.write(block)
-        updates = [sql.SQL("{} = excluded.{}").format(sql.Identifier(n), sql.Identifier(n)) for n in names if n not in keys]
-        conflict = sql.SQL(" on conflict ({}) do update set {}").format(
-            sql.SQL(", ").join(map(sql.Identifier, keys)), sql.SQL(", ").join(updates)
+            for piece in _pieces(text):
+                copy.write(piece)
+        values_of = [sql.Identifier(n) for n in names if n not in keys]
+        updates = [sql.SQL("{} = excluded.{}").format(n, n) for n in values_of]
+        conflict = sql.SQL(" on conflict ({}) do update set {} where ({}) is distinct from ({})").format(
+            sql.SQL(", ").join(map(sql.Identifier, keys)), sql.SQL(", ").join(updates),
+            sql.SQL(", ").join(sql.SQL("{}.{}").format(target, n) for n in values_of),
+            sql.SQL(", ").join(sql.SQL("excluded.{}").format(n) for n in values_of),
         ) if updates else sql.SQL(" on conflict do nothing")
         cursor.execute(sql.SQL("insert into {} ({}) select {} from incoming{}").format(target, columns, columns, conflict))
+
+
+def _pieces(blocks: Iterator[bytes]) -> Iterator[bytearray]:
+    """The blocks joined into pieces of about COPY_PIECE_BYTES: writing each row on its own costs more than the row."""
+    piece = bytearray()
+    for block in blocks:
+        piece += block
+        if len(piece) >= COPY_PIECE_BYTES:
+            yield piece
+            piece = bytearray()
+    if piece:
+        yield piece

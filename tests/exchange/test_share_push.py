@@ -96,6 +96,61 @@ def test_upsert_writes_only_requested_fields_and_rows_then_only_changes(share_db
         assert logged == [(11900, "succeeded", True), (0, "succeeded", True), (10, "succeeded", True)]
 
 
+def _key_index_bytes(url: str) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        size = conn.execute(sa.text("select pg_relation_size('yj_penalty_pkey')")).scalar_one()
+    engine.dispose()
+    return size
+
+
+def test_merging_every_changed_row_leaves_the_key_index_as_it_is(share_db, postgres_target, monkeypatch):
+    subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 12000)
+        push_subscription(conn, subscription, Target(postgres_target), "run-1", TODAY, QUICK)
+        before = _key_index_bytes(postgres_target)
+        conn.execute("update share.penalty_info set fine_yuan = fine_yuan + 1000, _synced_at = clock_timestamp()")
+        conn.commit()
+        assert push_subscription(conn, subscription, Target(postgres_target), "run-2", TODAY, QUICK).rows == 12000
+        rows = _target_rows(postgres_target, "yj_penalty")
+        assert [(r[0], float(r[3])) for r in rows] == [(r[0], float(r[3])) for r in _expected(conn)]
+    assert _key_index_bytes(postgres_target) == before
+
+
+def _row_versions(url: str) -> dict[str, str]:
+    """Each target row's key and the transaction that wrote its current version."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        versions = dict(conn.execute(sa.text("select case_no, xmin::text from yj_penalty")).fetchall())
+    engine.dispose()
+    return versions
+
+
+def test_a_merge_leaves_rows_whose_fields_did_not_change_untouched(share_db, postgres_target, monkeypatch):
+    subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 3000)
+        push_subscription(conn, subscription, Target(postgres_target), "run-1", TODAY, QUICK)
+        written = _row_versions(postgres_target)
+        conn.execute("update share.penalty_info set enterprise_name = '改名企业', _synced_at = clock_timestamp()"
+                     " where _row_number <= 2000")
+        conn.execute("update share.penalty_info set fine_yuan = 999, _synced_at = clock_timestamp()"
+                     " where _row_number > 2990")
+        conn.commit()
+        assert push_subscription(conn, subscription, Target(postgres_target), "run-2", TODAY, QUICK).rows == 2010
+    now = _row_versions(postgres_target)
+    assert {key for key in now if now[key] != written[key]} == {f"P{n:06d}" for n in range(2991, 3001)}
+
+
+def test_batches_start_small_and_double_up_to_the_largest(monkeypatch):
+    monkeypatch.setattr(share_push, "BATCH_ROWS", 100)
+    monkeypatch.setattr(share_push, "LARGEST_BATCH_ROWS", 300)
+    subscription = _subscription(PENALTIES, monkeypatch, "postgresql+psycopg://localhost/unused")
+    batches = share_push._batches(None, subscription, 1000)
+    assert [(b.first, b.last) for b in batches] == [(1, 100), (101, 300), (301, 600), (601, 900), (901, 1000)]
+
+
 def test_snapshot_replaces_the_table_with_exactly_the_current_rows(share_db, target_url, monkeypatch):
     subscription = _subscription(NEWBORNS, monkeypatch, target_url)
     with psycopg.connect(share_db.url) as conn:
