@@ -3,6 +3,7 @@
     uv run python bench/scale.py                            # 1M, 3M and 10M rows
     uv run python bench/scale.py --sizes 1000000 --stages landing,push
     uv run python bench/scale.py --landing-only-above 3000000  # 10M rows for landing alone
+    uv run python bench/scale.py --sizes 1000000 --stages push --keep-others   # one stage again, the rest kept
     uv run python bench/scale.py --quick --output /tmp/b    # a smoke run of a few thousand rows
 
 Runs on an embedded PostgreSQL in a data directory of its own; each size lands on top of the sizes before it (the
@@ -13,12 +14,13 @@ not. Peak memory is the resident size of the largest process of the stage.
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psutil
@@ -154,6 +156,15 @@ def write_docs(found: list[Measure], output: Path) -> None:
         lines.append(f"| {m.stage} | {m.rows:,} | {m.seconds:.2f} | {m.rows / m.seconds:,.0f} | {ratio} |"
                      f" {m.against or '—'} | {aim} | {peak} |")
     (output / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (output / "benchmarks.json").write_text(json.dumps([asdict(m) for m in found], indent=1),
+                                            encoding="utf-8")
+
+
+def _kept(output: Path, measured: set[str]) -> list[Measure]:
+    """The last run's measures of the stages this run did not measure."""
+    saved = output / "benchmarks.json"
+    earlier = [Measure(**fields) for fields in json.loads(saved.read_text(encoding="utf-8"))] if saved.exists() else []
+    return [m for m in earlier if m.stage not in measured]
 
 
 def _machine() -> str:
@@ -166,6 +177,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(map(str, QUICK))} rows: a smoke run")
     parser.add_argument("--sizes", help="comma-separated row counts (default: 1M, 3M, 10M)")
     parser.add_argument("--stages", default=",".join(STAGES), help=f"any of {', '.join(STAGES)}")
+    parser.add_argument("--keep-others", action="store_true",
+                        help="keep the measures of stages not run now from the page's last run (benchmarks.json)")
     parser.add_argument("--landing-only-above", type=int, metavar="ROWS",
                         help="at sizes above ROWS measure landing alone (its memory at ten million rows, say)")
     parser.add_argument("--output", type=Path, default=Path(__file__).parents[1] / "docs",
@@ -180,6 +193,8 @@ def main() -> None:
     os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
     with tempfile.TemporaryDirectory(prefix="hdbench_files") as scratch:
         found = run(sizes, stages, Path(scratch), args.landing_only_above)
+    if args.keep_others:
+        found = _kept(args.output, {m.stage for m in found}) + found
     write_docs(found, args.output)
     print(f"wrote {args.output / 'benchmarks.md'}")
 
