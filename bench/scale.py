@@ -160,11 +160,11 @@ def write_docs(found: list[Measure], output: Path) -> None:
                                             encoding="utf-8")
 
 
-def _kept(output: Path, measured: set[str]) -> list[Measure]:
-    """The last run's measures of the stages this run did not measure."""
+def _kept(output: Path, measured: set[tuple[str, int]]) -> list[Measure]:
+    """The last run's measures of the stages and sizes this run did not measure."""
     saved = output / "benchmarks.json"
     earlier = [Measure(**fields) for fields in json.loads(saved.read_text(encoding="utf-8"))] if saved.exists() else []
-    return [m for m in earlier if m.stage not in measured]
+    return [m for m in earlier if (m.stage, m.rows) not in measured]
 
 
 def _machine() -> str:
@@ -178,7 +178,7 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated row counts (default: 1M, 3M, 10M)")
     parser.add_argument("--stages", default=",".join(STAGES), help=f"any of {', '.join(STAGES)}")
     parser.add_argument("--keep-others", action="store_true",
-                        help="keep the measures of stages not run now from the page's last run (benchmarks.json)")
+                        help="keep the page's last measures (benchmarks.json) of stages and sizes not measured now")
     parser.add_argument("--landing-only-above", type=int, metavar="ROWS",
                         help="at sizes above ROWS measure landing alone (its memory at ten million rows, say)")
     parser.add_argument("--output", type=Path, default=Path(__file__).parents[1] / "docs",
@@ -194,7 +194,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="hdbench_files") as scratch:
         found = run(sizes, stages, Path(scratch), args.landing_only_above)
     if args.keep_others:
-        found = _kept(args.output, {m.stage for m in found}) + found
+        found = sorted(_kept(args.output, {(m.stage, m.rows) for m in found}) + found, key=lambda m: m.rows)
     write_docs(found, args.output)
     print(f"wrote {args.output / 'benchmarks.md'}")
 
