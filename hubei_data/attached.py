@@ -14,6 +14,8 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass
 
+import psutil
+
 _PR_SET_PDEATHSIG = 1
 STOP_SECONDS = 30
 
@@ -59,11 +61,14 @@ class Supervisor:
         return None
 
     def stop(self) -> None:
-        """Stop every service and wait for it, then end whatever it left in its process group.
+        """Stop every service and wait for it and every process it started, so that nothing of it is left
+        (nor still writing to the log) once this returns.
 
         SIGINT, not SIGTERM: Dagster's daemon stops the code servers it started only on SIGINT. A service
-        still running after STOP_SECONDS is killed, its group with it.
+        still running after STOP_SECONDS is killed, its group with it; so is any process it started in a
+        session of its own that outlives that.
         """
+        family = [process for _, child in self.children for process in _descendants(child.pid)]
         for _, child in self.children:
             if child.poll() is None:
                 child.send_signal(signal.SIGINT)
@@ -76,3 +81,15 @@ class Supervisor:
             with suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+        _, alive = psutil.wait_procs(family, timeout=max(deadline - time.monotonic(), 1))
+        for process in alive:
+            with suppress(psutil.Error):
+                process.kill()
+        psutil.wait_procs(alive, timeout=5)
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
