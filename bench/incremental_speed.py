@@ -7,35 +7,25 @@ which builds that day into the libraries. Both are plain dbt builds with their d
 
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import landing_speed
 from ingest_speed import CLI
+from orchestration_speed import plain_dbt_build
 
 from hubei_data import warehouse
-from hubei_data.transform.assets import DBT_DIR, dbt_resource
 
 DAY_SHARE = 0.01
 
 
 def measure(history: int, scratch: Path, token: str) -> tuple[float, float]:
     """(seconds of the full build, seconds of the day's build)."""
-    full = _dbt_build("--full-refresh")
+    full = plain_dbt_build("--full-refresh")
     changed = max(int(history * DAY_SHARE / 2), 1)
     day = landing_speed.write_day(warehouse.connect_info().url, scratch / "vaccination_day.csv", history, changed,
                                   changed)
     subprocess.run([CLI, "ingest", str(day), "--source", "vaccination", "--no-build"], check=True,
                    capture_output=True, env={**os.environ, "HUBEI_DATA_TOKEN": token})
     day.unlink()
-    return full, _dbt_build()
+    return full, plain_dbt_build()
 
-
-def _dbt_build(*options: str) -> float:
-    env = {**os.environ, **warehouse.connect_info().dbt_env(), "HUBEI_DATA_SYNC_ID": f"bench-{time.time_ns()}"}
-    started = time.perf_counter()
-    subprocess.run([dbt_resource().dbt_executable, "build", "--quiet", "--select", "raw_vaccination+", *options,
-                    "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-                    "--target-path", str(Path(DBT_DIR) / "target" / "bench")],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
