@@ -21,11 +21,12 @@ def _lines(items: list[str], indent: int = 8) -> str:
 
 def raw_model(source: Source) -> str:
     columns = [*source.column_names, *LINEAGE]
-    return f"""{HEADER}{{{{ config(
-    alias='{source.name}',
-    indexes=[{{'columns': ['_batch_id']}}],
-    post_hook="{{{{ record_raw_batches(source('landing', '{source.name}')) }}}}",
-) }}}}
+    config = _config(
+        alias=f"'{source.name}'",
+        indexes="[{'columns': ['_batch_id']}]",
+        post_hook=f"\"{{{{ record_raw_batches(source('landing', '{source.name}')) }}}}\"",
+    )
+    return f"""{HEADER}{config}
 
 with landed as (
 
@@ -166,11 +167,21 @@ def _batchwise_config(source: Source, read: str) -> str:
     """A staging or quarantine model's config: appended batch by batch, or rebuilt whole."""
     if source.checks_other_sources:
         return f"{{{{ config(alias='{source.name}', materialized='table') }}}}"
-    settings = {
-        "alias": f"'{source.name}'",
-        "indexes": "[{'columns': ['_batch_id', '_row_number'], 'unique': True}]",
-        "pre_hook": f"\"{{{{ take_batches(['{read}']) }}}}\"",
-    }
+    return _config(
+        alias=f"'{source.name}'",
+        indexes="[{'columns': ['_batch_id', '_row_number'], 'unique': True}]",
+        pre_hook=_take_batches([read]),
+    )
+
+
+def _take_batches(reads: list[str], then: str = "") -> str:
+    """The pre-hook, quoted, that takes in the batches of `reads` (schema.table) this model has not; `then` after."""
+    listed = "', '".join(reads)
+    return f"\"{{{{ take_batches(['{listed}']) }}}}{then}\""
+
+
+def _config(**settings: str) -> str:
+    """A model's config block, one setting a line."""
     return "{{ config(\n" + "".join(f"    {name}={value},\n" for name, value in settings.items()) + ") }}"
 
 
@@ -192,12 +203,13 @@ def resource_model(source: Source) -> str:
     key = ", ".join(source.key)
     kept = ", ".join(f"'{k}'" for k in source.key)
     columns = [*source.column_names, "_batch_id", "_row_number"]
-    return f"""{HEADER}{{{{ config(
-    alias='{source.name}',
-    unique_key=[{kept}],
-    indexes=[{{'columns': [{kept}], 'unique': True}}],
-    pre_hook="{{{{ take_batches(['staging.{source.name}']) }}}}",
-) }}}}
+    config = _config(
+        alias=f"'{source.name}'",
+        unique_key=f"[{kept}]",
+        indexes=f"[{{'columns': [{kept}], 'unique': True}}]",
+        pre_hook=_take_batches([f"staging.{source.name}"]),
+    )
+    return f"""{HEADER}{config}
 
 with passed as (
 
@@ -311,6 +323,7 @@ def issues_model() -> str:
     batchwise = [f"quarantine.{s.name}" for s in SOURCES.values() if not s.checks_other_sources]
     whole = ", ".join(f"'{s.name}'" for s in SOURCES.values() if s.checks_other_sources)
     replace_whole = f"{{% if is_incremental() %}}; delete from {{{{ this }}}} where source in ({whole}){{% endif %}}"
+    config = _config(alias="'issues'", pre_hook=_take_batches(batchwise, then=replace_whole))
     parts = [
         f"""{s.name} as (
 
@@ -326,10 +339,7 @@ def issues_model() -> str:
         for s in SOURCES.values()
     ]
     union = "\n    union all\n".join(f"    select * from {s}" for s in SOURCES)
-    return f"""{HEADER}{{{{ config(
-    alias='issues',
-    pre_hook="{{{{ take_batches(['{"', '".join(batchwise)}']) }}}}{replace_whole}",
-) }}}}
+    return f"""{HEADER}{config}
 
 with batches as (
 
