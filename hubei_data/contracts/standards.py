@@ -15,12 +15,14 @@ from stdnum.cn import ric, uscc
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DIVISIONS_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "hubei_divisions.csv"
 
+# Matched whole with fullmatch (`$` would let a final newline through) and with [0-9],
+# never \d, which takes full-width and other digits: the SQL twins reject both.
 _DATE_FORMATS = (
-    re.compile(r"^([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})$"),
-    re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$"),
-    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$"),
+    re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})"),
+    re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日"),
 )
-_TIMESTAMP = re.compile(r"^([0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?$")
+_TIMESTAMP = re.compile(r"([0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?")
 
 
 def standardise(value: str | None, code: bool = False) -> str | None:
@@ -33,17 +35,22 @@ def standardise(value: str | None, code: bool = False) -> str | None:
     return text.upper() if code else text
 
 
+def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
+    """The date of ASCII-digit parts, or None when the calendar has none (std.try_make_date)."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 def parse_date(text: str | None) -> dt.date | None:
     """A date in any of the four agreed formats, or None when it is not one."""
     if text is None:
         return None
     for pattern in _DATE_FORMATS:
-        match = pattern.match(text)
+        match = pattern.fullmatch(text)
         if match:
-            try:
-                return dt.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                return None
+            return _calendar_date(*match.groups())
     return None
 
 
@@ -51,7 +58,7 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
     """A timestamp `YYYY-MM-DD[ HH:MM[:SS]]` (or any agreed date format alone), or None."""
     if text is None:
         return None
-    match = _TIMESTAMP.match(text)
+    match = _TIMESTAMP.fullmatch(text)
     if not match:
         day = parse_date(text)
         return dt.datetime.combine(day, dt.time()) if day else None
@@ -90,11 +97,15 @@ def resident_id_valid(number: str) -> bool:
 
 
 def resident_id_birth_date(number: str) -> dt.date | None:
-    """The birth date inside an 18-character ID number, or None when it is not a date."""
-    try:
-        return ric.get_birth_date(number)
-    except Exception:
+    """The birth date in characters 7-14 of an 18-character ID number, or None when it is not a date.
+
+    stdnum's `get_birth_date` strips blanks first, reads any length and lets int() take
+    full-width digits; std.resident_id_birth_date takes none of these, so neither does this.
+    """
+    born = number[6:14]
+    if len(number) != 18 or not re.fullmatch(r"[0-9]{8}", born):
         return None
+    return _calendar_date(born[:4], born[4:6], born[6:])
 
 
 @cache
