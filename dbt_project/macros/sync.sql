@@ -1,7 +1,12 @@
 {#- This build's sync id: Dagster passes its run id; a bare dbt run uses dbt's invocation id.
-    An environment variable, not a var: a var that changes every build defeats partial parsing. -#}
+    Read only when the SQL is compiled to run: an environment variable read while parsing is
+    remembered, and a new value every build would make dbt parse every model using it again. -#}
 {% macro sync_id() -%}
-    {{ return(env_var('HUBEI_DATA_SYNC_ID', invocation_id)) }}
+    {%- if execute -%}
+        {{ return(env_var('HUBEI_DATA_SYNC_ID', invocation_id)) }}
+    {%- else -%}
+        {{ return('') }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The day profiles and flags are computed for: the `as_of` var, or today. -#}
