@@ -78,22 +78,25 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         with warehouse.connect() as conn:
             for event in invocation.stream():
                 yield _with_sync_counts(event, context, conn, config.full_refresh)
-        _keep_partial_parse(Path(invocation.target_path))
+        _hand_over_and_remove(Path(invocation.target_path))
 
     return warehouse_models
 
 
-def _keep_partial_parse(run_target: Path) -> None:
-    """Hand this build's parse state to the next build.
+def _hand_over_and_remove(run_target: Path) -> None:
+    """Hand this build's parse state to the next build, then remove the build's own target directory.
 
     dbt reparses everything when the connection settings differ from the saved state's, and
-    the definitions' own parse runs without them; each build starts from target/.
+    the definitions' own parse runs without them; each build starts from target/. Every build
+    writes several megabytes of artifacts into a directory of its own that nothing reads once
+    the build succeeded; a failed build's stays, for its compiled SQL and log.
     """
     state = run_target / "partial_parse.msgpack"
     if state.exists():
         staged = DBT_DIR / "target" / f".partial_parse.{os.getpid()}"
         shutil.copyfile(state, staged)
         os.replace(staged, DBT_DIR / "target" / "partial_parse.msgpack")
+    shutil.rmtree(run_target, ignore_errors=True)
 
 
 def _with_sync_counts(event, context: dg.AssetExecutionContext, conn, full_refresh: bool):

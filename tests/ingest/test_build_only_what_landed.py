@@ -19,6 +19,7 @@ from hubei_data.quality.checks import (
     verified_through,
 )
 from hubei_data.resources import WarehouseResource
+from hubei_data.transform.assets import DBT_DIR
 from hubei_data.transform.jobs import AFTER_RUN_TAG
 from hubei_data.transform.selection import OUTSIDE_BUILDS
 from tests.people import invoke
@@ -155,6 +156,9 @@ def test_a_later_build_verifies_only_the_share_rows_it_wrote(landed_penalty, tmp
         assert 1 <= written <= shared["rows_checked"] < total
         assert unverified_syncs(conn, "share", "penalty_info", shared[FINGERPRINT]) == []
         assert len(unverified_syncs(conn, "share", "penalty_info", "another schema")) > 1
+    # The build's own dbt target directory is gone; its parse state is the next build's start.
+    assert not list((DBT_DIR / "target").glob(f"*-{build.run_id[:7]}-*"))
+    assert (DBT_DIR / "target" / "partial_parse.msgpack").exists()
 
 
 def test_a_resource_table_rebuilt_whole_is_verified_whole(landed_penalty, tmp_path):
