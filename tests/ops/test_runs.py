@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 import pytest
+import yaml
 from click.testing import CliRunner
 from dagster._core.run_coordinator import QueuedRunCoordinator
 
@@ -149,6 +150,16 @@ def test_who_may_not_launch_terminate_or_backfill_is_refused_before_anything_is_
     assert runner.instance().get_run_records() == [] and runner.instance().get_backfills() == []
 
 
+def _one_run_at_a_time(home: Path) -> Path:
+    """A Dagster home of the instance's own settings that launches one run at a time: the run the test waits for
+    then has the machine to itself, while the backfill's and the sensors' runs wait their turn in the queue."""
+    config = yaml.safe_load(runner.DAGSTER_YAML)
+    config["concurrency"]["runs"] = {"max_concurrent_runs": 1}
+    home.mkdir()
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    return home
+
+
 @pytest.mark.slow
 def test_the_daemon_launches_a_run_the_command_line_queued_and_runs_a_backfill_it_asked_for(queue, tmp_path):
     """The whole path: `hubei-data runs launch` and `runs backfill`, then the daemon `hubei-data ui` starts."""
@@ -158,8 +169,9 @@ def test_the_daemon_launches_a_run_the_command_line_queued_and_runs_a_backfill_i
                          target=queue).exit_code == 0
     # An empty data directory of its own, so the daemon's landing sensor finds no files of other tests.
     daemon = subprocess.Popen([str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", str(WORKSPACE)],
-                              env={**os.environ, "HUBEI_DATA_DIR": str(tmp_path)}, process_group=0,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env={**os.environ, "HUBEI_DATA_DIR": str(tmp_path),
+                                   "DAGSTER_HOME": str(_one_run_at_a_time(tmp_path / "daemon_home"))},
+                              process_group=0, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     instance = runner.instance()
 
     def backfilled():
