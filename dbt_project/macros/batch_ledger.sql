@@ -18,6 +18,8 @@ begin
         taken_at timestamptz not null default now(),
         primary key (model, batch_id)
     );
+    -- the build (sync id) that took the batch, whose tests check that batch's rows
+    alter table raw.model_batches add column if not exists taken_in text;
 end
 $$
 {%- endmacro %}
@@ -31,14 +33,14 @@ $$
     inputs took in since (an input's ledger entries commit with its rows). -#}
 {% macro take_batches(inputs) -%}
 {%- if is_incremental() -%}
-insert into raw.model_batches (model, batch_id)
-select distinct '{{ ledger_name(this) }}', batch_id from raw.model_batches
+insert into raw.model_batches (model, batch_id, taken_in)
+select distinct '{{ ledger_name(this) }}', batch_id, '{{ sync_id() }}' from raw.model_batches
 where model in ('{{ inputs | join("', '") }}')
 on conflict do nothing
 {%- else -%}
 delete from raw.model_batches where model = '{{ ledger_name(this) }}';
-insert into raw.model_batches (model, batch_id)
-select distinct '{{ ledger_name(this) }}', _batch_id from (
+insert into raw.model_batches (model, batch_id, taken_in)
+select distinct '{{ ledger_name(this) }}', _batch_id, '{{ sync_id() }}' from (
     {% for input in inputs %}select _batch_id from {{ input }}{% if not loop.last %} union all {% endif %}{% endfor %}
 ) as held
 {%- endif -%}

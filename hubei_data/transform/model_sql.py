@@ -13,6 +13,20 @@ from hubei_data.transform.sql_rules import TYPE_PARSERS, column_checks, row_chec
 
 HEADER = "-- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.\n"
 
+# What the subject models look children up by when a build recomputes only the children its
+# batches touched (dbt_project/macros/children_touched.sql).
+LOOKUP_INDEXES = {
+    "vaccination": (("child_id_no",), ("birth_cert_no",), ("child_name",)),
+    "birth_certificate": (("birth_date", "child_name"),),
+}
+
+
+def _indexes(*indexed: tuple[str, ...], unique: tuple[str, ...] = ()) -> str:
+    """A config `indexes` list: one unique index on `unique`, when given, then one on each of `indexed`."""
+    entries = [f"{{'columns': {list(unique)}, 'unique': True}}"] if unique else []
+    entries += [f"{{'columns': {list(columns)}}}" for columns in indexed]
+    return f"[{', '.join(entries)}]"
+
 
 def _lines(items: list[str], indent: int = 8) -> str:
     pad = " " * indent
@@ -117,7 +131,7 @@ def staging_model(source: Source) -> str:
     ctes, joins = _lookups(source)
     lookups = "".join(f"{cte},\n\n" for cte in ctes)
     joined = "".join(f"\n    {join}" for join in joins)
-    return f"""{HEADER}{_batchwise_config(source, f'raw.{source.name}')}
+    return f"""{HEADER}{_batchwise_config(source, f'raw.{source.name}', source.key)}
 
 with received as (
 
@@ -163,13 +177,13 @@ select * from final
 """
 
 
-def _batchwise_config(source: Source, read: str) -> str:
+def _batchwise_config(source: Source, read: str, *indexed: tuple[str, ...]) -> str:
     """A staging or quarantine model's config: appended batch by batch, or rebuilt whole."""
     if source.checks_other_sources:
         return f"{{{{ config(alias='{source.name}', materialized='table') }}}}"
     return _config(
         alias=f"'{source.name}'",
-        indexes="[{'columns': ['_batch_id', '_row_number'], 'unique': True}]",
+        indexes=_indexes(*indexed, unique=("_batch_id", "_row_number")),
         pre_hook=_take_batches([read]),
     )
 
@@ -206,8 +220,9 @@ def resource_model(source: Source) -> str:
     config = _config(
         alias=f"'{source.name}'",
         unique_key=f"[{kept}]",
-        indexes=f"[{{'columns': [{kept}], 'unique': True}}]",
+        indexes=_indexes(*LOOKUP_INDEXES.get(source.name, ()), unique=source.key),
         pre_hook=_take_batches([f"staging.{source.name}"]),
+        meta="{'tested_rows': 'taken_batches'}",
     )
     return f"""{HEADER}{config}
 

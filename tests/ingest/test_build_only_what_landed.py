@@ -1,6 +1,8 @@
 """A run builds only what is downstream of landing assets that landed a batch; one that landed nothing builds nothing."""
 
 import datetime as dt
+import os
+import subprocess
 import uuid
 
 import dagster as dg
@@ -19,7 +21,7 @@ from hubei_data.quality.checks import (
     verified_through,
 )
 from hubei_data.resources import WarehouseResource
-from hubei_data.transform.assets import DBT_DIR
+from hubei_data.transform.assets import DBT_DIR, dbt_resource
 from hubei_data.transform.jobs import AFTER_RUN_TAG
 from hubei_data.transform.selection import OUTSIDE_BUILDS
 from tests.people import invoke
@@ -159,6 +161,44 @@ def test_a_later_build_verifies_only_the_share_rows_it_wrote(landed_penalty, tmp
     # The build's own dbt target directory is gone; its parse state is the next build's start.
     assert not list((DBT_DIR / "target").glob(f"*-{build.run_id[:7]}-*"))
     assert (DBT_DIR / "target" / "partial_parse.msgpack").exists()
+
+
+def _dbt_test(model: str, sync_id: str, target) -> subprocess.CompletedProcess:
+    env = {**os.environ, **wh.connect_info().dbt_env(), "HUBEI_DATA_SYNC_ID": sync_id}
+    return subprocess.run([dbt_resource().dbt_executable, "test", "--select", model, "--project-dir", str(DBT_DIR),
+                           "--profiles-dir", str(DBT_DIR), "--target-path", str(target)],
+                          env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(("model", "table", "written_by_build"), [
+    ("shr_penalty_info", "share.penalty_info", "update share.penalty_info set _sync_id = %(sync)s where case_no is null"),
+    ("res_penalty", "resource.penalty", "update raw.model_batches set taken_in = %(sync)s"
+                                        " where model = 'resource.penalty' and batch_id = %(batch)s"),
+])
+def test_a_build_tests_the_rows_it_wrote_not_the_history(landed_penalty, tmp_path, model, table, written_by_build):
+    """A row broken behind dbt's back after its build is not tested again; the same row written by a build is."""
+    sync = f"later-{uuid.uuid4().hex}"
+    with wh.connect() as conn:
+        case_no, batch, old_sync, old_taken = conn.execute(
+            f"select t.case_no, t._batch_id, s._sync_id, l.taken_in from {table} as t"
+            " join share.penalty_info as s using (case_no)"
+            " join raw.model_batches as l on l.model = 'resource.penalty' and l.batch_id = t._batch_id"
+            " order by t._batch_id limit 1").fetchone()
+        conn.execute(f"update {table} set case_no = null where case_no = %s", (case_no,))
+        conn.commit()
+        try:
+            assert _dbt_test(model, sync, tmp_path / "target").returncode == 0
+            conn.execute(written_by_build, {"sync": sync, "batch": batch})
+            conn.commit()
+            failed = _dbt_test(model, sync, tmp_path / "target")
+            assert failed.returncode != 0 and "not_null_case_no" in failed.stdout
+        finally:
+            conn.rollback()
+            conn.execute(f"update {table} set case_no = %s where case_no is null", (case_no,))
+            conn.execute("update share.penalty_info set _sync_id = %s where case_no = %s", (old_sync, case_no))
+            conn.execute("update raw.model_batches set taken_in = %s where model = 'resource.penalty'"
+                         " and batch_id = %s", (old_taken, batch))
+            conn.commit()
 
 
 def test_a_resource_table_rebuilt_whole_is_verified_whole(landed_penalty, tmp_path):

@@ -2,8 +2,9 @@
 {{ config(
     alias='birth_certificate',
     unique_key=['cert_no'],
-    indexes=[{'columns': ['cert_no'], 'unique': True}],
+    indexes=[{'columns': ['cert_no'], 'unique': True}, {'columns': ['birth_date', 'child_name']}],
     pre_hook="{{ take_batches(['staging.birth_certificate']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

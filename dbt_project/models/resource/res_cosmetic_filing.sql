@@ -4,6 +4,7 @@
     unique_key=['filing_no'],
     indexes=[{'columns': ['filing_no'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.cosmetic_filing']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

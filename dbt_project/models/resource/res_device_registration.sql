@@ -4,6 +4,7 @@
     unique_key=['reg_no'],
     indexes=[{'columns': ['reg_no'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.device_registration']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

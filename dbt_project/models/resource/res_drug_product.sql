@@ -4,6 +4,7 @@
     unique_key=['approval_no'],
     indexes=[{'columns': ['approval_no'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.drug_product']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

@@ -4,6 +4,7 @@
     unique_key=['uscc'],
     indexes=[{'columns': ['uscc'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.enterprise']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

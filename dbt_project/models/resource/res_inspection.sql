@@ -4,6 +4,7 @@
     unique_key=['inspection_id'],
     indexes=[{'columns': ['inspection_id'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.inspection']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

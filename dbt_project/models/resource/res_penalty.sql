@@ -4,6 +4,7 @@
     unique_key=['case_no'],
     indexes=[{'columns': ['case_no'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.penalty']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

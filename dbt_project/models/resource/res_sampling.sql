@@ -4,6 +4,7 @@
     unique_key=['sample_no'],
     indexes=[{'columns': ['sample_no'], 'unique': True}],
     pre_hook="{{ take_batches(['staging.sampling']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

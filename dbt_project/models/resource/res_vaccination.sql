@@ -2,8 +2,9 @@
 {{ config(
     alias='vaccination',
     unique_key=['record_id'],
-    indexes=[{'columns': ['record_id'], 'unique': True}],
+    indexes=[{'columns': ['record_id'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['birth_cert_no']}, {'columns': ['child_name']}],
     pre_hook="{{ take_batches(['staging.vaccination']) }}",
+    meta={'tested_rows': 'taken_batches'},
 ) }}
 
 with passed as (

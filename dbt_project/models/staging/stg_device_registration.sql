@@ -1,7 +1,7 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
 {{ config(
     alias='device_registration',
-    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}, {'columns': ['reg_no']}],
     pre_hook="{{ take_batches(['raw.device_registration']) }}",
 ) }}
 

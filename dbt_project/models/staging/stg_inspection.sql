@@ -1,7 +1,7 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
 {{ config(
     alias='inspection',
-    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}],
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}, {'columns': ['inspection_id']}],
     pre_hook="{{ take_batches(['raw.inspection']) }}",
 ) }}
 
