@@ -240,6 +240,80 @@ def test_a_day_of_vaccinations_is_merged_by_key_without_rewriting_history(demo, 
     assert {k: quarantined_after[k] for k in quarantined_before} == quarantined_before
 
 
+BIRTH_CERTIFICATE_FIELDS = [c.name for c in SOURCES["birth_certificate"].columns]
+UNLINKED_IDS = """
+    select i.identifier from subject.child_identifier as i
+    where i.identifier_kind = 'child_id_no' and i.child_key = i.identifier
+    and not exists (select 1 from resource.vaccination v where v.child_id_no = i.identifier and v.birth_cert_no is not null)
+"""
+
+
+def _write_csv(folder: Path, fields: list[str], rows: list[dict]) -> Path:
+    folder.mkdir()
+    with (folder / "day.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder / "day.csv"
+
+
+def test_a_day_that_moves_records_between_children_links_them_as_a_full_build_would(demo, tmp_path):
+    """A record moved to another child, an ID number claimed by a second certificate and a new certificate for a
+    child known by ID number alone: each changes children the day's records never named (the full build's
+    identity follows in test_a_full_refresh_gives_the_same_tables)."""
+    fields = ", ".join(VACCINATION_FIELDS)
+    with wh.connect() as conn:
+        moved = conn.execute(f"select {fields} from resource.vaccination v where child_id_no in ({UNLINKED_IDS})"
+                             " and (select count(*) from resource.vaccination o where o.child_id_no = v.child_id_no) = 1"
+                             " order by record_id limit 1").fetchone()
+        column = VACCINATION_FIELDS.index
+        target, certified = conn.execute(
+            f"select p.child_key, p.child_name, p.birth_date, p.vaccination_records from subject.child_immunisation_profile p"
+            f" where p.child_key in ({UNLINKED_IDS}) and p.child_key <> %s order by p.child_key limit 2",
+            (moved[column("child_id_no")],)).fetchall()
+        claimed, claimed_cert = conn.execute(
+            "select i.identifier, i.child_key from subject.child_identifier i where i.linked_by = 'same_record'"
+            " and exists (select 1 from resource.vaccination v where v.child_id_no = i.identifier"
+            " and v.birth_cert_no is null) order by 1 limit 1").fetchone()
+        claimed_record = conn.execute(f"select {fields} from resource.vaccination where child_id_no = %s limit 1",
+                                      (claimed,)).fetchone()
+        unnumbered = [r for (r,) in conn.execute("select record_id from resource.vaccination where child_id_no = %s"
+                                                 " and birth_cert_no is null", (claimed,))]
+    later = "2026-10-31 23:45:00"
+    run("ingest", str(_write_csv(tmp_path / "vaccination", VACCINATION_FIELDS, [
+        {**dict(zip(VACCINATION_FIELDS, moved)), "child_id_no": target[0], "child_name": target[1],
+         "birth_date": target[2].isoformat(), "updated_at": later},
+        {**dict(zip(VACCINATION_FIELDS, claimed_record)), "record_id": "CLAIM-1", "birth_cert_no": "Q420009902",
+         "updated_at": later},
+    ])))
+    sex = "男" if int(certified[0][16]) % 2 else "女"
+    run("ingest", str(_write_csv(tmp_path / "birth_certificate", BIRTH_CERTIFICATE_FIELDS, [
+        {"cert_no": "Q420009901", "child_name": certified[1], "sex": sex, "birth_date": certified[2].isoformat(),
+         "hospital": "武汉市妇幼保健院", "division_code": "420102", "updated_at": later},
+    ])))
+    with wh.connect() as conn:
+        links = dict(conn.execute("select identifier, coalesce(linked_by, '') || ':' || child_key"
+                                  " from subject.child_identifier where identifier = any(%s)",
+                                  ([moved[column("child_id_no")], claimed, certified[0]],)).fetchall())
+        profiles = dict(conn.execute("select child_key, vaccination_records from subject.child_immunisation_profile"
+                                     " where child_key = any(%s)",
+                                     ([moved[column("child_id_no")], target[0], claimed, certified[0], "Q420009901"],)
+                                     ).fetchall())
+        looked_up = {r for (r,) in conn.execute("select record_id from share.newborn_vaccination_lookup"
+                                                " where record_id = any(%s)", (unnumbered,))}
+        shared = conn.execute("select count(*) from share.newborn_vaccination where birth_cert_no = 'Q420009901'"
+                              ).fetchone()[0]
+    # the moved record's old number is named by no record any more; its new child has it
+    assert moved[column("child_id_no")] not in links and moved[column("child_id_no")] not in profiles
+    assert profiles[target[0]] == target[3] + 1
+    # two certificates claim the number: it links neither, and its records without a certificate leave the share
+    assert links[claimed] == f":{claimed}" and claimed_cert != claimed and profiles[claimed] >= len(unnumbered)
+    assert unnumbered and not looked_up
+    # the new certificate is the child's: one row, under the certificate, and its records are shared
+    assert links[certified[0]] == "name_birth_date_sex:Q420009901"
+    assert certified[0] not in profiles and profiles["Q420009901"] == certified[3] == shared
+
+
 def _business_rows(conn) -> dict[str, list]:
     """Every row of every library built from raw, without the columns that say which build wrote it."""
     tables = conn.execute(

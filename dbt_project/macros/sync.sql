@@ -31,15 +31,35 @@ select
     {%- endif %}
     '{{ sync_id() }}'::text as _sync_id,
     now() as _synced_at
-from (
-    select
-        c.*,
-        md5((to_jsonb(c) - array['_batch_id', '_row_number'])::text) as _row_hash
-    from {{ relation }} as c
-) as h
+from ({{ hashed_rows(relation) }}) as h
 {% if is_incremental() -%}
 left join {{ this }} as t
     on {% for k in keys %}t.{{ k }} = h.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
 where t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
 {%- endif %}
+{%- endmacro %}
+
+{#- Every row of `relation`, for a model that recomputes some keys whole and removes the rest of
+    them afterwards (macros/children_touched.sql): a row as this model already holds it keeps its
+    sync ids and time, so only the difference counts as written. A full build: `changed_rows`. -#}
+{% macro rewritten_rows(relation, key) -%}
+{%- if not is_incremental() -%}
+{{ changed_rows(relation, key) }}
+{%- else -%}
+select
+    h.*,
+    coalesce(t._first_sync_id, '{{ sync_id() }}') as _first_sync_id,
+    case when t._row_hash = h._row_hash then t._sync_id else '{{ sync_id() }}' end as _sync_id,
+    case when t._row_hash = h._row_hash then t._synced_at else now() end as _synced_at
+from ({{ hashed_rows(relation) }}) as h
+left join {{ this }} as t on t.{{ key }} = h.{{ key }}
+{%- endif %}
+{%- endmacro %}
+
+{#- The rows of `relation` with a hash of their business columns (lineage columns excluded). -#}
+{% macro hashed_rows(relation) -%}
+select
+    c.*,
+    md5((to_jsonb(c) - array['_batch_id', '_row_number'])::text) as _row_hash
+from {{ relation }} as c
 {%- endmacro %}

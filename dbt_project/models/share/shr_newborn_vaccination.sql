@@ -6,15 +6,19 @@
         {'columns': ['birth_cert_no']},
         {'columns': ['_sync_id']},
     ],
+    **child_model_hooks('record_id'),
 ) }}
 
 -- 出生一件事: every vaccination of a child born in the province (one with a 出生医学证明),
 -- found by birth certificate number or, once the child has one, by ID number; the same
 -- records the data API serves, with the child's ID number and name masked.
 
+-- A daily build recomputes only the records of children its batches touched (macros/children_touched.sql).
+
 with records as (
 
     select * from {{ ref('shr_newborn_vaccination_lookup') }}
+    {% if is_incremental() %}where birth_cert_no in (select identifier from children_touched){% endif %}
 
 ),
 
@@ -39,4 +43,4 @@ final as (
 
 )
 
-{{ changed_rows('final', 'record_id') }}
+{{ rewritten_rows('final', 'record_id') }}

@@ -7,6 +7,7 @@
         {'columns': ['child_id_no']},
         {'columns': ['_sync_id']},
     ],
+    **child_model_hooks('record_id'),
 ) }}
 
 -- 出生一件事 for the data API: every vaccination of a child born in the province (one with a
@@ -14,21 +15,31 @@
 -- with the child's ID number and name whole so an approved consumer finds the records by what
 -- it holds; the API masks them unless the grant allows. share.newborn_vaccination masks them here.
 
+-- A daily build recomputes only the records of children its batches touched (macros/children_touched.sql).
+
 with vaccinations as (
 
+    {% if is_incremental() -%}
+    {{ vaccinations_of_children_touched(ref('res_vaccination')) }}
+    {%- else -%}
     select * from {{ ref('res_vaccination') }}
+    {%- endif %}
 
 ),
 
 identifiers as (
 
     select identifier, child_key from {{ ref('sub_child_identifier') }}
+    {% if is_incremental() %}where identifier in (select identifier from children_touched){% endif %}
 
 ),
 
 children as (
 
-    select * from {{ ref('sub_child_immunisation_profile') }} where has_birth_certificate
+    select * from {{ ref('sub_child_immunisation_profile') }}
+    where
+        has_birth_certificate
+        {% if is_incremental() %}and child_key in (select identifier from children_touched){% endif %}
 
 ),
 
@@ -55,4 +66,4 @@ final as (
 
 )
 
-{{ changed_rows('final', 'record_id') }}
+{{ rewritten_rows('final', 'record_id') }}

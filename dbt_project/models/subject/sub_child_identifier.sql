@@ -2,17 +2,27 @@
     alias='child_identifier',
     unique_key='identifier',
     indexes=[{'columns': ['identifier'], 'unique': True}, {'columns': ['_sync_id']}],
+    **child_model_hooks('identifier'),
 ) }}
+
+-- A daily build links again only the identifiers its batches touched and those connected to
+-- them (macros/children_touched.sql); a full build links every one.
 
 with certificates as (
 
     select cert_no, child_name, sex, birth_date from {{ ref('res_birth_certificate') }}
+    {% if is_incremental() %}where cert_no in (select identifier from children_touched){% endif %}
 
 ),
 
 vaccinations as (
 
-    select child_id_no, birth_cert_no, child_name, birth_date from {{ ref('res_vaccination') }}
+    select child_id_no, birth_cert_no, child_name, birth_date
+    {% if is_incremental() -%}
+    from ({{ vaccinations_of_children_touched(ref('res_vaccination')) }}) as touched
+    {%- else -%}
+    from {{ ref('res_vaccination') }}
+    {%- endif %}
 
 ),
 
@@ -101,4 +111,4 @@ final as (
 
 )
 
-{{ changed_rows('final', 'identifier') }}
+{{ rewritten_rows('final', 'identifier') }}

@@ -2,32 +2,34 @@
     alias='child_immunisation_profile',
     unique_key='child_key',
     indexes=[{'columns': ['child_key'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['_sync_id']}],
-    post_hook=[
-        "delete from {{ this }} as retired where retired.birth_cert_no is null and exists (
-            select 1 from {{ this }} as merged
-            where merged.child_id_no = retired.child_id_no and merged.child_key <> retired.child_key
-        )",
-    ],
+    **child_model_hooks('child_key'),
 ) }}
 
 -- A child first known by ID number alone and later linked to a birth certificate keeps
 -- one row, keyed by the certificate; the post-hook removes the row the ID number had.
+-- A daily build recomputes only the children its batches touched (macros/children_touched.sql).
 
 with certificates as (
 
     select * from {{ ref('res_birth_certificate') }}
+    {% if is_incremental() %}where cert_no in (select identifier from children_touched){% endif %}
 
 ),
 
 vaccinations as (
 
+    {% if is_incremental() -%}
+    {{ vaccinations_of_children_touched(ref('res_vaccination')) }}
+    {%- else -%}
     select * from {{ ref('res_vaccination') }}
+    {%- endif %}
 
 ),
 
 identifiers as (
 
     select * from {{ ref('sub_child_identifier') }}
+    {% if is_incremental() %}where identifier in (select identifier from children_touched){% endif %}
 
 ),
 
@@ -115,4 +117,4 @@ final as (
 
 )
 
-{{ changed_rows('final', 'child_key') }}
+{{ rewritten_rows('final', 'child_key') }}

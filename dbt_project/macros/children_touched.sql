@@ -1,0 +1,127 @@
+{#- A daily build of the child models recomputes only the children its batches touched.
+
+    Whether an ID number and a birth certificate are one child depends on every record and
+    certificate naming either of them (a number two certificates could claim links nothing;
+    models/subject/sub_child_identifier.sql), so a touched identifier is recomputed with every
+    identifier connected to it: named in one record, or alike (the same name, and the birth date
+    inside the ID number), now or in a version a later one replaced. Outside those connected
+    identifiers no input changed, so no row can; inside them every row is computed again from
+    all it depends on, which gives what a full build gives. -#}
+
+{#- The config of a model built from children: it takes the batches resource took in of
+    vaccinations and certificates, finds the identifiers they touched, and afterwards removes the
+    rows of those identifiers it did not write again (a child merged into another, a record no
+    longer linked to a child with a certificate). `key` is an identifier, or a record_id. -#}
+{% macro child_model_hooks(key) -%}
+{%- do return({
+    'pre_hook': [
+        "{{ take_batches(['resource.vaccination', 'resource.birth_certificate']) }}",
+        "{{ find_children_touched() }}",
+    ],
+    'post_hook': ["{{ remove_rows_not_written('" ~ key ~ "') }}"],
+}) -%}
+{%- endmacro %}
+
+{#- Pre-hook: the touched identifiers and all connected to them, as temporary table
+    children_touched (dropped at commit). A full build recomputes every child instead.
+
+    A link a replaced version made has an end the build touched, so the versions' links are
+    followed once from the touched identifiers, and then only today's links, on indexed tables. -#}
+{% macro find_children_touched() -%}
+{%- if is_incremental() -%}
+create temporary table children_touched on commit drop as
+with recursive
+
+versions as materialized (
+
+    select child_id_no, birth_cert_no, child_name
+    from staging.vaccination
+    where
+        record_id in (select record_id from staging.vaccination where _batch_id in ({{ taken_batches() }}))
+        and jsonb_array_length(_issues) = 0
+
+),
+
+certificate_versions as materialized (
+
+    select cert_no, child_name, birth_date__value as birth_date
+    from staging.birth_certificate
+    where
+        cert_no in (select cert_no from staging.birth_certificate where _batch_id in ({{ taken_batches() }}))
+        and jsonb_array_length(_issues) = 0
+
+),
+
+touched (identifier) as (
+
+    select child_id_no from versions where child_id_no is not null
+    union
+    select birth_cert_no from versions where birth_cert_no is not null
+    union
+    select cert_no from certificate_versions
+    union
+    select cert.cert_no from versions as v
+    inner join resource.birth_certificate as cert
+        on cert.birth_date = std.resident_id_birth_date(v.child_id_no) and cert.child_name = v.child_name
+    union
+    select v.child_id_no from certificate_versions as cert
+    inner join resource.vaccination as v
+        on v.child_name = cert.child_name and std.resident_id_birth_date(v.child_id_no) = cert.birth_date
+
+),
+
+connected (identifier) as (
+
+    select identifier from touched
+    union
+    select linked.identifier
+    from connected as c
+    cross join lateral (
+        select v.birth_cert_no as identifier from resource.vaccination as v
+        where v.child_id_no = c.identifier and v.birth_cert_no is not null
+        union all
+        select v.child_id_no from resource.vaccination as v
+        where v.birth_cert_no = c.identifier and v.child_id_no is not null
+        union all
+        select cert.cert_no from resource.vaccination as v
+        inner join resource.birth_certificate as cert
+            on cert.birth_date = std.resident_id_birth_date(v.child_id_no) and cert.child_name = v.child_name
+        where v.child_id_no = c.identifier
+        union all
+        select v.child_id_no from resource.birth_certificate as cert
+        inner join resource.vaccination as v
+            on v.child_name = cert.child_name and std.resident_id_birth_date(v.child_id_no) = cert.birth_date
+        where cert.cert_no = c.identifier
+    ) as linked
+
+)
+
+select identifier from connected where identifier is not null;
+create unique index on children_touched (identifier);
+analyze children_touched
+{%- endif -%}
+{%- endmacro %}
+
+{#- Current vaccinations naming a touched identifier (every column of `relation`, a resource table). -#}
+{% macro vaccinations_of_children_touched(relation) -%}
+select * from {{ relation }} where child_id_no in (select identifier from children_touched)
+union
+select * from {{ relation }} where birth_cert_no in (select identifier from children_touched)
+{%- endmacro %}
+
+{#- Post-hook: rows of the touched identifiers (or their records) this build did not write again;
+    a full build would not have them. -#}
+{% macro remove_rows_not_written(key) -%}
+{%- if is_incremental() -%}
+delete from {{ this }}
+where
+    {{ key }} in (
+        {%- if key == 'record_id' %}
+        select record_id from ({{ vaccinations_of_children_touched('resource.vaccination') }}) as touched
+        {%- else %}
+        select identifier from children_touched
+        {%- endif %}
+    )
+    and xmin <> pg_current_xact_id()::xid
+{%- endif -%}
+{%- endmacro %}
