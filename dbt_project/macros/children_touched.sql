@@ -37,7 +37,7 @@ versions as materialized (
     select child_id_no, birth_cert_no, child_name
     from staging.vaccination
     where
-        record_id in (select record_id from staging.vaccination where _batch_id in ({{ taken_batches() }}))
+        record_id = any(array(select record_id from staging.vaccination where _batch_id in ({{ taken_batches() }})))
         and jsonb_array_length(_issues) = 0
 
 ),
@@ -47,7 +47,7 @@ certificate_versions as materialized (
     select cert_no, child_name, birth_date__value as birth_date
     from staging.birth_certificate
     where
-        cert_no in (select cert_no from staging.birth_certificate where _batch_id in ({{ taken_batches() }}))
+        cert_no = any(array(select cert_no from staging.birth_certificate where _batch_id in ({{ taken_batches() }})))
         and jsonb_array_length(_issues) = 0
 
 ),
@@ -102,11 +102,17 @@ analyze children_touched
 {%- endif -%}
 {%- endmacro %}
 
+{#- `column` holds a touched identifier. An array, not `in (select ...)`: the planner then looks
+    each identifier up by index instead of scanning the table when its statistics mislead it. -#}
+{% macro touched(column) -%}
+{{ column }} = any(array(select identifier from children_touched))
+{%- endmacro %}
+
 {#- Current vaccinations naming a touched identifier (every column of `relation`, a resource table). -#}
 {% macro vaccinations_of_children_touched(relation) -%}
-select * from {{ relation }} where child_id_no in (select identifier from children_touched)
+select * from {{ relation }} where {{ touched('child_id_no') }}
 union
-select * from {{ relation }} where birth_cert_no in (select identifier from children_touched)
+select * from {{ relation }} where {{ touched('birth_cert_no') }}
 {%- endmacro %}
 
 {#- Post-hook: rows of the touched identifiers (or their records) this build did not write again;
@@ -115,13 +121,13 @@ select * from {{ relation }} where birth_cert_no in (select identifier from chil
 {%- if is_incremental() -%}
 delete from {{ this }}
 where
-    {{ key }} in (
-        {%- if key == 'record_id' %}
+    {% if key == 'record_id' -%}
+    record_id = any(array(
         select record_id from ({{ vaccinations_of_children_touched('resource.vaccination') }}) as touched
-        {%- else %}
-        select identifier from children_touched
-        {%- endif %}
-    )
+    ))
+    {%- else -%}
+    {{ touched(key) }}
+    {%- endif %}
     and xmin <> pg_current_xact_id()::xid
 {%- endif -%}
 {%- endmacro %}

@@ -18,7 +18,7 @@
 with records as (
 
     select * from {{ ref('shr_newborn_vaccination_lookup') }}
-    {% if is_incremental() %}where birth_cert_no in (select identifier from children_touched){% endif %}
+    {% if is_incremental() %}where {{ touched('birth_cert_no') }}{% endif %}
 
 ),
 

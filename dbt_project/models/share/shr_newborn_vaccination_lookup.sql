@@ -30,7 +30,7 @@ with vaccinations as (
 identifiers as (
 
     select identifier, child_key from {{ ref('sub_child_identifier') }}
-    {% if is_incremental() %}where identifier in (select identifier from children_touched){% endif %}
+    {% if is_incremental() %}where {{ touched('identifier') }}{% endif %}
 
 ),
 
@@ -39,7 +39,7 @@ children as (
     select * from {{ ref('sub_child_immunisation_profile') }}
     where
         has_birth_certificate
-        {% if is_incremental() %}and child_key in (select identifier from children_touched){% endif %}
+        {% if is_incremental() %}and {{ touched('child_key') }}{% endif %}
 
 ),
 

@@ -11,7 +11,7 @@
 with certificates as (
 
     select cert_no, child_name, sex, birth_date from {{ ref('res_birth_certificate') }}
-    {% if is_incremental() %}where cert_no in (select identifier from children_touched){% endif %}
+    {% if is_incremental() %}where {{ touched('cert_no') }}{% endif %}
 
 ),
 

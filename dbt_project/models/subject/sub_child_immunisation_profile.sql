@@ -12,7 +12,7 @@
 with certificates as (
 
     select * from {{ ref('res_birth_certificate') }}
-    {% if is_incremental() %}where cert_no in (select identifier from children_touched){% endif %}
+    {% if is_incremental() %}where {{ touched('cert_no') }}{% endif %}
 
 ),
 
@@ -29,7 +29,7 @@ vaccinations as (
 identifiers as (
 
     select * from {{ ref('sub_child_identifier') }}
-    {% if is_incremental() %}where identifier in (select identifier from children_touched){% endif %}
+    {% if is_incremental() %}where {{ touched('identifier') }}{% endif %}
 
 ),
 
