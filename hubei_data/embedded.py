@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -37,6 +39,21 @@ def hold(pgdata: Path) -> str:
         if not _watchdog_alive(pgdata):
             _start_watchdog(pgdata)
     return server.get_uri()
+
+
+@contextmanager
+def held_for(pgdata: Path, pids: list[int]) -> Iterator[None]:
+    """Count these processes as holders while inside: killed outright, the holder that started them leaves the
+    server up until they too have ended, so they stop against a live warehouse instead of retrying a dead one."""
+    with PostgresServer._lock:
+        for pid in pids:
+            _holders(pgdata).get_and_add(pid)
+    try:
+        yield
+    finally:
+        with PostgresServer._lock:
+            for pid in pids:
+                _holders(pgdata).get_and_remove(pid)
 
 
 def release(pgdata: Path | None = None) -> None:

@@ -8,6 +8,7 @@ role; ad-hoc queries and the data API connect as read-only roles (see roles.py).
 import dataclasses
 import logging
 import os
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,6 +114,12 @@ def reader_info(role: str) -> ConnectInfo:
     if info.user != role:
         raise WarehouseError(f"{READER_URL_VARIABLES[role]} must connect as {role}, not {info.user}")
     return info
+
+
+def held_for(pids: list[int]) -> AbstractContextManager:
+    """While inside, the embedded warehouse stays up for these processes as for this one (embedded.held_for);
+    a warehouse at a URL is not this platform's to stop."""
+    return embedded.held_for(data_dir() / "pg", pids) if connect_info().embedded else nullcontext()
 
 
 def create_database(name: str) -> ConnectInfo:

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +25,14 @@ WATCH_SECONDS = 2
 @dataclass(frozen=True)
 class Settings:
     """`database_url` connects as the owner role; `socket` is the Dagster webserver's; `services` are started
-    with the app and stopped with it."""
+    with the app and stopped with it, the warehouse held for them by `hold_warehouse` (given their process ids)
+    until then."""
 
     database_url: str
     socket: Path
     catalog_page: Path
     services: tuple[Service, ...] = ()
+    hold_warehouse: Callable[[list[int]], AbstractContextManager] = lambda _: nullcontext()
 
 
 def create_app(settings: Settings, on_service_end: Callable[[str], None] = lambda _: None) -> Starlette:
@@ -42,13 +44,14 @@ def create_app(settings: Settings, on_service_end: Callable[[str], None] = lambd
         supervisor = Supervisor(settings.services)
         supervisor.start()
         watcher = asyncio.create_task(_watch(supervisor, on_service_end))
-        try:
-            yield
-        finally:
-            watcher.cancel()
-            await anyio.to_thread.run_sync(supervisor.stop)
-            await app.state.upstream.close()
-            app.state.database.close()
+        with settings.hold_warehouse([child.pid for _, child in supervisor.children]):
+            try:
+                yield
+            finally:
+                watcher.cancel()
+                await anyio.to_thread.run_sync(supervisor.stop)
+                await app.state.upstream.close()
+                app.state.database.close()
 
     app = Starlette(
         routes=[*account.ROUTES, *catalog.ROUTES, *metrics.ROUTES, *status.ROUTES, *graphql_route.ROUTES,

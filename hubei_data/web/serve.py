@@ -16,7 +16,8 @@ WS_MAX_BYTES = 1024 * 1024
 def serve(host: str, port: int) -> None:
     """Serve until stopped; `services.ServiceError` when a Dagster service ended on its own first."""
     socket = services.socket_path()
-    settings = Settings(warehouse.connect_info().url, socket, PAGE, services.dagster_services(socket))
+    settings = Settings(warehouse.connect_info().url, socket, PAGE, services.dagster_services(socket),
+                        warehouse.held_for)
     ended: list[str] = []
 
     def on_service_end(message: str) -> None:
