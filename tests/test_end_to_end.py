@@ -303,6 +303,7 @@ def test_a_day_that_moves_records_between_children_links_them_as_a_full_build_wo
                                                 " where record_id = any(%s)", (unnumbered,))}
         shared = conn.execute("select count(*) from share.newborn_vaccination where birth_cert_no = 'Q420009901'"
                               ).fetchone()[0]
+        recorded_builds = conn.execute("select count(distinct taken_in) from raw.children_touched").fetchone()[0]
     # the moved record's old number is named by no record any more; its new child has it
     assert moved[column("child_id_no")] not in links and moved[column("child_id_no")] not in profiles
     assert profiles[target[0]] == target[3] + 1
@@ -312,6 +313,8 @@ def test_a_day_that_moves_records_between_children_links_them_as_a_full_build_wo
     # the new certificate is the child's: one row, under the certificate, and its records are shared
     assert links[certified[0]] == "name_birth_date_sex:Q420009901"
     assert certified[0] not in profiles and profiles["Q420009901"] == certified[3] == shared
+    # what the identifiers touched is kept only until every model built on them has read it
+    assert recorded_builds == 1
 
 
 def _business_rows(conn) -> dict[str, list]:

@@ -20,6 +20,9 @@ begin
     );
     -- the build (sync id) that took the batch, whose tests check that batch's rows
     alter table raw.model_batches add column if not exists taken_in text;
+    -- the children each build of the child identifiers touched (macros/children_touched.sql)
+    create table if not exists raw.children_touched (taken_in text not null, identifier text);
+    create index if not exists children_touched_taken_in on raw.children_touched (taken_in);
 end
 $$
 {%- endmacro %}
@@ -29,10 +32,14 @@ $$
 {%- endmacro %}
 
 {#- Pre-hook: take the batches `inputs` (schema.table names) hold that this model has not.
-    A first or full build takes every batch its inputs hold; an incremental one, those the
-    inputs took in since (an input's ledger entries commit with its rows). -#}
-{% macro take_batches(inputs) -%}
-{%- if is_incremental() -%}
+    A first or full build takes every batch its inputs hold, or, `from_ledger`, every batch they
+    took in (for inputs without a batch column); an incremental one, those the inputs took in
+    since (an input's ledger entries commit with its rows). -#}
+{% macro take_batches(inputs, from_ledger=false) -%}
+{%- if is_incremental() or from_ledger -%}
+{%- if not is_incremental() -%}
+delete from raw.model_batches where model = '{{ ledger_name(this) }}';
+{% endif -%}
 insert into raw.model_batches (model, batch_id, taken_in)
 select distinct '{{ ledger_name(this) }}', batch_id, '{{ sync_id() }}' from raw.model_batches
 where model in ('{{ inputs | join("', '") }}')

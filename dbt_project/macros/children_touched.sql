@@ -8,19 +8,12 @@
     identifiers no input changed, so no row can; inside them every row is computed again from
     all it depends on, which gives what a full build gives. -#}
 
-{#- The config of a model built from children: it takes the batches resource took in of
-    vaccinations and certificates, finds the identifiers they touched, and afterwards removes the
-    rows of those identifiers it did not write again (a child merged into another, a record no
-    longer linked to a child with a certificate). `key` is an identifier, or a record_id. -#}
-{% macro child_model_hooks(key) -%}
-{%- do return({
-    'pre_hook': [
-        "{{ take_batches(['resource.vaccination', 'resource.birth_certificate']) }}",
-        "{{ find_children_touched() }}",
-    ],
-    'post_hook': ["{{ remove_rows_not_written('" ~ key ~ "') }}"],
-}) -%}
-{%- endmacro %}
+{#- The child identifiers find the touched identifiers once per build and record them in
+    raw.children_touched under the build's sync id; the models built on the identifiers (marked
+    `meta.reads_children_touched`) take the identifiers' batches and read the identifiers touched
+    by the builds that took those batches. Each of them afterwards removes the rows of those
+    identifiers it did not write again (a child merged into another, a record no longer linked to
+    a child with a certificate). -#}
 
 {#- Pre-hook: the touched identifiers and all connected to them, as temporary table
     children_touched (dropped at commit). A full build recomputes every child instead.
@@ -97,6 +90,56 @@ connected (identifier) as (
 )
 
 select identifier from connected where identifier is not null;
+create unique index on children_touched (identifier);
+analyze children_touched
+{%- endif -%}
+{%- endmacro %}
+
+{#- The identifiers' post-hook: what this build touched, for the models built on them (a full
+    build: a row without an identifier, meaning every child), and no longer what every one of
+    them has read. Rendered when run: the models reading it are found in dbt's graph. -#}
+{% macro record_children_touched() -%}
+{%- if execute -%}
+insert into raw.children_touched (taken_in, identifier)
+{% if is_incremental() -%}
+select '{{ sync_id() }}', identifier from children_touched;
+{%- else -%}
+values ('{{ sync_id() }}', null);
+{%- endif %}
+{%- set readers = [] -%}
+{%- for node in graph.nodes.values() if node.config.meta.get('reads_children_touched') -%}
+    {%- do readers.append(node.schema ~ '.' ~ (node.alias or node.name)) -%}
+{%- endfor %}
+delete from raw.children_touched as kept
+where not exists (
+    select 1 from raw.model_batches as taken
+    where
+        taken.model = '{{ ledger_name(this) }}' and taken.taken_in = kept.taken_in
+        and (
+            select count(*) from raw.model_batches as done
+            where done.batch_id = taken.batch_id and done.model in ('{{ readers | join("', '") }}')
+        ) < {{ readers | length }}
+)
+{%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of a model built on the identifiers: the identifiers touched by the builds that took
+    the batches this build of the model took, as temporary table children_touched. -#}
+{% macro read_children_touched() -%}
+{%- if is_incremental() -%}
+create temporary table children_touched on commit drop as
+with builds as (
+
+    select taken_in from raw.model_batches
+    where model = 'subject.child_identifier' and batch_id in ({{ taken_batches() }})
+
+)
+
+select identifier from raw.children_touched
+where identifier is not null and taken_in in (select taken_in from builds)
+union
+select identifier from subject.child_identifier
+where exists (select 1 from raw.children_touched where identifier is null and taken_in in (select taken_in from builds));
 create unique index on children_touched (identifier);
 analyze children_touched
 {%- endif -%}

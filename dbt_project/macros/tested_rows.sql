@@ -4,7 +4,8 @@
     Rows a build did not write were tested by the build that wrote them. A model says how its
     rows of one build are found by `meta.tested_rows`:
       - 'sync': rows stamped with this build's sync id (subject and share, `changed_rows`);
-      - 'taken_batches': rows of the batches this build took in (the batch ledger).
+      - 'taken_batches': rows of the batches this build took in (the batch ledger), found by
+        the index on `_batch_id`.
     Any other model, and any test with a `where` of its own, is tested as dbt tests it. A key's
     uniqueness across the whole table is held by the unique index every such model has on it
     (tests/transform/test_tested_rows.py). -#}
@@ -29,8 +30,8 @@
         {%- if tested_rows == 'sync' -%}
             {%- do return("_sync_id = '" ~ sync_id() ~ "'") -%}
         {%- elif tested_rows == 'taken_batches' -%}
-            {%- do return("_batch_id in (select batch_id from raw.model_batches where model = '"
-                ~ relation.schema ~ "." ~ relation.identifier ~ "' and taken_in = '" ~ sync_id() ~ "')") -%}
+            {%- do return("_batch_id = any(array(select batch_id from raw.model_batches where model = '"
+                ~ relation.schema ~ "." ~ relation.identifier ~ "' and taken_in = '" ~ sync_id() ~ "'))") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do return('') -%}

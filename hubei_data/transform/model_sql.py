@@ -220,7 +220,7 @@ def resource_model(source: Source) -> str:
     config = _config(
         alias=f"'{source.name}'",
         unique_key=f"[{kept}]",
-        indexes=_indexes(*LOOKUP_INDEXES.get(source.name, ()), unique=source.key),
+        indexes=_indexes(("_batch_id",), *LOOKUP_INDEXES.get(source.name, ()), unique=source.key),
         pre_hook=_take_batches([f"staging.{source.name}"]),
         meta="{'tested_rows': 'taken_batches'}",
     )

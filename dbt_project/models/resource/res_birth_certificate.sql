@@ -2,7 +2,7 @@
 {{ config(
     alias='birth_certificate',
     unique_key=['cert_no'],
-    indexes=[{'columns': ['cert_no'], 'unique': True}, {'columns': ['birth_date', 'child_name']}],
+    indexes=[{'columns': ['cert_no'], 'unique': True}, {'columns': ['_batch_id']}, {'columns': ['birth_date', 'child_name']}],
     pre_hook="{{ take_batches(['staging.birth_certificate']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

@@ -2,7 +2,7 @@
 {{ config(
     alias='cosmetic_filing',
     unique_key=['filing_no'],
-    indexes=[{'columns': ['filing_no'], 'unique': True}],
+    indexes=[{'columns': ['filing_no'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.cosmetic_filing']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

@@ -2,7 +2,7 @@
 {{ config(
     alias='device_registration',
     unique_key=['reg_no'],
-    indexes=[{'columns': ['reg_no'], 'unique': True}],
+    indexes=[{'columns': ['reg_no'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.device_registration']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

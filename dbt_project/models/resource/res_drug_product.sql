@@ -2,7 +2,7 @@
 {{ config(
     alias='drug_product',
     unique_key=['approval_no'],
-    indexes=[{'columns': ['approval_no'], 'unique': True}],
+    indexes=[{'columns': ['approval_no'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.drug_product']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

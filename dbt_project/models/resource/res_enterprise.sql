@@ -2,7 +2,7 @@
 {{ config(
     alias='enterprise',
     unique_key=['uscc'],
-    indexes=[{'columns': ['uscc'], 'unique': True}],
+    indexes=[{'columns': ['uscc'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.enterprise']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

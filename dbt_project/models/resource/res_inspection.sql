@@ -2,7 +2,7 @@
 {{ config(
     alias='inspection',
     unique_key=['inspection_id'],
-    indexes=[{'columns': ['inspection_id'], 'unique': True}],
+    indexes=[{'columns': ['inspection_id'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.inspection']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

@@ -2,7 +2,7 @@
 {{ config(
     alias='penalty',
     unique_key=['case_no'],
-    indexes=[{'columns': ['case_no'], 'unique': True}],
+    indexes=[{'columns': ['case_no'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.penalty']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

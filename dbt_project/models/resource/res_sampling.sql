@@ -2,7 +2,7 @@
 {{ config(
     alias='sampling',
     unique_key=['sample_no'],
-    indexes=[{'columns': ['sample_no'], 'unique': True}],
+    indexes=[{'columns': ['sample_no'], 'unique': True}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.sampling']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

@@ -2,7 +2,7 @@
 {{ config(
     alias='vaccination',
     unique_key=['record_id'],
-    indexes=[{'columns': ['record_id'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['birth_cert_no']}, {'columns': ['child_name']}],
+    indexes=[{'columns': ['record_id'], 'unique': True}, {'columns': ['_batch_id']}, {'columns': ['child_id_no']}, {'columns': ['birth_cert_no']}, {'columns': ['child_name']}],
     pre_hook="{{ take_batches(['staging.vaccination']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}

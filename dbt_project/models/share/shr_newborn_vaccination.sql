@@ -6,7 +6,9 @@
         {'columns': ['birth_cert_no']},
         {'columns': ['_sync_id']},
     ],
-    **child_model_hooks('record_id'),
+    pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
+    post_hook=["{{ remove_rows_not_written('record_id') }}"],
+    meta={'reads_children_touched': true},
 ) }}
 
 -- 出生一件事: every vaccination of a child born in the province (one with a 出生医学证明),

@@ -7,7 +7,9 @@
         {'columns': ['child_id_no']},
         {'columns': ['_sync_id']},
     ],
-    **child_model_hooks('record_id'),
+    pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
+    post_hook=["{{ remove_rows_not_written('record_id') }}"],
+    meta={'reads_children_touched': true},
 ) }}
 
 -- 出生一件事 for the data API: every vaccination of a child born in the province (one with a

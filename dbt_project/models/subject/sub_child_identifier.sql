@@ -2,7 +2,11 @@
     alias='child_identifier',
     unique_key='identifier',
     indexes=[{'columns': ['identifier'], 'unique': True}, {'columns': ['_sync_id']}],
-    **child_model_hooks('identifier'),
+    pre_hook=[
+        "{{ take_batches(['resource.vaccination', 'resource.birth_certificate'], from_ledger=true) }}",
+        "{{ find_children_touched() }}",
+    ],
+    post_hook=["{{ remove_rows_not_written('identifier') }}", "{{ record_children_touched() }}"],
 ) }}
 
 -- A daily build links again only the identifiers its batches touched and those connected to

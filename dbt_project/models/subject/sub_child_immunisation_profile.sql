@@ -2,7 +2,9 @@
     alias='child_immunisation_profile',
     unique_key='child_key',
     indexes=[{'columns': ['child_key'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['_sync_id']}],
-    **child_model_hooks('child_key'),
+    pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
+    post_hook=["{{ remove_rows_not_written('child_key') }}"],
+    meta={'reads_children_touched': true},
 ) }}
 
 -- A child first known by ID number alone and later linked to a birth certificate keeps
