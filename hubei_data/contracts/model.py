@@ -167,7 +167,8 @@ class ExistsIn(Rule):
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a source layout, by English name and Chinese 列名."""
+    """One column of a source layout, by English name and Chinese 列名; `element` names its data element
+    (数据元) in the registry (registry/standards/elements.yaml), whose facts its rules enforce."""
 
     name: str
     chinese: str
@@ -176,6 +177,7 @@ class Column:
     code: bool = False
     length: int | None = None
     rules: tuple[Rule, ...] = ()
+    element: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:

@@ -1,0 +1,53 @@
+"""What the registry holds: each kind of declaration with its file and model, and a loaded registry."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubei_data.registry.errors import RegistryError
+from hubei_data.registry.standards import CodeList, Declaration, Element, Standard
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of declaration: what an error calls one entry, the file under the registry folder, its model."""
+
+    label: str
+    path: str
+    model: type[Declaration]
+
+
+KINDS = {
+    "standards": Kind("standard", "standards/standards.yaml", Standard),
+    "code_lists": Kind("code list", "standards/code_lists.yaml", CodeList),
+    "elements": Kind("element", "standards/elements.yaml", Element),
+}
+
+
+def shown(root: Path, kind: Kind) -> str:
+    """A file as errors name it: from the registry folder down, e.g. registry/standards/elements.yaml."""
+    return f"{root.name}/{kind.path}"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every declaration, each valid alone and with the others."""
+
+    root: Path
+    standards: dict[str, Standard]
+    code_lists: dict[str, CodeList]
+    elements: dict[str, Element]
+
+    def error(self, kind: str, name: str, field: str | None, reason: str) -> RegistryError:
+        """The error for one entry of one kind (a key of KINDS), naming its file."""
+        return RegistryError(shown(self.root, KINDS[kind]), f"{KINDS[kind].label} {name}", field, reason)
+
+    def allowed_values(self, element: str) -> tuple[str, ...] | None:
+        """The values an element allows as data carries them, or None when it takes no code list."""
+        declared = self.elements[element]
+        if declared.code_list is None:
+            return None
+        listed = self.code_lists[declared.code_list]
+        codes = declared.values if declared.values is not None else tuple(value.code for value in listed.values)
+        if declared.carries == "code":
+            return codes
+        return tuple(listed.find(code).label for code in codes)

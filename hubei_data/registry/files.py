@@ -1,0 +1,36 @@
+"""Reading a registry file: YAML whose every mapping names each key once, or one error naming the file and line."""
+
+from pathlib import Path
+
+import yaml
+
+from hubei_data.registry.errors import RegistryError
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys; in a registry the second would silently replace the first."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is declared twice (first on line {seen[key] + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def read(path: Path, shown: str):
+    """The YAML document at `path`; `shown` is how errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RegistryError(shown, None, None, f"cannot be read: {error}") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise RegistryError(shown, None, None, f"not valid YAML: {where}{getattr(error, 'problem', None) or error}") \
+            from None
