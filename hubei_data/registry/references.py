@@ -43,8 +43,8 @@ def _condition_holds(registry: Registry, name: str, field: str, when) -> None:
     if allowed is None:
         raise registry.error("elements", name, field, f"element {when.element} takes no code list to hold a value of")
     if when.value not in allowed:
-        raise registry.error("elements", name, f"{field}.value",
-                             f"{when.value!r} is missing from the values of element {when.element}: {', '.join(allowed)}")
+        raise registry.error("elements", name, f"{field}.value", f"{when.value!r} is missing from the values"
+                             f" of element {when.element}: {', '.join(allowed)}")
 
 
 def _no_cycle(registry: Registry) -> None:
