@@ -1,12 +1,10 @@
 """The resources every capability shares: the warehouse and the source databases."""
 
-import os
-
 import dagster as dg
 import psycopg
-import sqlalchemy as sa
 
-from hubei_data import warehouse
+from hubei_data import systems, warehouse
+from hubei_data.contracts import Source
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -20,15 +18,14 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class SourceDatabaseResource(dg.ConfigurableResource):
-    """The business systems' database, read through SQLAlchemy.
+    """The business systems' databases, read through SQLAlchemy, each source through its own system's.
 
-    `HUBEI_DATA_SOURCE_URL` names it (any SQLAlchemy URL, secrets included, so it only ever
-    comes from the environment); without it the warehouse's own `source_systems` schema
+    A system's URL comes only from the environment (`HUBEI_DATA_SYSTEM_<CODE>_URL`, else the shared
+    `HUBEI_DATA_SOURCE_URL`), secrets included; without either, the warehouse's `source_schema`
     stands in, which is where the demo's generator writes.
     """
 
-    source_schema: str = "source_systems"
+    source_schema: str = systems.FALLBACK_SCHEMA
 
-    def engine(self) -> sa.Engine:
-        url = os.environ.get("HUBEI_DATA_SOURCE_URL") or warehouse.connect_info().sqlalchemy_url
-        return sa.create_engine(url, pool_pre_ping=True)
+    def connection(self, source: Source) -> systems.Connection:
+        return systems.connection(source.system_code, fallback_schema=self.source_schema)

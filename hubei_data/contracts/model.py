@@ -1,7 +1,10 @@
 """The shapes a source contract is declared in: sources, columns and their rules."""
 
+import re
 from dataclasses import dataclass, field
 
+# A business system's short ASCII name: it names the system's URL variable, HUBEI_DATA_SYSTEM_<CODE>_URL.
+SYSTEM_CODE = re.compile(r"[a-z][a-z0-9_]{0,29}")
 DATE_FORMATS = "YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年M月D日"
 # Each type in words, as the interface document and the quality reports say it.
 TYPES = {
@@ -193,6 +196,7 @@ class Source:
     owner: str
     system: str
     system_english: str
+    system_code: str
     channel: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
@@ -202,6 +206,8 @@ class Source:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "column_index", {c.name: c for c in self.columns})
+        if not SYSTEM_CODE.fullmatch(self.system_code):
+            raise ValueError(f"source {self.name}: system code {self.system_code!r} is not {SYSTEM_CODE.pattern}")
         unknown = [k for k in self.key if k not in self.column_index]
         if unknown:
             raise ValueError(f"source {self.name}: key names unknown columns {unknown}")

@@ -12,9 +12,11 @@ from hubei_data.contracts import SOURCES, Source
 from hubei_data.control.schema import require_current
 from hubei_data.ingest import landing
 from hubei_data.ingest.database import extract_window
+from hubei_data.ingest.errors import IngestError
 from hubei_data.ingest.files import land_file
 from hubei_data.ops.freeze_guard import refuse_frozen_assets
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
+from hubei_data.systems import SourceSystemError
 
 TIMEZONE = "Asia/Shanghai"
 DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone=TIMEZONE)
@@ -150,7 +152,11 @@ def _extract_asset(source: Source) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, source_db: SourceDatabaseResource
     ) -> Iterator[dg.MaterializeResult]:
         window = context.partition_time_window
-        engine = source_db.engine()
+        try:
+            system = source_db.connection(source)
+        except SourceSystemError as error:
+            raise dg.Failure(description=str(error)) from None
+        engine = system.engine()
         results = []
         with warehouse.connect() as conn:
             conn.autocommit = True
@@ -159,7 +165,10 @@ def _extract_asset(source: Source) -> dg.AssetsDefinition:
             landing.ensure_landing(conn)
             landing.prune_landed(conn, [source])
             for start, end in _days(window.start, window.end):
-                result = extract_window(conn, engine, source_db.source_schema, source, start, end)
+                try:
+                    result = extract_window(conn, engine, system.schema, source, start, end)
+                except (SourceSystemError, IngestError) as error:
+                    raise dg.Failure(description=str(error)) from None
                 context.log.info(f"{source.name} {start:%Y-%m-%d}: {result.status}, {result.rows} rows")
                 results.append(result)
             behind = landing.awaits_raw(conn, source)

@@ -13,6 +13,7 @@ from hubei_data.contracts import Source
 from hubei_data.ingest import landing
 from hubei_data.ingest.errors import IngestError
 from hubei_data.ingest.headers import map_headers
+from hubei_data.systems import SourceSystemError, first_line
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def value_text(value) -> str | None:
 def extract_window(
     conn: psycopg.Connection,
     engine: sa.Engine,
-    schema: str,
+    schema: str | None,
     source: Source,
     start: dt.datetime,
     end: dt.datetime,
@@ -48,11 +49,28 @@ def extract_window(
     """Land rows with start <= updated_at < end as one batch; identical re-reads are no-ops.
 
     The batch is identified by a digest of its content, so re-running a day whose rows did
-    not change lands nothing, and a day whose rows changed lands the new versions.
+    not change lands nothing, and a day whose rows changed lands the new versions. A source
+    system that cannot be reached or read is one line naming it, and lands nothing.
     """
+    try:
+        return _extract_window(conn, engine, schema, source, start, end)
+    except sa.exc.NoSuchTableError:
+        raise IngestError(f"system {source.system_code}", f"has no table {_qualified(schema, source.name)}") from None
+    except sa.exc.DBAPIError as error:
+        raise SourceSystemError(
+            f"system {source.system_code} ({source.system}) cannot be read at"
+            f" {engine.url.render_as_string(hide_password=True)}: {first_line(error)}"
+        ) from None
+
+
+def _qualified(schema: str | None, table: str) -> str:
+    return f"{schema}.{table}" if schema else table
+
+
+def _extract_window(conn, engine, schema, source, start, end) -> Extracted:
     table = sa.Table(source.name, sa.MetaData(), schema=schema, autoload_with=engine)
     if source.watermark not in table.c:
-        raise IngestError(f"{schema}.{source.name}", f"the table has no {source.watermark} column")
+        raise IngestError(_qualified(schema, source.name), f"the table has no {source.watermark} column")
     mapping = map_headers(source, [c.name for c in table.c])
     watermark = table.c[source.watermark]
     query = (
@@ -60,7 +78,7 @@ def extract_window(
         .where(watermark >= start, watermark < end)
         .order_by(watermark, *(table.c[k] for k in source.key if k in table.c))
     )
-    origin = f"{engine.url.render_as_string(hide_password=True)}#{schema}.{source.name}" \
+    origin = f"{engine.url.render_as_string(hide_password=True)}#{_qualified(schema, source.name)}" \
         f"?{source.watermark}=[{start.isoformat()},{end.isoformat()})"
     digest = hashlib.sha256(origin.split("#", 1)[1].encode())
     count = 0

@@ -16,7 +16,7 @@ import psutil
 import psycopg
 import sqlalchemy as sa
 
-from hubei_data import warehouse
+from hubei_data import systems, warehouse
 from hubei_data.ops.alerting import Condition
 from hubei_data.ops.contacts import OPERATIONS
 
@@ -125,12 +125,12 @@ def endpoint(rule: str, target: str, reach: Callable[[], None], message: str) ->
 
 
 def database_reachable(url: str) -> Callable[[], None]:
-    """Connect and run `select 1`, giving up after the timeout (PostgreSQL and MySQL/MariaDB drivers)."""
-    limits = {"connect_timeout": TIMEOUT_SECONDS}
-    if sa.engine.make_url(url).get_backend_name() == "mysql":
-        limits |= {"read_timeout": TIMEOUT_SECONDS, "write_timeout": TIMEOUT_SECONDS}
-
+    """Connect and run `select 1`, giving up after the timeout (PostgreSQL and MySQL/MariaDB drivers); a URL that
+    cannot be parsed fails the probe like a server that does not answer."""
     def reach() -> None:
+        limits = {"connect_timeout": TIMEOUT_SECONDS}
+        if sa.engine.make_url(url).get_backend_name() == "mysql":
+            limits |= {"read_timeout": TIMEOUT_SECONDS, "write_timeout": TIMEOUT_SECONDS}
         engine = sa.create_engine(url, poolclass=sa.NullPool, connect_args=limits)
         try:
             with engine.connect() as conn:
@@ -148,7 +148,8 @@ def http_reachable(url: str) -> Callable[[], None]:
 
 
 def endpoints() -> Findings:
-    """Every front-end database target whose URL is set, the source database, the bureau and the data API."""
+    """Every front-end database target whose URL is set, each source system with a URL of its own and the shared
+    source database, the bureau and the data API."""
     from hubei_data.exchange.subscription import load_subscriptions
 
     found = Findings()
@@ -156,8 +157,11 @@ def endpoints() -> Findings:
         if subscription.target_missing() is None:
             found.merge(endpoint("target_unreachable", subscription.id, database_reachable(subscription.target_url()),
                                  f"{subscription.department}前置库不可达（订阅 {subscription.id}）"))
+    for system in systems.with_own_url():
+        found.merge(endpoint("source_unreachable", system.code, database_reachable(os.environ[system.url_variable]),
+                             f"业务系统源库不可达（{system.label}）"))
     for variable, rule, message, probe in (
-        ("HUBEI_DATA_SOURCE_URL", "source_unreachable", "业务系统源库不可达", database_reachable),
+        (systems.SHARED_URL, "source_unreachable", "业务系统源库不可达", database_reachable),
         ("HUBEI_DATA_BUREAU_URL", "bureau_unreachable", "国家局接口不可达", http_reachable),
         ("HUBEI_DATA_API_URL", "api_unreachable", "数据服务接口不可达", lambda url: http_reachable(url + "/health")),
     ):
