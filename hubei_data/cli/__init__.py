@@ -21,6 +21,7 @@ from hubei_data.cli.query import query
 from hubei_data.cli.queue import queue
 from hubei_data.cli.report import report
 from hubei_data.cli.security import security
+from hubei_data.cli.standards import standards
 from hubei_data.cli.sync import sync_log_command
 from hubei_data.cli.ui import ui
 from hubei_data.cli.unexpected import MainGroup
@@ -36,6 +37,6 @@ def main() -> None:
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
                 ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup, up, watch,
-                status, alerts, report, freeze, unfreeze, list_freezes, queue):
+                status, alerts, report, freeze, unfreeze, list_freezes, queue, standards):
     main.add_command(command)
 guard(main, "hubei-data")

@@ -80,8 +80,11 @@ class Permission(StrEnum):
     REPORT_VIEW = "report.view", "generate and read the weekly sharing and annual operations reports", (
         "hubei-data report weekly", "hubei-data report annual",
     )
-    CATALOG_VIEW = "catalog.view", "read the data resource catalog (数据资源目录), the APIs and the metrics", (
+    CATALOG_VIEW = "catalog.view", (
+        "read the data resource catalog (数据资源目录), the data standards (数据标准), the APIs and the metrics"
+    ), (
         "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",
+        "hubei-data standards list", "hubei-data standards show", "hubei-data standards export",
     )
     CATALOG_EDIT = "catalog.edit", "edit catalog entries"
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
