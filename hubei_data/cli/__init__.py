@@ -14,6 +14,7 @@ from hubei_data.cli.demo import demo
 from hubei_data.cli.freeze import freeze, list_freezes, unfreeze
 from hubei_data.cli.ingest import build, ingest
 from hubei_data.cli.login import login, logout, passwd, token, whoami
+from hubei_data.cli.metadata import metadata
 from hubei_data.cli.metrics import metrics
 from hubei_data.cli.quality import quality
 from hubei_data.cli.push import push
@@ -37,6 +38,6 @@ def main() -> None:
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
                 ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup, up, watch,
-                status, alerts, report, freeze, unfreeze, list_freezes, queue, standards):
+                status, alerts, report, freeze, unfreeze, list_freezes, queue, standards, metadata):
     main.add_command(command)
 guard(main, "hubei-data")

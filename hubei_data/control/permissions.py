@@ -86,6 +86,15 @@ class Permission(StrEnum):
         "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",
         "hubei-data standards list", "hubei-data standards show", "hubei-data standards export",
     )
+    METADATA_HARVEST = "metadata.harvest", "harvest business systems' metadata now (元数据采集)", (
+        "hubei-data metadata harvest",
+    )
+    METADATA_VIEW = "metadata.view", (
+        "see business systems' harvested metadata: versions, tables and columns, diffs, tables to register"
+    ), (
+        "hubei-data metadata versions", "hubei-data metadata show", "hubei-data metadata diff",
+        "hubei-data metadata candidates",
+    )
     CATALOG_EDIT = "catalog.edit", "edit catalog entries"
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
     QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why", ("hubei-data quality issues",)
@@ -134,15 +143,15 @@ class Role(StrEnum):
     )
     DATA_DEVELOPER = "data_developer", "数据开发", "Data developer", "builds, backfills and quality rules", (
         P.BUILD_RUN, P.BACKFILL_RUN, P.QUALITY_RULE_CHANGE, P.RUN_VIEW, P.CATALOG_VIEW, P.QUALITY_ISSUE_VIEW,
-        P.METRIC_VIEW, P.QUERY_RUN,
+        P.METRIC_VIEW, P.QUERY_RUN, P.METADATA_VIEW,
     )
     OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
         P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
-        P.BACKUP_MANAGE, P.REPORT_VIEW,
+        P.BACKUP_MANAGE, P.REPORT_VIEW, P.METADATA_HARVEST, P.METADATA_VIEW,
     )
     DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW, P.QUALITY_ISSUE_HANDLE,
-        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW,
+        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW, P.METADATA_HARVEST, P.METADATA_VIEW,
     )
     DEPARTMENT_USER = "department_user", "部门用户", "Department user", "applies for data and sees its own grants", (
         P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN,

@@ -1,0 +1,127 @@
+"""`hubei-data metadata`: harvest a business system's metadata (元数据采集), its versions, diffs and candidates."""
+
+import click
+import yaml
+
+from hubei_data.cli.gate import acting
+from hubei_data.cli.output import FORMATS, emit
+from hubei_data.control.schema import connect_current
+from hubei_data.metadata.model import HarvestError
+
+_format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+
+
+def _system_version(conn, code: str, version: int | None) -> tuple[str, int]:
+    """The system by its code and one of its versions (the latest by default), or one line saying why not."""
+    from hubei_data import systems
+    from hubei_data.metadata import store
+
+    try:
+        return systems.system(code).code, store.resolve(conn, code, version)
+    except (systems.SourceSystemError, HarvestError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def metadata() -> None:
+    """Metadata (元数据): harvest what a business system's database holds and compare its versions."""
+
+
+@metadata.command()
+@click.argument("system")
+@click.option("--schema", "schemas", multiple=True,
+              help="Schema to read (repeatable).  [default: the system's schema, else every schema]")
+@click.option("--table", "tables", multiple=True, help="Only this table, `name` or `schema.name` (repeatable).")
+def harvest(system: str, schemas: tuple[str, ...], tables: tuple[str, ...]) -> None:
+    """Read the system's schemas, tables and columns now and keep them as its next version; named tables (manual
+    sync) replace only themselves in it. An unknown or unreachable system stores nothing."""
+    from hubei_data.metadata.harvest import harvest as run
+
+    with connect_current(autocommit=True) as conn:
+        try:
+            saved = run(conn, system, acting().username, schemas, tables)
+        except HarvestError as error:
+            raise click.ClickException(str(error)) from None
+    if saved.new:
+        click.echo(f"{system}: version {saved.version}, {saved.tables} tables")
+    else:
+        click.echo(f"{system}: unchanged, still version {saved.version} ({saved.tables} tables)")
+
+
+@metadata.command()
+@click.argument("system")
+@_format
+def versions(system: str, fmt: str) -> None:
+    """Every metadata version of the system, newest first: when, by whom, from where and what it read."""
+    from hubei_data.metadata import store
+
+    with connect_current() as conn:
+        code, _ = _system_version(conn, system, None)
+        rows = store.versions(conn, code)
+    emit(["version", "harvested_at", "harvested_by", "confirmed_at", "tables", "columns", "scope", "origin"],
+         [[v.version, v.harvested_at, v.harvested_by, v.confirmed_at, v.tables, v.columns, v.scope, v.origin]
+          for v in rows], fmt)
+
+
+@metadata.command()
+@click.argument("system")
+@click.option("--version", type=int, help="A version number.  [default: the latest]")
+@_format
+def show(system: str, version: int | None, fmt: str) -> None:
+    """Each column of each table in a version: type, length, nullability, keys, default and comments."""
+    from hubei_data.metadata import store
+
+    with connect_current() as conn:
+        code, number = _system_version(conn, system, version)
+        tables = store.load(conn, code, number)
+    rows = []
+    for table in tables:
+        references = {column: f"{fk['referred_schema'] or table.schema}.{fk['referred_table']}.{target}"
+                      for fk in table.foreign_keys
+                      for column, target in zip(fk["constrained_columns"], fk["referred_columns"])}
+        rows += [[table.schema, table.name, c.name, c.data_type, c.length, "yes" if c.nullable else "no",
+                  "PK" if c.name in table.primary_key else None, references.get(c.name), c.default, c.comment,
+                  table.comment] for c in table.columns]
+    emit(["schema", "table", "column", "type", "length", "nullable", "key", "references", "default", "comment",
+          "table_comment"], rows, fmt, empty=f"{code} version {number} holds no tables")
+
+
+@metadata.command()
+@click.argument("system")
+@click.option("--from", "first", type=int, help="The older version.  [default: the one before --to]")
+@click.option("--to", "second", type=int, help="The newer version.  [default: the latest]")
+@_format
+def diff(system: str, first: int | None, second: int | None, fmt: str) -> None:
+    """What changed between two versions: tables and columns added or removed, retyped, lengthened or shortened,
+    nullability and primary keys."""
+    from hubei_data.metadata import store
+    from hubei_data.metadata.diff import diff as compare
+
+    with connect_current() as conn:
+        code, to = _system_version(conn, system, second)
+        if first is None and to == 1:
+            raise click.ClickException(f"{code} has nothing before version 1 to compare it with")
+        _, since = _system_version(conn, code, to - 1 if first is None else first)
+        changes = compare(store.load(conn, code, since), store.load(conn, code, to))
+    emit(["table", "column", "change", "before", "after"],
+         [[c.table, c.column, c.kind, c.before, c.after] for c in changes], fmt,
+         empty=f"{code}: no change from version {since} to {to}")
+
+
+@metadata.command()
+@click.argument("system")
+@click.option("--version", type=int, help="A version number.  [default: the latest]")
+def candidates(system: str, version: int | None) -> None:
+    """Tables of the system no source reads yet, each as a contract skeleton (YAML) with its columns filled in."""
+    from hubei_data.metadata import store
+    from hubei_data.metadata.candidates import candidates as unregistered
+    from hubei_data.metadata.candidates import skeleton
+
+    with connect_current() as conn:
+        code, number = _system_version(conn, system, version)
+        found = unregistered(store.load(conn, code, number))
+    if not found:
+        click.echo(f"{code} version {number}: every table is registered as a source", err=True)
+        return
+    click.echo(yaml.safe_dump_all([skeleton(code, table) for table in found], allow_unicode=True, sort_keys=False),
+               nl=False)
