@@ -11,6 +11,8 @@ from hubei_data.registry.errors import RegistryError
 from hubei_data.registry.standards import Declaration, Name
 
 REGISTRY = Path(__file__).resolve().parents[2] / "registry"
+# Every field any declaration has, to suggest the one a typo meant.
+_FIELDS = sorted({field for model in Declaration.__subclasses__() for field in model.model_fields})
 
 
 def load(root: Path | None = None) -> Registry:
@@ -49,6 +51,3 @@ def _reason(problem: dict) -> str:
     if problem["type"] == "value_error":
         return str(problem["ctx"]["error"])
     return problem["msg"].replace("Input should be", "must be")
-
-
-_FIELDS = sorted({field for model in Declaration.__subclasses__() for field in model.model_fields})

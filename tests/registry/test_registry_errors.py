@@ -106,3 +106,14 @@ def test_an_element_declared_twice_is_refused_instead_of_the_second_replacing_th
     error = _refusal(copy)
     assert str(error).startswith("registry/standards/elements.yaml: not valid YAML: line ")
     assert "'uscc' is declared twice (first on line" in str(error)
+
+
+def test_an_entry_whose_name_is_not_a_name_is_refused(copy):
+    _edit(copy, ELEMENTS, "\nsex:\n", "\nSex:\n")
+    assert str(_refusal(copy)) == ("registry/standards/elements.yaml: element Sex: 'Sex' is not a name:"
+                                   " lowercase letters, digits and underscores, starting with a letter")
+
+
+def test_an_element_without_a_required_field_is_refused(copy):
+    _edit(copy, ELEMENTS, "  english: Dose number\n", "")
+    assert str(_refusal(copy)) == "registry/standards/elements.yaml: element dose_no: english: required"
