@@ -6,6 +6,7 @@ from hubei_data.api.definitions import api_definitions
 from hubei_data.exchange.definitions import exchange_definitions
 from hubei_data.executor import run_executor
 from hubei_data.ingest.definitions import ingest_definitions
+from hubei_data.metadata.definitions import metadata_definitions
 from hubei_data.metrics.definitions import metric_definitions
 from hubei_data.ops.backup_jobs import backup_definitions
 from hubei_data.ops.freshness import freshness_definitions
@@ -29,6 +30,7 @@ def defs() -> dg.Definitions:
         backup_definitions(),
         freshness_definitions(),
         report_definitions(),
+        metadata_definitions(),
         dg.Definitions(
             jobs=[build_all_job],
             resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},
