@@ -1,6 +1,7 @@
 """What declarations say of each other: every standard, code list, code and element they name exists, without cycles."""
 
 from hubei_data.registry.contents import Registry
+from hubei_data.registry.standards import When
 
 
 def check(registry: Registry) -> None:
@@ -37,7 +38,7 @@ def _codes_listed(registry: Registry, name: str) -> None:
                 raise registry.error("elements", name, "carries", f"code {code!r} of {version} has no label to carry")
 
 
-def _condition_holds(registry: Registry, name: str, field: str, when) -> None:
+def _condition_holds(registry: Registry, name: str, field: str, when: When) -> None:
     _known(registry, "elements", name, f"{field}.element", when.element, registry.elements, "element")
     allowed = registry.allowed_values(when.element)
     if allowed is None:

@@ -131,6 +131,13 @@ class Element(Declaration):
     maximum: float | None = None
     example: Text | None = None
 
+    @field_validator("values")
+    @classmethod
+    def _each_code_once(cls, values: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if values is not None and (not values or len(set(values)) != len(values)):
+            raise ValueError("must name at least one code, each once")
+        return values
+
     @model_validator(mode="after")
     def _coherent(self):
         if self.code_list is None and (self.values is not None or self.carries != "code"):
