@@ -117,3 +117,9 @@ def test_an_entry_whose_name_is_not_a_name_is_refused(copy):
 def test_an_element_without_a_required_field_is_refused(copy):
     _edit(copy, ELEMENTS, "  english: Dose number\n", "")
     assert str(_refusal(copy)) == "registry/standards/elements.yaml: element dose_no: english: required"
+
+
+def test_an_element_allowing_a_code_twice_is_refused(copy):
+    _edit(copy, ELEMENTS, "  values: [II, III]\n", "  values: [II, II]\n")
+    assert str(_refusal(copy)) == ("registry/standards/elements.yaml: element device_class: values:"
+                                   " must name at least one code, each once")
