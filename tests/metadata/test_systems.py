@@ -1,5 +1,8 @@
 """Each business system's database: its own URL, the shared fallback, the warehouse, and bad configuration."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from hubei_data import systems
@@ -61,3 +64,12 @@ def test_a_malformed_url_names_the_system_and_its_variable_never_the_password(ur
     message = str(raised.value)
     assert message.startswith("system sampling (抽检系统): HUBEI_DATA_SYSTEM_SAMPLING_URL is not a usable database URL")
     assert SECRET not in message and "\n" not in message
+
+
+def test_the_readme_lists_every_system_with_its_code_and_sources():
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Connect the business systems"):readme.index("### Harvest metadata")]
+    listed = {code: (chinese, set(sources.split(", "))) for code, chinese, sources in
+              re.findall(r"^\| `(\w+)` \| (\S+) \| ([\w, ]+) \|$", section, re.MULTILINE)}
+    assert listed == {code: (system.chinese, {s.name for s in SOURCES.values() if s.system_code == code})
+                      for code, system in systems.declared().items()}
