@@ -83,7 +83,7 @@ def system(code: str, environ: Mapping[str, str] = os.environ) -> System:
     known = systems(environ)
     if code not in known:
         raise SourceSystemError(f"unknown system {code!r}: the systems are {', '.join(sorted(known))}"
-                          f" (a new one is connected by setting {PREFIX}<CODE>_URL)")
+                                f" (a new one is connected by setting {PREFIX}<CODE>_URL)")
     return known[code]
 
 
@@ -92,7 +92,8 @@ def with_own_url(environ: Mapping[str, str] = os.environ) -> list[System]:
     return [found for code, found in sorted(systems(environ).items()) if environ.get(found.url_variable)]
 
 
-def connection(code: str, environ: Mapping[str, str] = os.environ, fallback_schema: str = FALLBACK_SCHEMA) -> Connection:
+def connection(code: str, environ: Mapping[str, str] = os.environ,
+               fallback_schema: str = FALLBACK_SCHEMA) -> Connection:
     """The system's own URL, else the shared one, else the warehouse; a malformed URL is a clear error."""
     found = system(code, environ)
     own = environ.get(found.url_variable)
@@ -108,10 +109,13 @@ def connection(code: str, environ: Mapping[str, str] = os.environ, fallback_sche
 def _parsed(found: System, variable: str, url: str) -> sa.URL:
     try:
         parsed = sa.make_url(url)
-        parsed.get_dialect()
-    except Exception as error:  # noqa: BLE001 — whatever the parser says, the user needs only which variable
+        parsed.get_dialect().import_dbapi()
+    except ImportError as error:
+        raise SourceSystemError(f"system {found.label}: the driver {variable} names is not installed"
+                                f" ({error})") from None
+    except Exception as error:  # noqa: BLE001 — the parser's words may quote the URL; which variable is enough
         raise SourceSystemError(f"system {found.label}: {variable} is not a usable database URL"
-                          f" ({type(error).__name__})") from None
+                                f" ({type(error).__name__})") from None
     return parsed
 
 

@@ -42,10 +42,11 @@ def harvest(system: str, schemas: tuple[str, ...], tables: tuple[str, ...]) -> N
             saved = run(conn, system, acting().username, schemas, tables)
         except HarvestError as error:
             raise click.ClickException(str(error)) from None
+    tables_held = f"{saved.tables} table{'' if saved.tables == 1 else 's'}"
     if saved.new:
-        click.echo(f"{system}: version {saved.version}, {saved.tables} tables")
+        click.echo(f"{system}: version {saved.version}, {tables_held}")
     else:
-        click.echo(f"{system}: unchanged, still version {saved.version} ({saved.tables} tables)")
+        click.echo(f"{system}: unchanged, still version {saved.version} ({tables_held})")
 
 
 @metadata.command()

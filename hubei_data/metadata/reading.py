@@ -40,6 +40,9 @@ def read_tables(connection: Connection, schemas: Sequence[str] = (),
                      for table in _read_schema(inspector, schema, None if picked is None else picked.get(schema, []))]
     except sa.exc.DBAPIError as error:
         raise HarvestError(f"{where} cannot be read at {connection.shown}: {first_line(error)}") from None
+    except sa.exc.SQLAlchemyError as error:
+        said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise HarvestError(f"{where}: its metadata cannot be read at {connection.shown}: {said}") from None
     finally:
         engine.dispose()
     if picked is not None:

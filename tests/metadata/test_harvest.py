@@ -86,7 +86,8 @@ def test_a_changed_system_is_a_new_version_and_the_diff_says_each_change(system)
                  " drop table public.license")
     assert _ok(["metadata", "harvest", code]).strip() == f"{code}: version 2, 3 tables"
     assert _ok(["metadata", "harvest", code]).strip() == f"{code}: unchanged, still version 2 (3 tables)"
-    changes = {(c["table"], c["column"], c["change"], c["before"], c["after"]) for c in _json(["metadata", "diff", code])}
+    changes = {(c["table"], c["column"], c["change"], c["before"], c["after"])
+               for c in _json(["metadata", "diff", code])}
     assert changes == {
         ("dzzz.permit", "valid_until", "column_added", None, "DATE"),
         ("dzzz.permit", "fee", "column_removed", "NUMERIC(10, 2)", None),
@@ -171,7 +172,17 @@ def test_versions_and_diffs_that_do_not_exist_are_one_line(system):
     code, _ = system
     _ok(["metadata", "harvest", code])
     for args, said in ((["diff", code], f"{code} has nothing before version 1 to compare it with"),
-                       (["show", code, "--version", "7"], f"system {code} has no metadata version 7; its versions are 1 to 1"),
+                       (["show", code, "--version", "7"],
+                        f"system {code} has no metadata version 7; its versions are 1 to 1"),
                        (["diff", code, "--from", "0", "--to", "1"], "has no metadata version 0")):
         result = invoke(["metadata", *args])
         assert result.exit_code == 1 and said in result.output, result.output
+
+
+def test_names_with_quotes_are_read_and_picked_as_names(system):
+    code, info = system
+    _alter(info, """create schema "we""ird"; create table "we""ird"."o'brien""; drop" ("a""b" int primary key)""")
+    harvested = _ok(["metadata", "harvest", code, "--schema", 'we"ird', "--table", """o'brien"; drop"""])
+    assert harvested.strip() == f"{code}: version 1, 1 table"
+    assert [(r["schema"], r["table"], r["column"], r["key"]) for r in _json(["metadata", "show", code])] == [
+        ('we"ird', """o'brien"; drop""", 'a"b', "PK")]

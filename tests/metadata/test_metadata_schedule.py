@@ -36,7 +36,8 @@ def test_the_job_harvests_each_system_and_names_the_one_it_could_not_reach(wareh
                                                      instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     assert not result.success
     [failure] = [event for event in result.all_events if event.event_type == dg.DagsterEventType.STEP_FAILURE]
-    assert f"system {unreachable} cannot be read at postgresql://u@127.0.0.1:" in failure.step_failure_data.error.message
+    message = failure.step_failure_data.error.message
+    assert f"system {unreachable} cannot be read at postgresql://u@127.0.0.1:" in message
     with psycopg.connect(warehouse.url) as conn:
         stored = dict(conn.execute("select system, max(version) from ops.metadata_versions where system in (%s, %s)"
                                    " group by system", (reachable, unreachable)).fetchall())

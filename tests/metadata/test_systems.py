@@ -73,3 +73,9 @@ def test_the_readme_lists_every_system_with_its_code_and_sources():
               re.findall(r"^\| `(\w+)` \| (\S+) \| ([\w, ]+) \|$", section, re.MULTILINE)}
     assert listed == {code: (system.chinese, {s.name for s in SOURCES.values() if s.system_code == code})
                       for code, system in systems.declared().items()}
+
+
+def test_a_url_whose_driver_is_not_installed_says_so():
+    with pytest.raises(systems.SourceSystemError, match=r"^system zw: the driver HUBEI_DATA_SYSTEM_ZW_URL names is not"
+                                                        r" installed \(No module named 'pyodbc'\)$"):
+        systems.connection("zw", {"HUBEI_DATA_SYSTEM_ZW_URL": f"mssql+pyodbc://u:{SECRET}@h/db"})
