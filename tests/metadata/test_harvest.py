@@ -186,3 +186,20 @@ def test_names_with_quotes_are_read_and_picked_as_names(system):
     assert harvested.strip() == f"{code}: version 1, 1 table"
     assert [(r["schema"], r["table"], r["column"], r["key"]) for r in _json(["metadata", "show", code])] == [
         ('we"ird', """o'brien"; drop""", 'a"b', "PK")]
+
+
+def test_a_system_without_a_url_of_its_own_is_harvested_from_the_warehouses_source_systems(
+        migrated_database, use_warehouse, monkeypatch):
+    info = migrated_database("fallback")
+    use_warehouse(info)
+    monkeypatch.delenv("HUBEI_DATA_SOURCE_URL", raising=False)
+    monkeypatch.delenv("HUBEI_DATA_SYSTEM_ELICENCE_URL", raising=False)
+    with psycopg.connect(info.url, autocommit=True) as conn:
+        conn.execute("create schema source_systems; create table source_systems.license (license_no text primary key);"
+                     " create table source_systems.permit_change (permit_no text)")
+    assert invoke(["metadata", "harvest", "elicence"], info).output.strip() == "elicence: version 1, 2 tables"
+    [version] = [json.loads(line) for line in invoke(["metadata", "versions", "elicence", "--format", "json"],
+                                                     info).output.splitlines()]
+    assert version["scope"] == "schemas source_systems" and f"/{info.dbname}?" in version["origin"]
+    candidates = list(yaml.safe_load_all(invoke(["metadata", "candidates", "elicence"], info).output))
+    assert [c["name"] for c in candidates] == ["permit_change"]
