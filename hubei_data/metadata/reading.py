@@ -30,7 +30,7 @@ def read_tables(connection: Connection, schemas: Sequence[str] = (),
                 conn.execution_options(isolation_level="REPEATABLE READ")
             inspector = sa.inspect(conn)
             present = [s for s in inspector.get_schema_names() if s not in ENGINE_SCHEMAS]
-            wanted = list(schemas) or ([connection.schema] if connection.schema else present)
+            wanted = list(dict.fromkeys(schemas)) or ([connection.schema] if connection.schema else present)
             missing = [s for s in wanted if s not in present]
             if missing:
                 raise HarvestError(f"{where} has no schema {', '.join(map(repr, missing))} at {connection.shown};"

@@ -111,7 +111,7 @@ def test_a_manual_sync_of_picked_tables_replaces_only_them(system):
     assert _ok(["metadata", "harvest", code, "--table", "dzzz.permit"]).strip() == f"{code}: version 2, 3 tables"
     changes = [(c["table"], c["column"], c["change"]) for c in _json(["metadata", "diff", code])]
     assert changes == [("dzzz.permit", "valid_until", "column_added")]
-    assert _ok(["metadata", "harvest", code, "--schema", "dzzz", "--table", "holder"]).strip() == \
+    assert _ok(["metadata", "harvest", code, "--schema", "dzzz", "--schema", "dzzz", "--table", "holder"]).strip() == \
         f"{code}: version 3, 3 tables"
     assert [(c["table"], c["column"]) for c in _json(["metadata", "diff", code])] == [("dzzz.holder", "phone")]
     shown = {(r["schema"], r["table"]) for r in _json(["metadata", "show", code, "--version", "1"])}
