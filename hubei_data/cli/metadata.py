@@ -27,6 +27,31 @@ def metadata() -> None:
     """Metadata (元数据): harvest what a business system's database holds and compare its versions."""
 
 
+@metadata.command("systems")
+@_format
+def list_systems(fmt: str) -> None:
+    """Every business system: its code, the sources it feeds, where it is read (password hidden) and its latest
+    metadata version."""
+    from hubei_data import systems
+    from hubei_data.contracts import SOURCES
+
+    with connect_current() as conn:
+        latest = {system: (version, at) for system, version, at in conn.execute(
+            "select distinct on (system) system, version, harvested_at from ops.metadata_versions"
+            " order by system, version desc")}
+    rows = []
+    for code, system in sorted(systems.systems().items()):
+        try:
+            found = systems.connection(code)
+            through, url, schema = found.via, found.shown, found.schema
+        except systems.SourceSystemError as error:
+            through, url, schema = "misconfigured", str(error), None
+        version, at = latest.get(code, (None, None))
+        rows.append([code, system.chinese, ", ".join(s.name for s in SOURCES.values() if s.system_code == code),
+                     through, url, schema, version, at])
+    emit(["system", "name", "sources", "read_through", "url", "schema", "latest_version", "harvested_at"], rows, fmt)
+
+
 @metadata.command()
 @click.argument("system")
 @click.option("--schema", "schemas", multiple=True,

@@ -90,10 +90,11 @@ class Permission(StrEnum):
         "hubei-data metadata harvest",
     )
     METADATA_VIEW = "metadata.view", (
-        "see business systems' harvested metadata: versions, tables and columns, diffs, tables to register"
+        "see the business systems, where each is read and their harvested metadata: versions, tables and columns,"
+        " diffs, tables to register"
     ), (
-        "hubei-data metadata versions", "hubei-data metadata show", "hubei-data metadata diff",
-        "hubei-data metadata candidates",
+        "hubei-data metadata systems", "hubei-data metadata versions", "hubei-data metadata show",
+        "hubei-data metadata diff", "hubei-data metadata candidates",
     )
     CATALOG_EDIT = "catalog.edit", "edit catalog entries"
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"

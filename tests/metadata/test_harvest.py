@@ -203,3 +203,20 @@ def test_a_system_without_a_url_of_its_own_is_harvested_from_the_warehouses_sour
     assert version["scope"] == "schemas source_systems" and f"/{info.dbname}?" in version["origin"]
     candidates = list(yaml.safe_load_all(invoke(["metadata", "candidates", "elicence"], info).output))
     assert [c["name"] for c in candidates] == ["permit_change"]
+
+
+def test_the_systems_list_says_where_each_is_read_without_passwords(system, monkeypatch):
+    code, _ = system
+    monkeypatch.setenv("HUBEI_DATA_SOURCE_URL", f"postgresql://shared:{SECRET}@shared.example/all")
+    monkeypatch.setenv("HUBEI_DATA_SYSTEM_MATERNAL_URL", f"postgresql://fy:{SECRET}@host:notaport/fy")
+    _ok(["metadata", "harvest", code])
+    listed = {row["system"]: row for row in _json(["metadata", "systems"])}
+    assert (listed[code]["read_through"], listed[code]["latest_version"]) == (
+        f"HUBEI_DATA_SYSTEM_{code.upper()}_URL", 1)
+    assert (listed["elicence"]["sources"], listed["elicence"]["read_through"], listed["elicence"]["url"],
+            listed["elicence"]["schema"]) == ("license", "HUBEI_DATA_SOURCE_URL",
+                                              "postgresql://shared:***@shared.example/all", "source_systems")
+    assert listed["nmpa"]["sources"] == "drug_product, cosmetic_filing"
+    assert listed["maternal"]["read_through"] == "misconfigured"
+    assert "HUBEI_DATA_SYSTEM_MATERNAL_URL is not a usable database URL" in listed["maternal"]["url"]
+    assert SECRET not in invoke(["metadata", "systems"]).output
