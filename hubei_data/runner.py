@@ -42,8 +42,15 @@ def prepare_dagster_home() -> Path:
 
 @cache
 def instance() -> dg.DagsterInstance:
+    """This process's Dagster instance, its storage connections pooled.
+
+    Unpooled, Dagster's storage opens a new connection for every event it stores: thousands in one
+    ingest, a fifth of a small one's time. Its webserver pools them the same way.
+    """
     prepare_dagster_home()
-    return dg.DagsterInstance.get()
+    found = dg.DagsterInstance.get()
+    found.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=5)
+    return found
 
 
 @cache

@@ -1,6 +1,7 @@
 """Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB, a tiny
 filesystem that fills up."""
 
+import gc
 import os
 import shutil
 import subprocess
@@ -68,6 +69,12 @@ def migrated_database(fresh_database):
     return make
 
 
+def _forget_instance() -> None:
+    """Drop this process's Dagster instance; collecting it closes the storage connections it pools."""
+    runner.instance.cache_clear()
+    gc.collect()
+
+
 @pytest.fixture
 def use_warehouse():
     """Point this process's warehouse at another database (`use_warehouse(info_or_url)`) for one test."""
@@ -76,7 +83,7 @@ def use_warehouse():
     def use(target) -> None:
         os.environ[warehouse_module.URL_VARIABLE] = target if isinstance(target, str) else target.url
         warehouse_module.connect_info.cache_clear()
-        runner.instance.cache_clear()
+        _forget_instance()
 
     yield use
     if before is None:
@@ -84,7 +91,7 @@ def use_warehouse():
     else:
         os.environ[warehouse_module.URL_VARIABLE] = before
     warehouse_module.connect_info.cache_clear()
-    runner.instance.cache_clear()
+    _forget_instance()
 
 
 @pytest.fixture
