@@ -6,7 +6,8 @@
     uv run python bench/scale.py --sizes 1000000 --stages push --keep-others   # one stage again, the rest kept
     uv run python bench/scale.py --quick --output /tmp/b    # a smoke run of a few thousand rows
 
-Runs on an embedded PostgreSQL in a data directory of its own; each size lands on top of the sizes before it (the
+Runs on an embedded PostgreSQL in a data directory of its own, removed afterwards (name one with HUBEI_DATA_DIR to
+keep it); each size lands on top of the sizes before it (the
 first records are sent again), so the builds at a size read the history of every size so far. Ratios compare rates
 with a plain COPY of the same rows on the same server in the same run, so they hold across machines; seconds do
 not. Peak memory is the resident size of the largest process of the stage.
@@ -17,6 +18,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +35,7 @@ import landing_speed
 import orchestration_speed
 import push_throughput
 
-from hubei_data import warehouse
+from hubei_data import embedded, warehouse
 
 SIZES = (1_000_000, 3_000_000, 10_000_000)
 QUICK = (2_000,)
@@ -190,9 +192,15 @@ def main() -> None:
     if {"orchestration", "incremental"} & set(stages) and "ingest" not in stages:
         parser.error("the orchestration and incremental stages build on what the ingest stage landed: name it too")
     sizes = QUICK if args.quick else tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES
-    os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench"))
-    with tempfile.TemporaryDirectory(prefix="hdbench_files") as scratch:
-        found = run(sizes, stages, Path(scratch), args.landing_only_above)
+    own = warehouse.DIR_VARIABLE not in os.environ
+    data = Path(os.environ.setdefault(warehouse.DIR_VARIABLE, tempfile.mkdtemp(prefix="hdbench")))
+    try:
+        with tempfile.TemporaryDirectory(prefix="hdbench_files") as scratch:
+            found = run(sizes, stages, Path(scratch), args.landing_only_above)
+    finally:
+        if own:
+            embedded.release(data / "pg")
+            shutil.rmtree(data, ignore_errors=True)
     if args.keep_others:
         found = sorted(_kept(args.output, {(m.stage, m.rows) for m in found}) + found, key=lambda m: m.rows)
     write_docs(found, args.output)
