@@ -94,7 +94,7 @@ def versions(system: str, fmt: str) -> None:
 @click.option("--version", type=int, help="A version number.  [default: the latest]")
 @_format
 def show(system: str, version: int | None, fmt: str) -> None:
-    """Each column of each table in a version: type, length, nullability, keys, default and comments."""
+    """Each column of each table and view in a version: type, length, nullability, keys, default and comments."""
     from hubei_data.metadata import store
 
     with connect_current() as conn:
@@ -105,10 +105,10 @@ def show(system: str, version: int | None, fmt: str) -> None:
         references = {column: f"{fk['referred_schema'] or table.schema}.{fk['referred_table']}.{target}"
                       for fk in table.foreign_keys
                       for column, target in zip(fk["constrained_columns"], fk["referred_columns"])}
-        rows += [[table.schema, table.name, c.name, c.data_type, c.length, "yes" if c.nullable else "no",
+        rows += [[table.schema, table.name, table.kind, c.name, c.data_type, c.length, "yes" if c.nullable else "no",
                   "PK" if c.name in table.primary_key else None, references.get(c.name), c.default, c.comment,
                   table.comment] for c in table.columns]
-    emit(["schema", "table", "column", "type", "length", "nullable", "key", "references", "default", "comment",
+    emit(["schema", "table", "kind", "column", "type", "length", "nullable", "key", "references", "default", "comment",
           "table_comment"], rows, fmt, empty=f"{code} version {number} holds no tables")
 
 

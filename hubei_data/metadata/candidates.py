@@ -32,6 +32,7 @@ def skeleton(system: str, table: TableMeta) -> dict:
         "system_code": system,
         "channel": "database",
         "table": table.qualified,
+        "kind": table.kind,
         "key": list(table.primary_key),
         "columns": [_column(column) for column in table.columns],
     }

@@ -25,10 +25,12 @@ class ColumnMeta:
 
 @dataclass(frozen=True)
 class TableMeta:
-    """One table: its columns in order, comment, primary key and foreign keys (each a dict as SQLAlchemy gives it)."""
+    """One table or view: its columns in order, comment, primary key and foreign keys (each a dict as SQLAlchemy
+    gives it); `kind` is table, view or materialized view."""
 
     schema: str
     name: str
+    kind: str
     comment: str | None
     primary_key: tuple[str, ...]
     foreign_keys: tuple[dict, ...]

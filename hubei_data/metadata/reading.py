@@ -4,6 +4,7 @@ import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.engine.reflection import ObjectKind
 
 from hubei_data.metadata.model import ColumnMeta, HarvestError, Scope, TableMeta
 from hubei_data.systems import Connection, first_line
@@ -11,6 +12,7 @@ from hubei_data.systems import Connection, first_line
 CONNECT_TIMEOUT_SECONDS = 10
 # Schemas that describe the database engine itself, never a business system's data.
 ENGINE_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"})
+KINDS = ((ObjectKind.TABLE, "table"), (ObjectKind.VIEW, "view"), (ObjectKind.MATERIALIZED_VIEW, "materialized view"))
 FOREIGN_KEY_FIELDS = ("name", "constrained_columns", "referred_schema", "referred_table", "referred_columns")
 
 
@@ -80,25 +82,34 @@ def _picked(tables: Sequence[str], schemas: Sequence[str]) -> dict[str, list[str
 def _read_schema(inspector: sa.Inspector, schema: str, names: list[str] | None) -> list[TableMeta]:
     if names is not None and not names:
         return []
-    columns = inspector.get_multi_columns(schema=schema, filter_names=names)
-    keys = inspector.get_multi_pk_constraint(schema=schema, filter_names=names)
-    foreign = inspector.get_multi_foreign_keys(schema=schema, filter_names=names)
+    return sorted((table for kind, label in KINDS for table in _read_kind(inspector, schema, names, kind, label)),
+                  key=lambda table: table.name)
+
+
+def _read_kind(inspector: sa.Inspector, schema: str, names: list[str] | None, kind: ObjectKind,
+               label: str) -> list[TableMeta]:
+    columns = inspector.get_multi_columns(schema=schema, filter_names=names, kind=kind)
+    if not columns:
+        return []
+    keys = inspector.get_multi_pk_constraint(schema=schema, filter_names=names, kind=kind)
+    foreign = inspector.get_multi_foreign_keys(schema=schema, filter_names=names, kind=kind)
     try:
-        comments = inspector.get_multi_table_comment(schema=schema, filter_names=names)
+        comments = inspector.get_multi_table_comment(schema=schema, filter_names=names, kind=kind)
     except NotImplementedError:
         comments = {}
     return [
         TableMeta(
             schema=schema,
             name=table,
+            kind=label,
             comment=(comments.get((schema, table)) or {}).get("text"),
             primary_key=tuple((keys.get((schema, table)) or {}).get("constrained_columns") or ()),
             foreign_keys=tuple({field: fk.get(field) for field in FOREIGN_KEY_FIELDS}
-                               for fk in foreign.get((schema, table), [])),
+                               for fk in foreign.get((schema, table)) or []),
             columns=tuple(_column(inspector.dialect, position, column)
                           for position, column in enumerate(described, start=1)),
         )
-        for (_, table), described in sorted(columns.items())
+        for (_, table), described in columns.items()
     ]
 
 

@@ -61,8 +61,8 @@ def save(conn: psycopg.Connection, system: str, read: list[TableMeta], scope: Sc
 def _write(conn: psycopg.Connection, system: str, version: int, tables: list[TableMeta]) -> None:
     with conn.cursor() as cursor:
         cursor.executemany(
-            "insert into ops.metadata_tables values (%s, %s, %s, %s, %s, %s, %s)",
-            [(system, version, t.schema, t.name, t.comment, list(t.primary_key), Jsonb(list(t.foreign_keys)))
+            "insert into ops.metadata_tables values (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [(system, version, t.schema, t.name, t.kind, t.comment, list(t.primary_key), Jsonb(list(t.foreign_keys)))
              for t in tables])
         cursor.executemany(
             "insert into ops.metadata_columns values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -109,7 +109,8 @@ def load(conn: psycopg.Connection, system: str, version: int) -> list[TableMeta]
         " numeric_scale, nullable, default_value, comment from ops.metadata_columns"
         " where system = %s and version = %s order by schema_name, table_name, position", (system, version)):
         columns.setdefault((schema, table), []).append(ColumnMeta(*values))
-    return [TableMeta(schema, table, comment, tuple(key), tuple(foreign), tuple(columns.get((schema, table), ())))
-            for schema, table, comment, key, foreign in conn.execute(
-                "select schema_name, table_name, comment, primary_key, foreign_keys from ops.metadata_tables"
+    return [TableMeta(schema, table, kind, comment, tuple(key), tuple(foreign),
+                      tuple(columns.get((schema, table), ())))
+            for schema, table, kind, comment, key, foreign in conn.execute(
+                "select schema_name, table_name, kind, comment, primary_key, foreign_keys from ops.metadata_tables"
                 " where system = %s and version = %s order by schema_name, table_name", (system, version))]

@@ -24,6 +24,8 @@ create table dzzz.permit (
     note text
 );
 comment on column dzzz.permit.permit_no is '许可证编号';
+create view dzzz.holder_names as select name from dzzz.holder;
+comment on view dzzz.holder_names is '主体名称视图';
 create table public.license (license_no text);
 """
 
@@ -56,11 +58,12 @@ def _alter(info, sql: str) -> None:
 
 def test_a_harvest_keeps_every_schema_table_and_column_with_types_keys_and_comments(system):
     code, _ = system
-    assert _ok(["metadata", "harvest", code]).strip() == f"{code}: version 1, 3 tables"
+    assert _ok(["metadata", "harvest", code]).strip() == f"{code}: version 1, 4 tables"
     columns = {(row["schema"], row["table"], row["column"]): row for row in _json(["metadata", "show", code])}
     assert set(columns) == {("dzzz", "holder", "uscc"), ("dzzz", "holder", "name"), ("dzzz", "permit", "permit_no"),
                             ("dzzz", "permit", "uscc"), ("dzzz", "permit", "issued_on"), ("dzzz", "permit", "fee"),
-                            ("dzzz", "permit", "note"), ("public", "license", "license_no")}
+                            ("dzzz", "permit", "note"), ("dzzz", "holder_names", "name"),
+                            ("public", "license", "license_no")}
     permit_no = columns[("dzzz", "permit", "permit_no")]
     assert (permit_no["type"], permit_no["length"], permit_no["nullable"], permit_no["key"], permit_no["comment"]) == (
         "VARCHAR(20)", 20, "no", "PK", "许可证编号")
@@ -68,9 +71,11 @@ def test_a_harvest_keeps_every_schema_table_and_column_with_types_keys_and_comme
     assert columns[("dzzz", "permit", "fee")]["type"] == "NUMERIC(10, 2)"
     assert columns[("dzzz", "permit", "note")]["nullable"] == "yes"
     assert columns[("dzzz", "holder", "name")]["table_comment"] == "持证主体"
+    assert (columns[("dzzz", "holder", "name")]["kind"], columns[("dzzz", "holder_names", "name")]["kind"],
+            columns[("dzzz", "holder_names", "name")]["table_comment"]) == ("table", "view", "主体名称视图")
     [version] = _json(["metadata", "versions", code])
     assert (version["version"], version["tables"], version["columns"], version["scope"]) == (
-        1, 3, 8, "schemas dzzz, public")
+        1, 4, 9, "schemas dzzz, public")
 
 
 def test_a_changed_system_is_a_new_version_and_the_diff_says_each_change(system):
@@ -84,8 +89,8 @@ def test_a_changed_system_is_a_new_version_and_the_diff_says_each_change(system)
                  " alter table dzzz.holder alter column uscc type varchar(10);"
                  " create table dzzz.revocation (permit_no varchar(40));"
                  " drop table public.license")
-    assert _ok(["metadata", "harvest", code]).strip() == f"{code}: version 2, 3 tables"
-    assert _ok(["metadata", "harvest", code]).strip() == f"{code}: unchanged, still version 2 (3 tables)"
+    assert _ok(["metadata", "harvest", code]).strip() == f"{code}: version 2, 4 tables"
+    assert _ok(["metadata", "harvest", code]).strip() == f"{code}: unchanged, still version 2 (4 tables)"
     changes = {(c["table"], c["column"], c["change"], c["before"], c["after"])
                for c in _json(["metadata", "diff", code])}
     assert changes == {
@@ -108,21 +113,21 @@ def test_a_manual_sync_of_picked_tables_replaces_only_them(system):
     code, info = system
     _ok(["metadata", "harvest", code])
     _alter(info, "alter table dzzz.permit add column valid_until date; alter table dzzz.holder add column phone text")
-    assert _ok(["metadata", "harvest", code, "--table", "dzzz.permit"]).strip() == f"{code}: version 2, 3 tables"
+    assert _ok(["metadata", "harvest", code, "--table", "dzzz.permit"]).strip() == f"{code}: version 2, 4 tables"
     changes = [(c["table"], c["column"], c["change"]) for c in _json(["metadata", "diff", code])]
     assert changes == [("dzzz.permit", "valid_until", "column_added")]
     assert _ok(["metadata", "harvest", code, "--schema", "dzzz", "--schema", "dzzz", "--table", "holder"]).strip() == \
-        f"{code}: version 3, 3 tables"
+        f"{code}: version 3, 4 tables"
     assert [(c["table"], c["column"]) for c in _json(["metadata", "diff", code])] == [("dzzz.holder", "phone")]
     shown = {(r["schema"], r["table"]) for r in _json(["metadata", "show", code, "--version", "1"])}
-    assert shown == {("dzzz", "holder"), ("dzzz", "permit"), ("public", "license")}
+    assert shown == {("dzzz", "holder"), ("dzzz", "holder_names"), ("dzzz", "permit"), ("public", "license")}
 
 
 def test_tables_no_source_reads_are_candidates_with_their_columns_filled_in(system):
     code, _ = system
     _ok(["metadata", "harvest", code])
     skeletons = {s["name"]: s for s in yaml.safe_load_all(_ok(["metadata", "candidates", code]))}
-    assert set(skeletons) == {"holder", "permit"}
+    assert set(skeletons) == {"holder", "holder_names", "permit"}
     permit = skeletons["permit"]
     assert (permit["system_code"], permit["table"], permit["key"]) == (code, "dzzz.permit", ["permit_no"])
     assert permit["columns"][:4] == [

@@ -34,6 +34,7 @@ STATEMENTS = [
         version integer not null,
         schema_name text not null,
         table_name text not null,
+        kind text not null check (kind in ('table', 'view', 'materialized view')),
         comment text,
         primary_key text[] not null,
         foreign_keys jsonb not null,
@@ -43,7 +44,7 @@ STATEMENTS = [
     """,
     """
     comment on table ops.metadata_tables is
-        'The tables of a system as one metadata version knows them, with comment, primary key and foreign keys.'
+        'The tables and views of a system as one metadata version knows them, with comment, primary key and foreign keys.'
     """,
     """
     create table ops.metadata_columns (
