@@ -73,7 +73,7 @@ def systems(environ: Mapping[str, str] = os.environ) -> dict[str, System]:
     found = declared()
     for variable in environ:
         code = variable.removeprefix(PREFIX).removesuffix("_URL").lower()
-        if variable.startswith(PREFIX) and variable.endswith("_URL") and SYSTEM_CODE.fullmatch(code):
+        if variable == f"{PREFIX}{code.upper()}_URL" and SYSTEM_CODE.fullmatch(code):
             found.setdefault(code, System(code, "", ""))
     return found
 

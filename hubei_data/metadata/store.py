@@ -33,6 +33,8 @@ class Version:
 
 @dataclass(frozen=True)
 class Saved:
+    """What a harvest left: the version it made (new) or confirmed, and how many tables that version holds."""
+
     version: int
     new: bool
     tables: int
@@ -61,11 +63,14 @@ def save(conn: psycopg.Connection, system: str, read: list[TableMeta], scope: Sc
 def _write(conn: psycopg.Connection, system: str, version: int, tables: list[TableMeta]) -> None:
     with conn.cursor() as cursor:
         cursor.executemany(
-            "insert into ops.metadata_tables values (%s, %s, %s, %s, %s, %s, %s, %s)",
+            "insert into ops.metadata_tables (system, version, schema_name, table_name, kind, comment, primary_key,"
+            " foreign_keys) values (%s, %s, %s, %s, %s, %s, %s, %s)",
             [(system, version, t.schema, t.name, t.kind, t.comment, list(t.primary_key), Jsonb(list(t.foreign_keys)))
              for t in tables])
         cursor.executemany(
-            "insert into ops.metadata_columns values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "insert into ops.metadata_columns (system, version, schema_name, table_name, column_name, position,"
+            " data_type, type_name, length, numeric_precision, numeric_scale, nullable, default_value, comment)"
+            " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [(system, version, t.schema, t.name, c.name, c.position, c.data_type, c.type_name, c.length, c.precision,
               c.scale, c.nullable, c.default, c.comment) for t in tables for c in t.columns])
 

@@ -17,6 +17,8 @@ def test_every_source_names_a_declared_system_with_an_ascii_code():
     assert {s.system_code for s in SOURCES.values()} == set(declared)
     assert declared["elicence"].chinese == "电子证照系统"
     assert declared["elicence"].url_variable == "HUBEI_DATA_SYSTEM_ELICENCE_URL"
+    assert all(declared[s.system_code] == systems.System(s.system_code, s.system, s.system_english)
+               for s in SOURCES.values())
 
 
 def test_a_system_reads_its_own_url_then_the_shared_one_then_the_warehouse(warehouse):
@@ -44,10 +46,12 @@ def test_the_extract_resource_reads_each_source_from_its_own_system(monkeypatch)
 
 
 def test_a_system_with_only_a_url_is_connected_without_a_source():
-    environ = {"HUBEI_DATA_SYSTEM_ZWFW_URL": "mysql+pymysql://reader@gov.example/zw", "HUBEI_DATA_SYSTEM_X Y_URL": "x"}
-    assert "zwfw" in systems.systems(environ)
+    environ = {"HUBEI_DATA_SYSTEM_ZWFW_URL": "mysql+pymysql://reader@gov.example/zw", "HUBEI_DATA_SYSTEM_X Y_URL": "x",
+               "HUBEI_DATA_SYSTEM_wj_URL": "x", "HUBEI_DATA_SYSTEM_ZWFW_SCHEMA": "zw"}
+    assert set(systems.systems(environ)) == set(systems.declared()) | {"zwfw"}
     assert [s.code for s in systems.with_own_url(environ)] == ["zwfw"]
-    assert systems.connection("zwfw", environ).url.database == "zw"
+    connected = systems.connection("zwfw", environ)
+    assert (connected.url.database, connected.schema) == ("zw", "zw")
 
 
 @pytest.mark.parametrize("code", ["nosuch", "ELICENCE", "'; drop table x; --", ""])
