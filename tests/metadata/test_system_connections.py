@@ -3,6 +3,7 @@
 import datetime as dt
 import socket
 
+import dagster as dg
 import psycopg
 import pytest
 
@@ -11,7 +12,7 @@ from hubei_data.contracts import SOURCES
 from hubei_data.ingest import landing
 from hubei_data.ingest.database import extract_window
 from hubei_data.ops import probes
-from hubei_data.resources import SourceDatabaseResource
+from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.systems import SourceSystemError
 
 DAY = dt.datetime(2026, 3, 1)
@@ -83,3 +84,20 @@ def test_the_watcher_probes_each_system_with_its_own_url(warehouse, monkeypatch)
     assert [(c.target, c.message.split("：")[0]) for c in found.conditions] == [
         ("sampling", "业务系统源库不可达（sampling (抽检系统)）"), ("zwfw", "业务系统源库不可达（zwfw）")]
     assert all(SECRET not in c.message for c in found.conditions)
+
+
+def test_an_extract_of_an_unreachable_system_fails_its_step_in_one_line_naming_it(warehouse, monkeypatch):
+    from hubei_data.ingest.assets import EXTRACT_ASSETS, extract_key
+
+    monkeypatch.setenv("HUBEI_DATA_SYSTEM_INSPECTION_URL",
+                       f"postgresql://reader:{SECRET}@127.0.0.1:{_closed_port()}/supervision")
+    [asset] = [a for a in EXTRACT_ASSETS if a.key == extract_key("inspection")]
+    result = dg.materialize([asset], partition_key="2026-03-01", instance=dg.DagsterInstance.ephemeral(),
+                            resources={"warehouse": WarehouseResource(), "source_db": SourceDatabaseResource()},
+                            raise_on_error=False)
+    [failure] = [event for event in result.all_events if event.event_type == dg.DagsterEventType.STEP_FAILURE]
+    error = failure.step_failure_data.error
+    assert error.cls_name == "Failure" and error.cause is None
+    assert error.message.startswith("dagster._core.definitions.events.Failure: system inspection (监督检查系统) cannot be"
+                                    " read at postgresql://reader:***@127.0.0.1:")
+    assert SECRET not in error.message
