@@ -64,7 +64,7 @@ def harvest(system: str, schemas: tuple[str, ...], tables: tuple[str, ...]) -> N
 
     with connect_current(autocommit=True) as conn:
         try:
-            saved = run(conn, system, acting().username, schemas, tables)
+            saved = run(conn, system, acting().username, schemas, tables, lambda line: click.echo(line, err=True))
         except HarvestError as error:
             raise click.ClickException(str(error)) from None
     tables_held = f"{saved.tables} table{'' if saved.tables == 1 else 's'}"

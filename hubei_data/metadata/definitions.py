@@ -21,7 +21,7 @@ def harvest_every_system(context: dg.OpExecutionContext, warehouse: WarehouseRes
         require_current(conn)
         for system in systems.with_own_url():
             try:
-                saved = harvest(conn, system.code, f"{HARVESTED_BY} {context.run_id}")
+                saved = harvest(conn, system.code, f"{HARVESTED_BY} {context.run_id}", progress=context.log.info)
             except HarvestError as error:
                 context.log.error(str(error))
                 failed.append(str(error))

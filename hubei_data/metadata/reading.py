@@ -1,7 +1,7 @@
 """Reads a system's schemas, tables and columns through SQLAlchemy's inspector, in one consistent look."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine.reflection import ObjectKind
@@ -16,13 +16,14 @@ KINDS = ((ObjectKind.TABLE, "table"), (ObjectKind.VIEW, "view"), (ObjectKind.MAT
 FOREIGN_KEY_FIELDS = ("name", "constrained_columns", "referred_schema", "referred_table", "referred_columns")
 
 
-def read_tables(connection: Connection, schemas: Sequence[str] = (),
-                tables: Sequence[str] = ()) -> tuple[list[TableMeta], Scope]:
+def read_tables(connection: Connection, schemas: Sequence[str] = (), tables: Sequence[str] = (),
+                progress: Callable[[str], None] = lambda _: None) -> tuple[list[TableMeta], Scope]:
     """The tables of the named schemas (by default the system's schema, else every schema of its database),
     only those named in `tables` (`name` or `schema.name`) when any are; every named table must exist.
 
     PostgreSQL is read in one repeatable-read snapshot, so a table dropped meanwhile is either whole or absent;
     elsewhere a table that vanishes while it is read is left out, as if it had been dropped just before.
+    `progress` hears of each schema as it is read, for harvests of large systems.
     """
     where = f"system {connection.system.label}"
     engine = connection.engine(**_limits(connection.url))
@@ -38,8 +39,11 @@ def read_tables(connection: Connection, schemas: Sequence[str] = (),
                 raise HarvestError(f"{where} has no schema {', '.join(map(repr, missing))} at {connection.shown};"
                                    f" its schemas are {', '.join(present) or 'none'}")
             picked = _picked(tables, wanted) if tables else None
-            found = [table for schema in wanted
-                     for table in _read_schema(inspector, schema, None if picked is None else picked.get(schema, []))]
+            found = []
+            for number, schema in enumerate(wanted, start=1):
+                found += _read_schema(inspector, schema, None if picked is None else picked.get(schema, []))
+                progress(f"{connection.system.code}: schema {schema} read ({number} of {len(wanted)}),"
+                         f" {len(found)} tables and views so far")
     except sa.exc.DBAPIError as error:
         raise HarvestError(f"{where} cannot be read at {connection.shown}: {first_line(error)}") from None
     except sa.exc.SQLAlchemyError as error:

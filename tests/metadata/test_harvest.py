@@ -44,7 +44,7 @@ def system(warehouse, fresh_database, monkeypatch):
 def _ok(args) -> str:
     result = invoke(args)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def _json(args) -> list[dict]:
@@ -165,8 +165,9 @@ def test_an_unreachable_system_is_one_line_naming_it_and_stores_nothing(warehous
 def test_bad_names_are_one_line_and_store_nothing(system, warehouse, args, said):
     code, _ = system
     result = invoke(["metadata", *(arg.format(code=code) for arg in args)])
-    assert result.exit_code == 1 and said.format(code=code) in result.output, result.output
-    assert len(result.output.strip().splitlines()) == 1
+    *progress, error = result.output.strip().splitlines()
+    assert result.exit_code == 1 and error.startswith("Error: ") and said.format(code=code) in error, result.output
+    assert all(line.startswith(f"{code}: schema ") for line in progress)
     with psycopg.connect(warehouse.url) as conn:
         assert conn.execute("select count(*) from ops.metadata_versions where system = %s", (code,)).fetchone() == (0,)
     with psycopg.connect(system[1].url) as conn:
@@ -202,7 +203,7 @@ def test_a_system_without_a_url_of_its_own_is_harvested_from_the_warehouses_sour
     with psycopg.connect(info.url, autocommit=True) as conn:
         conn.execute("create schema source_systems; create table source_systems.license (license_no text primary key);"
                      " create table source_systems.permit_change (permit_no text)")
-    assert invoke(["metadata", "harvest", "elicence"], info).output.strip() == "elicence: version 1, 2 tables"
+    assert invoke(["metadata", "harvest", "elicence"], info).stdout.strip() == "elicence: version 1, 2 tables"
     [version] = [json.loads(line) for line in invoke(["metadata", "versions", "elicence", "--format", "json"],
                                                      info).output.splitlines()]
     assert version["scope"] == "schemas source_systems" and f"/{info.dbname}?" in version["origin"]
