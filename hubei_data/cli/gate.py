@@ -33,6 +33,7 @@ AUDITED = {
     Permission.RUN_LAUNCH: Action.RUN_LAUNCH, Permission.RUN_TERMINATE: Action.RUN_TERMINATE,
     Permission.PUSH_RUN: Action.RUN_LAUNCH, Permission.SCHEMA_MIGRATE: Action.CONFIG_CHANGE,
     Permission.CONFIG_CHANGE: Action.CONFIG_CHANGE, Permission.QUALITY_RULE_CHANGE: Action.CONFIG_CHANGE,
+    Permission.METADATA_HARVEST: Action.RUN_LAUNCH,
 }
 EXPORTS = frozenset({"hubei-data catalog export"})
 REFUSED_EXIT_CODE = 3
