@@ -4,7 +4,7 @@ The yml is what dbt docs shows as the catalog, and its enforced contracts make e
 table hold exactly the declared columns, so what the catalog lists is what is shared.
 """
 
-from hubei_data.catalog.items import MASKING, NO_MASKING, Item
+from hubei_data.catalog.items import MASKING, Item
 from hubei_data.catalog.models import Dataset, Model
 from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.catalog.subject import SUBJECT_MODELS
@@ -28,7 +28,7 @@ def _column(item: Item, model: Model) -> dict:
         "chinese": item.chinese,
         "standard": item.standard,
         "share_type": item.share_type,
-        "masking": _masking(item),
+        "masking": item.masking_words,
     }
     if item.personal:
         meta["personal"] = item.personal
@@ -44,14 +44,6 @@ def _column(item: Item, model: Model) -> dict:
     if tests:
         column["data_tests"] = tests
     return column
-
-
-def _masking(item: Item) -> str:
-    if not item.masking:
-        return NO_MASKING
-    if item.masked_on_delivery:
-        return f"数据接口按授权脱敏：{MASKING[item.masking]}"
-    return MASKING[item.masking]
 
 
 def _tests(item: Item, model: Model) -> list:

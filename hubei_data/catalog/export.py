@@ -1,4 +1,4 @@
-"""The data resource catalog list (数据资源目录清单): one row per shared data item."""
+"""The data resource catalog list (数据资源目录清单): one row per data item of each published entry."""
 
 import csv
 import math
@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hubei_data.catalog import manifest as m
+from hubei_data.catalog.entry import Entry
 from hubei_data.metrics.catalog import COLUMNS as METRIC_COLUMNS
 
 COLUMNS = (
@@ -39,26 +39,29 @@ FILTER_BUTTON = 3
 LINE_POINTS = 15
 
 
-def catalog_rows(manifest: dict) -> list[dict]:
-    """The catalog list from the dbt manifest's share models."""
+def share_library(entries: list[Entry]) -> list[Entry]:
+    """The entries of the share library (共享库), the list departments receive; the rest stay in the catalog."""
+    return [entry for entry in entries if entry.kind == "table" and entry.target.startswith("share.")]
+
+
+def catalog_rows(entries: list[Entry]) -> list[dict]:
+    """The catalog list from the published entries, by resource code: one row per data item."""
     rows = []
-    for node in sorted(m.models(manifest, "share"), key=lambda n: m.meta(n)["resource_code"]):
-        entry = m.meta(node)
-        for number, column in enumerate(m.data_columns(node), start=1):
-            item = m.meta(column)
+    for entry in sorted(entries, key=lambda e: e.code):
+        for number, item in enumerate(entry.items, start=1):
             rows.append({
-                **{key: entry[key] for key in (
-                    "resource_code", "resource_name", "summary", "provider", "category", "share_type",
-                    "share_conditions", "consumers", "share_method", "update_frequency",
-                )},
-                "table": f"{node['schema']}.{node['alias']}",
+                "resource_code": entry.code, "resource_name": entry.name, "summary": entry.summary,
+                "provider": entry.provider, "category": entry.category, "share_type": entry.share_type,
+                "share_conditions": entry.share_conditions, "consumers": entry.consumers,
+                "share_method": entry.share_method, "update_frequency": entry.update_frequency,
+                "table": entry.target if entry.kind == "table" else f"数据接口 {entry.target}",
                 "item_no": number,
-                "item_name": item["chinese"],
-                "field": column["name"],
-                "data_type": column["data_type"],
-                "standard": item["standard"],
-                "item_share_type": item["share_type"],
-                "masking": item["masking"],
+                "item_name": item.name,
+                "field": item.field,
+                "data_type": item.data_type,
+                "standard": item.standard,
+                "item_share_type": item.share_type,
+                "masking": item.masking,
             })
     return rows
 

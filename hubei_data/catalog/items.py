@@ -33,7 +33,7 @@ FORMATS = {
     "birth_cert_no": "出生医学证明编号：1 位字母 + 9 位数字",
     "license_no": "许可证编号，如 鄂20160012（药品生产）、鄂妆20170003（化妆品生产）",
 }
-_POSTGRES_TYPES = {"text": "text", "date": "date", "timestamp": "timestamp", "integer": "bigint", "decimal": "numeric"}
+POSTGRES_TYPES = {"text": "text", "date": "date", "timestamp": "timestamp", "integer": "bigint", "decimal": "numeric"}
 _VALUE_RULES = (Uscc, ResidentId, HubeiDivision, NotFuture, Between)
 _TYPE_STANDARDS = {"date": DATE, "timestamp": TIMESTAMP, "integer": INTEGER, "decimal": AMOUNT}
 
@@ -69,6 +69,15 @@ class Item:
             if kind is not None and kind not in MASKING:
                 raise ValueError(f"item {self.name}: {kind!r} is not a masking rule ({', '.join(MASKING)})")
 
+    @property
+    def masking_words(self) -> str:
+        """The masking rule in words, as the catalog lists it (不脱敏 when none applies)."""
+        if not self.masking:
+            return NO_MASKING
+        if self.masked_on_delivery:
+            return f"数据接口按授权脱敏：{MASKING[self.masking]}"
+        return MASKING[self.masking]
+
     def masked(self) -> "Item":
         """This item as a share model shows it: masked by the rule for its kind of personal data."""
         rule = MASKING[self.personal]
@@ -82,7 +91,8 @@ class Item:
                        standard=f"{self.standard}（按授权脱敏：{rule}）")
 
 
-def _standard(column: Column) -> str:
+def standard_of(column: Column) -> str:
+    """The data standard a source column follows, as the catalog names it."""
     for rule in column.rules:
         if isinstance(rule, Uscc):
             return USCC
@@ -104,8 +114,8 @@ def from_source(source: str, column_name: str, **changes) -> Item:
     item = Item(
         name=column_name,
         chinese=column.chinese,
-        data_type=_POSTGRES_TYPES[column.type],
-        standard=_standard(column),
+        data_type=POSTGRES_TYPES[column.type],
+        standard=standard_of(column),
         required=column.required,
         accepted=accepted,
         rules=tuple(r for r in column.rules if isinstance(r, _VALUE_RULES) or (isinstance(r, Pattern) and not r.when)),

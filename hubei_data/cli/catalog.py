@@ -4,10 +4,13 @@ from pathlib import Path
 
 import click
 
+from hubei_data.cli.catalog_review import COMMANDS
+
 
 @click.group()
 def catalog() -> None:
-    """The data resource catalog: every subject and share table, column and share entry."""
+    """The data resource catalog (数据资源目录): every resource, subject and share table and data API, registered,
+    reviewed and published."""
 
 
 @catalog.command("docs")
@@ -21,27 +24,35 @@ def docs_command() -> None:
 @catalog.command()
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: 数据资源目录清单.<format>")
-def export(fmt: str, output: Path | None) -> None:
-    """Write the catalog list (数据资源目录清单): one row per shared data item."""
-    from hubei_data.catalog import export as catalog_export, manifest, policy
+@click.option("--all", "everything", is_flag=True,
+              help="Every published entry (resource and subject tables, data APIs), not only the share library.")
+def export(fmt: str, output: Path | None, everything: bool) -> None:
+    """Write the catalog list (数据资源目录清单) of the published entries: one row per data item."""
+    from hubei_data.catalog import export as catalog_export, lifecycle, manifest, policy
+    from hubei_data.control.schema import connect_current
 
-    parsed = manifest.load()
-    problems = policy.violations(parsed)
+    problems = policy.violations(manifest.load())
     if problems:
         raise click.ClickException("the catalog breaks its rules:\n  " + "\n  ".join(problems))
     from hubei_data.metrics.catalog import sheet_rows
     from hubei_data.metrics.registry import MetricError, load_registry
 
-    rows = catalog_export.catalog_rows(parsed)
+    with connect_current() as conn:
+        entries = lifecycle.published(conn)
+    listed = entries if everything else catalog_export.share_library(entries)
+    rows = catalog_export.catalog_rows(listed)
     try:
         metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
     except MetricError as error:
         raise click.ClickException(str(error)) from None
     path = output or Path(f"数据资源目录清单.{fmt}")
     catalog_export.write(rows, path, fmt, metrics)
-    datasets = len({r["resource_code"] for r in rows})
     extra = f", and {len(metrics)} metrics on the sheet 指标目录" if metrics else ""
-    click.echo(f"{path}: {len(rows)} data items of {datasets} share datasets{extra}")
+    click.echo(f"{path}: {len(rows)} data items of {len(listed)} published entries{extra}")
+
+
+for _command in COMMANDS:
+    catalog.add_command(_command)
 
 
 def _generate(docs) -> Path:

@@ -85,6 +85,7 @@ class Permission(StrEnum):
     ), (
         "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",
         "hubei-data standards list", "hubei-data standards show", "hubei-data standards export",
+        "hubei-data catalog list", "hubei-data catalog show", "hubei-data catalog history", "hubei-data catalog check",
     )
     METADATA_HARVEST = "metadata.harvest", "harvest business systems' metadata now (元数据采集)", (
         "hubei-data metadata harvest",
@@ -96,7 +97,12 @@ class Permission(StrEnum):
         "hubei-data metadata systems", "hubei-data metadata versions", "hubei-data metadata show",
         "hubei-data metadata diff", "hubei-data metadata candidates",
     )
-    CATALOG_EDIT = "catalog.edit", "edit catalog entries"
+    CATALOG_EDIT = "catalog.edit", "register and change catalog entries as drafts and submit them for review", (
+        "hubei-data catalog register", "hubei-data catalog change", "hubei-data catalog submit",
+    )
+    CATALOG_REVIEW = "catalog.review", "approve or reject catalog entries submitted for review, publishing them", (
+        "hubei-data catalog approve", "hubei-data catalog reject",
+    )
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
     QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why", ("hubei-data quality issues",)
     QUALITY_ISSUE_HANDLE = "quality_issue.handle", "assign, answer and close quality issues"
@@ -142,17 +148,18 @@ class Role(StrEnum):
     AUDIT_ADMIN = "audit_admin", "审计管理员", "Audit administrator", "reads and exports the audit trail, nothing else", (
         P.AUDIT_READ, P.AUDIT_EXPORT,
     )
-    DATA_DEVELOPER = "data_developer", "数据开发", "Data developer", "builds, backfills and quality rules", (
+    DATA_DEVELOPER = "data_developer", "数据开发", "Data developer", "builds, backfills, quality rules and catalog drafts", (
         P.BUILD_RUN, P.BACKFILL_RUN, P.QUALITY_RULE_CHANGE, P.RUN_VIEW, P.CATALOG_VIEW, P.QUALITY_ISSUE_VIEW,
-        P.METRIC_VIEW, P.QUERY_RUN, P.METADATA_VIEW,
+        P.METRIC_VIEW, P.QUERY_RUN, P.METADATA_VIEW, P.CATALOG_EDIT,
     )
     OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
         P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
         P.BACKUP_MANAGE, P.REPORT_VIEW, P.METADATA_HARVEST, P.METADATA_VIEW,
     )
     DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
-        P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW, P.QUALITY_ISSUE_HANDLE,
-        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW, P.METADATA_HARVEST, P.METADATA_VIEW,
+        P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.CATALOG_REVIEW, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW,
+        P.QUALITY_ISSUE_HANDLE, P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW, P.METADATA_HARVEST,
+        P.METADATA_VIEW,
     )
     DEPARTMENT_USER = "department_user", "部门用户", "Department user", "applies for data and sees its own grants", (
         P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN,

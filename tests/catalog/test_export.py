@@ -6,14 +6,15 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
-from hubei_data.catalog import export, manifest as m
+from hubei_data.catalog import export
+from hubei_data.catalog.declared import declared_entries
 from hubei_data.metrics.catalog import sheet_rows
 from hubei_data.metrics.registry import load_registry
 
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
-    rows = export.catalog_rows(m.load())
+    rows = export.catalog_rows(export.share_library(list(declared_entries().values())))
     path = tmp_path_factory.mktemp("catalog") / "catalog.xlsx"
     export.write(rows, path, "xlsx", sheet_rows(load_registry()))
     return load_workbook(path)
@@ -61,7 +62,7 @@ def test_a_wide_chinese_column_is_wider_than_a_latin_one_of_as_many_characters(b
 
 
 def test_csv_keeps_one_row_per_item_with_chinese_headings(tmp_path):
-    rows = export.catalog_rows(m.load())
+    rows = export.catalog_rows(export.share_library(list(declared_entries().values())))
     path = tmp_path / "catalog.csv"
     export.write(rows, path, "csv")
     with path.open(encoding="utf-8-sig", newline="") as handle:

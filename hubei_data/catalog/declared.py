@@ -1,0 +1,100 @@
+"""The catalog entries the code declares: every resource, subject and share table and every data API.
+
+Share datasets carry their own catalog entry; the resource library follows the source contracts, the
+subject library its models, and an API the share items it answers with. These are the first published
+versions (migration 0009) and what `hubei-data catalog show --declared` offers to register.
+"""
+
+import re
+
+from hubei_data.catalog.entry import DataItem, Entry
+from hubei_data.catalog.items import CONDITIONAL, NO_MASKING, NOT_SHARED, POSTGRES_TYPES, Item, standard_of
+from hubei_data.catalog.models import Dataset, Model, table_name
+from hubei_data.catalog.share import HEALTH, REGULATOR, SHARE_DATASETS
+from hubei_data.catalog.subject import CHILD_IDENTIFIER, CHILD_PROFILE, SUBJECT_MODELS
+from hubei_data.contracts import SOURCES
+from hubei_data.contracts.sources import HEALTH_COMMISSION
+
+INTERNAL = "内部加工库，不直接共享：经共享库数据集或数据接口按共享清单提供"
+DAILY = "每日"
+# The office code in a resource code (420000-SYJ-…) and the layer's (资源 ZY, 主体 ZT, 接口 JK).
+OFFICES = {REGULATOR: "SYJ", HEALTH: "WJW"}
+HEALTH_MODELS = (CHILD_IDENTIFIER.name, CHILD_PROFILE.name)
+
+
+def declared_entries() -> dict[str, Entry]:
+    """Every entry the code declares, by resource code."""
+    entries = [*map(_dataset, SHARE_DATASETS), *_numbered(_subject, SUBJECT_MODELS, "ZT"),
+               *_numbered(_resource, SOURCES.values(), "ZY"), *_numbered(_api, _apis(), "JK")]
+    return {entry.code: entry for entry in entries}
+
+
+def item_of(item: Item) -> DataItem:
+    """A declared subject or share item as a data item of the catalog."""
+    return DataItem(field=item.name, name=item.chinese, data_type=item.data_type, standard=item.standard,
+                    share_type=item.share_type, masking=item.masking_words)
+
+
+def _numbered(make, things, layer: str) -> list[Entry]:
+    made, counts = [], {}
+    for thing in things:
+        draft = make(thing, "")
+        counts[draft.provider] = counts.get(draft.provider, 0) + 1
+        made.append(draft.model_copy(update={
+            "code": f"420000-{OFFICES[draft.provider]}-{layer}-{counts[draft.provider]:04d}"}))
+    return made
+
+
+def _dataset(dataset: Dataset) -> Entry:
+    return Entry(
+        code=dataset.resource_code, name=dataset.chinese, summary=dataset.summary, provider=dataset.provider,
+        category=dataset.category, share_type=dataset.share_type, share_conditions=dataset.conditions,
+        consumers=dataset.consumers, share_method=dataset.method, update_frequency=dataset.update_frequency,
+        kind="table", target=f"share.{table_name(dataset)}", items=tuple(map(item_of, dataset.items)),
+    )
+
+
+def _internal(code: str, name: str, summary: str, provider: str, category: str, target: str, items) -> Entry:
+    return Entry(code=code or "-", name=name, summary=summary, provider=provider, category=category,
+                 share_type=NOT_SHARED, share_conditions=INTERNAL, consumers="平台内部", share_method="不直接共享",
+                 update_frequency=DAILY, kind="table", target=target, items=tuple(items))
+
+
+def _subject(model: Model, code: str) -> Entry:
+    provider = HEALTH if model.name in HEALTH_MODELS else REGULATOR
+    return _internal(code, model.chinese, model.description, provider, "主体库", f"subject.{table_name(model)}",
+                     map(item_of, model.items))
+
+
+def _resource(source, code: str) -> Entry:
+    provider = HEALTH if source.owner == HEALTH_COMMISSION else REGULATOR
+    items = (DataItem(field=column.name, name=column.chinese, data_type=POSTGRES_TYPES[column.type],
+                      length=column.length, standard=standard_of(column), share_type=NOT_SHARED, masking=NO_MASKING)
+             for column in source.columns)
+    summary = f"{source.system}的{source.chinese}：通过质量规则的记录，每个业务主键的最新版本。"
+    return _internal(code, f"{source.chinese}（资源库）", summary, provider, "资源库", f"resource.{source.name}", items)
+
+
+def _apis() -> list:
+    from hubei_data.api.spec import load_apis
+
+    return list(load_apis().values())
+
+
+def _api(spec, code: str) -> Entry:
+    from hubei_data.api.spec import METRIC_FIELDS
+
+    read = [spec.dataset] if spec.dataset else [d for d in SHARE_DATASETS if re.search(rf"share\.{table_name(d)}\b", spec.sql)]
+    found = {item.name: (dataset, item) for dataset in reversed(read) for item in dataset.items}
+    fields = spec.fields or METRIC_FIELDS
+    dataset = read[0] if read else None
+    share_type = dataset.share_type if dataset else CONDITIONAL
+    items = tuple(item_of(found[field][1]) if field in found else DataItem(
+        field=field, name=field, data_type="text", share_type=share_type, masking=NO_MASKING) for field in fields)
+    return Entry(
+        code=code or "-", name=spec.title, summary=spec.description, provider=dataset.provider if dataset else REGULATOR,
+        category=dataset.category if dataset else "指标体系", share_type=share_type,
+        share_conditions="经审批的数据接口授权访问（签名认证、按授权范围和脱敏规则、调用审计）",
+        consumers=dataset.consumers if dataset else "经授权的接入应用", share_method="数据接口",
+        update_frequency=dataset.update_frequency if dataset else DAILY, kind="api", target=spec.name, items=items,
+    )

@@ -1,0 +1,49 @@
+"""挂接: each catalog entry hangs on a warehouse table or a data API, and its data items on their columns."""
+
+import psycopg
+
+from hubei_data.catalog.entry import Entry, EntryError
+
+
+def columns(conn: psycopg.Connection, entry: Entry) -> list[str]:
+    """The business columns or response fields behind an entry (platform columns, starting `_`, are no items)."""
+    if entry.kind == "api":
+        from hubei_data.api.spec import METRIC_FIELDS, load_apis
+
+        apis = load_apis()
+        if entry.target not in apis:
+            raise EntryError(f"{entry.code}: there is no data API {entry.target!r} (the APIs: {', '.join(apis)})")
+        return list(apis[entry.target].fields or METRIC_FIELDS)
+    schema, _, table = entry.target.partition(".")
+    found = [name for (name,) in conn.execute(
+        "select column_name from information_schema.columns where table_schema = %s and table_name = %s"
+        " order by ordinal_position", (schema, table))]
+    if not found:
+        raise EntryError(f"{entry.code}: there is no table {entry.target} in the warehouse")
+    return [name for name in found if not name.startswith("_")]
+
+
+def require_linked(conn: psycopg.Connection, entry: Entry) -> None:
+    """Refuse an entry with a data item naming no column or field of what it hangs on."""
+    behind = columns(conn, entry)
+    unknown = [item.field for item in entry.items if item.field not in behind]
+    if unknown:
+        raise EntryError(f"{entry.code}: data item {', '.join(unknown)} names no column of {entry.target}"
+                         f" (its columns: {', '.join(behind)})")
+
+
+def problems(conn: psycopg.Connection, entries: list[Entry]) -> list[str]:
+    """Every published item without a column behind it and every column without a published item, named."""
+    found = []
+    for entry in entries:
+        try:
+            behind = columns(conn, entry)
+        except EntryError as error:
+            found.append(str(error))
+            continue
+        listed = [item.field for item in entry.items]
+        found += [f"{entry.code}: data item {field} has no column in {entry.target}"
+                  for field in listed if field not in behind]
+        found += [f"{entry.code}: {entry.target}.{column} has no published data item"
+                  for column in behind if column not in listed]
+    return found
