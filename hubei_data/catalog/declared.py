@@ -31,8 +31,8 @@ def declared_entries() -> dict[str, Entry]:
 
 def item_of(item: Item) -> DataItem:
     """A declared subject or share item as a data item of the catalog."""
-    return DataItem(field=item.name, name=item.chinese, data_type=item.data_type, standard=item.standard,
-                    share_type=item.share_type, masking=item.masking_words)
+    return DataItem(field=item.name, name=item.chinese, data_type=item.data_type, length=item.length,
+                    standard=item.standard, share_type=item.share_type, masking=item.masking_words)
 
 
 def _numbered(make, things, layer: str) -> list[Entry]:
@@ -72,7 +72,8 @@ def _resource(source, code: str) -> Entry:
                       length=column.length, standard=standard_of(column), share_type=NOT_SHARED, masking=NO_MASKING)
              for column in source.columns)
     summary = f"{source.system}的{source.chinese}：通过质量规则的记录，每个业务主键的最新版本。"
-    return _internal(code, f"{source.chinese}（资源库）", summary, provider, "资源库", f"resource.{source.name}", items)
+    return _internal(code, f"{source.chinese}（资源库）", summary, provider, "资源库", f"resource.{source.name}",
+                     items)
 
 
 def _apis() -> list:
@@ -92,7 +93,8 @@ def _api(spec, code: str) -> Entry:
     items = tuple(item_of(found[field][1]) if field in found else DataItem(
         field=field, name=field, data_type="text", share_type=share_type, masking=NO_MASKING) for field in fields)
     return Entry(
-        code=code or "-", name=spec.title, summary=spec.description, provider=dataset.provider if dataset else REGULATOR,
+        code=code or "-", name=spec.title, summary=spec.description,
+        provider=dataset.provider if dataset else REGULATOR,
         category=dataset.category if dataset else "指标体系", share_type=share_type,
         share_conditions="经审批的数据接口授权访问（签名认证、按授权范围和脱敏规则、调用审计）",
         consumers=dataset.consumers if dataset else "经授权的接入应用", share_method="数据接口",

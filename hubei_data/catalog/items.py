@@ -45,7 +45,7 @@ class Item:
     `personal` names the kind of personal data a column holds (a key of MASKING);
     `masking` is the rule a share model applies to it, or with `masked_on_delivery` the rule
     the data API applies when it answers; `rules` are the source contract's rules on one value
-    that still hold here, which pandera checks.
+    that still hold here, which pandera checks; `length` is the most characters the source allows.
     """
 
     name: str
@@ -61,6 +61,7 @@ class Item:
     references: tuple[str, str] | None = None
     rules: tuple[Rule, ...] = ()
     masked_on_delivery: bool = False
+    length: int | None = None
 
     def __post_init__(self) -> None:
         if self.share_type not in SHARE_TYPES:
@@ -118,6 +119,7 @@ def from_source(source: str, column_name: str, **changes) -> Item:
         standard=standard_of(column),
         required=column.required,
         accepted=accepted,
+        length=column.length,
         rules=tuple(r for r in column.rules if isinstance(r, _VALUE_RULES) or (isinstance(r, Pattern) and not r.when)),
     )
     return replace(item, **changes)

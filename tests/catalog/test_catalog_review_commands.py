@@ -67,7 +67,8 @@ def test_a_change_reaches_the_xlsx_list_only_after_a_steward_approves_it(catalog
     assert invoke(["catalog", "export", "--output", str(tmp_path / "after.xlsx")]).exit_code == 0
     assert _penalty_items(tmp_path / "after.xlsx") == [*_penalty_items(tmp_path / "before.xlsx"), ("region", "所属地区")]
 
-    history = [json.loads(line) for line in invoke(["catalog", "history", PENALTY, "--format", "json"]).output.splitlines()]
+    history = [json.loads(line)
+               for line in invoke(["catalog", "history", PENALTY, "--format", "json"]).output.splitlines()]
     assert [(h["version"], h["step"], h["comment"]) for h in history][2:] == [
         (2, "changed", None), (2, "submitted", None), (2, "approved", "同意新增所属地区")]
     assert history[-1]["actor"] == people.person(catalog_db, Role.DATA_STEWARD)

@@ -60,6 +60,8 @@ def test_after_upgrading_the_share_library_list_is_the_one_the_manifest_gave(mig
     assert {entry.target for entry in entries if entry.kind == "api"} == {
         "enterprise", "license", "metrics", "product", "sampling", "vaccination"}
     assert set(steps) == {("registered", None), ("approved", lifecycle.FIRST_PUBLISHED)}
+    uscc = next(i for e in entries if e.code == PENALTY for i in e.items if i.field == "uscc")
+    assert (uscc.length, uscc.standard) == (18, "GB 32100-2015 法人和其他组织统一社会信用代码编码规则")
 
 
 def test_a_change_is_published_only_once_a_second_person_approves_it(conn):
