@@ -8,7 +8,7 @@ versions (migration 0009) and what `hubei-data catalog show --declared` offers t
 import re
 
 from hubei_data.catalog.entry import DataItem, Entry
-from hubei_data.catalog.items import CONDITIONAL, NO_MASKING, NOT_SHARED, POSTGRES_TYPES, Item, standard_of
+from hubei_data.catalog.items import CONDITIONAL, DATE, NO_MASKING, NOT_SHARED, POSTGRES_TYPES, Item, standard_of
 from hubei_data.catalog.models import Dataset, Model, table_name
 from hubei_data.catalog.share import HEALTH, REGULATOR, SHARE_DATASETS
 from hubei_data.catalog.subject import CHILD_IDENTIFIER, CHILD_PROFILE, SUBJECT_MODELS
@@ -20,6 +20,15 @@ DAILY = "每日"
 # The office code in a resource code (420000-SYJ-…) and the layer's (资源 ZY, 主体 ZT, 接口 JK).
 OFFICES = {REGULATOR: "SYJ", HEALTH: "WJW"}
 HEALTH_MODELS = (CHILD_IDENTIFIER.name, CHILD_PROFILE.name)
+# What a metric API answers (hubei_data.api.spec.METRIC_FIELDS): computed values, never records.
+METRIC_ITEMS = {field: DataItem(field=field, name=name, data_type=data_type, standard=standard,
+                                share_type=CONDITIONAL, masking=NO_MASKING)
+                for field, name, data_type, standard in (
+                    ("metric_code", "指标编码", "text", "指标体系编码（metrics/）"),
+                    ("period_start", "统计期开始日期", "date", DATE),
+                    ("period_end", "统计期结束日期", "date", DATE),
+                    ("dims", "统计维度取值", "text", "JSON 对象：维度 → 取值"),
+                    ("value", "指标值", "numeric", "数值"))}
 
 
 def declared_entries() -> dict[str, Entry]:
@@ -83,15 +92,17 @@ def _apis() -> list:
 
 
 def _api(spec, code: str) -> Entry:
-    from hubei_data.api.spec import METRIC_FIELDS
-
-    read = [spec.dataset] if spec.dataset else [d for d in SHARE_DATASETS if re.search(rf"share\.{table_name(d)}\b", spec.sql)]
-    found = {item.name: (dataset, item) for dataset in reversed(read) for item in dataset.items}
-    fields = spec.fields or METRIC_FIELDS
+    read = [spec.dataset] if spec.dataset else [
+        dataset for dataset in SHARE_DATASETS if re.search(rf"share\.{table_name(dataset)}\b", spec.sql)]
     dataset = read[0] if read else None
     share_type = dataset.share_type if dataset else CONDITIONAL
-    items = tuple(item_of(found[field][1]) if field in found else DataItem(
-        field=field, name=field, data_type="text", share_type=share_type, masking=NO_MASKING) for field in fields)
+    # An answer's field is the item of the table it reads, else any declared item of that name; a field the
+    # query makes itself (an alias) is listed by its name for the steward to describe.
+    known = {item.name: item for model in (*SUBJECT_MODELS, *SHARE_DATASETS) for item in model.items}
+    known |= {item.name: item for source in reversed(read) for item in source.items}
+    items = tuple(item_of(known[field]) if field in known else METRIC_ITEMS.get(field) or DataItem(
+        field=field, name=field, data_type="text", share_type=share_type, masking=NO_MASKING)
+        for field in spec.fields or METRIC_ITEMS)
     return Entry(
         code=code or "-", name=spec.title, summary=spec.description,
         provider=dataset.provider if dataset else REGULATOR,
