@@ -167,10 +167,15 @@ def under_review(conn: psycopg.Connection, code: str) -> tuple[Version, dict]:
 def _audited(conn, actor: audit_trail.Actor, change_name: str, code: str, step):
     target = f"catalog {code}"
     try:
-        with conn.transaction():
-            result, detail = step()
-            audit_trail.append(conn, actor.name, actor.source, Action.CONFIG_CHANGE, target, Outcome.SUCCESS,
-                               {"change": f"catalog {change_name}", **detail})
+        try:
+            with conn.transaction():
+                result, detail = step()
+                audit_trail.append(conn, actor.name, actor.source, Action.CONFIG_CHANGE, target, Outcome.SUCCESS,
+                                   {"change": f"catalog {change_name}", **detail})
+        except psycopg.errors.UniqueViolation:
+            # The indexes allow one open and one published version: someone else's step came first.
+            raise EntryError(f"{code} was changed by someone else at the same moment: look again with"
+                             f" `hubei-data catalog show {code}`") from None
     except EntryError as error:
         audit_trail.append(conn, actor.name, actor.source, Action.CONFIG_CHANGE, target, Outcome.FAILURE,
                            {"change": f"catalog {change_name}", "error": str(error)})

@@ -1,6 +1,9 @@
 """The catalog's lifecycle on a real warehouse: the declared entries published at upgrade, a change drafted,
 submitted and approved before it reaches the list, and each bad step refused whole in one line."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import psycopg
 import pytest
 
@@ -146,3 +149,17 @@ def test_linkage_names_a_column_without_an_item_and_an_item_without_a_column(con
         f"{PENALTY}: data item violation has no column in share.penalty_info",
         f"{PENALTY}: share.penalty_info.region has no published data item",
     ]
+
+
+def test_two_changes_of_one_entry_at_once_leave_one_draft_and_refuse_the_other(conn, share_db):
+    entry = _with_region(conn)
+    with psycopg.connect(share_db.url) as first, ThreadPoolExecutor(1) as pool:
+        with first.transaction():
+            lifecycle.change(first, REVIEWER, entry)
+            second = pool.submit(lifecycle.change, conn, WRITER, entry)
+            time.sleep(0.5)  # the second change waits on the first's uncommitted version 2, committed here
+        with pytest.raises(EntryError) as refused:
+            second.result(timeout=10)
+    assert str(refused.value) == (f"{PENALTY} was changed by someone else at the same moment: look again with"
+                                  f" `hubei-data catalog show {PENALTY}`")
+    assert [(v.version, v.status) for v in lifecycle.versions(conn, PENALTY)] == [(1, "published"), (2, "draft")]
