@@ -12,7 +12,6 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 from pydantic import Field
 
-from hubei_data.contracts.sql import install_standards
 from hubei_data.control.schema import require_current
 from hubei_data.ingest.landing import ensure_landing
 from hubei_data.ops.freeze_guard import refuse_frozen_assets
@@ -70,7 +69,6 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         with warehouse.connect() as conn:
             require_current(conn)
             refuse_frozen_assets(conn, context.selected_asset_keys)
-            install_standards(conn)
             ensure_landing(conn)
             conn.commit()
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]

@@ -1,6 +1,6 @@
 """Writes every file the declarations generate: the raw, staging, resource and quarantine dbt
-models and the interface document from the source contracts, and the subject and share
-folders' yml from the catalog.
+models and the interface document from the source contracts, the subject and share folders'
+yml from the catalog, and the dbt macro installing the SQL standards.
 
 The files are generated, committed and read like any other; a test keeps them equal to
 what the declarations say, so the declarations stay the one definition.
@@ -12,6 +12,7 @@ import yaml
 
 from hubei_data.catalog.dbt_yml import folder_yml
 from hubei_data.contracts import SOURCES, document
+from hubei_data.contracts import sql as standards_sql
 from hubei_data.transform import model_sql, model_yml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,7 @@ def generate() -> dict[str, str]:
     for path, yml in folder_yml().items():
         files[f"dbt_project/{path}"] = _yaml("catalog", yml)
     files[document.PATH] = document.render()
+    files[standards_sql.DBT_MACRO] = standards_sql.dbt_macro()
     return files
 
 
