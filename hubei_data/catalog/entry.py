@@ -1,12 +1,22 @@
 """A catalog entry (目录条目) in the government catalog layout, as registered, reviewed and exported."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hubei_data.catalog.items import SHARE_TYPES
 
 OPEN_ATTRIBUTES = ("无条件开放", "有条件开放", "不予开放")
+
+
+def _known_share_type(value: str) -> str:
+    if value not in SHARE_TYPES:
+        raise ValueError(f"must be one of {', '.join(SHARE_TYPES)}")
+    return value
+
+
+# 共享类型, of an entry and of each of its data items alike.
+ShareType = Annotated[str, AfterValidator(_known_share_type)]
 
 
 class EntryError(ValueError):
@@ -23,15 +33,8 @@ class DataItem(BaseModel):
     data_type: str = Field(min_length=1)
     length: int | None = Field(default=None, gt=0)
     standard: str = ""
-    share_type: str
+    share_type: ShareType
     masking: str
-
-    @field_validator("share_type")
-    @classmethod
-    def _known_share_type(cls, value: str) -> str:
-        if value not in SHARE_TYPES:
-            raise ValueError(f"must be one of {', '.join(SHARE_TYPES)}")
-        return value
 
 
 class Entry(BaseModel):
@@ -47,7 +50,7 @@ class Entry(BaseModel):
     summary: str = Field(min_length=1)
     provider: str = Field(min_length=1)
     category: str = Field(min_length=1)
-    share_type: str
+    share_type: ShareType
     share_conditions: str = Field(min_length=1)
     open_attribute: Literal[OPEN_ATTRIBUTES] = "不予开放"
     consumers: str = Field(min_length=1)
@@ -56,13 +59,6 @@ class Entry(BaseModel):
     kind: Literal["table", "api"]
     target: str = Field(min_length=1)
     items: tuple[DataItem, ...] = Field(min_length=1)
-
-    @field_validator("share_type")
-    @classmethod
-    def _known_share_type(cls, value: str) -> str:
-        if value not in SHARE_TYPES:
-            raise ValueError(f"must be one of {', '.join(SHARE_TYPES)}")
-        return value
 
     @field_validator("items")
     @classmethod
