@@ -4,12 +4,15 @@ The yml is what dbt docs shows as the catalog, and its enforced contracts make e
 table hold exactly the declared columns, so what the catalog lists is what is shared.
 """
 
+from hubei_data import registry
 from hubei_data.catalog.items import MASKING, Item
 from hubei_data.catalog.models import Dataset, Model
 from hubei_data.catalog.share import SHARE_DATASETS
 from hubei_data.catalog.subject import SUBJECT_MODELS
-from hubei_data.contracts.model import HubeiDivision
+from hubei_data.contracts.model import HubeiDivision, OneOf
+from hubei_data.registry import Registry
 from hubei_data.transform import data_tests
+from hubei_data.transform.rule_docs import documented
 
 RECORD_LINEAGE = (
     Item("_batch_id", "来源批次号", "bigint", "平台批次号", description="The landing batch the row came in.", required=True),
@@ -23,20 +26,24 @@ SYNC_COLUMNS = (
 )
 
 
-def _column(item: Item, model: Model) -> dict:
+def _column(item: Item, model: Model, declared: Registry) -> dict:
+    accepted = (OneOf(item.accepted),) if item.accepted else ()
+    rules = documented((*item.rules, *accepted), item.required or item.name in model.key, item.element, declared)
     meta = {
         "chinese": item.chinese,
         "standard": item.standard,
         "share_type": item.share_type,
         "masking": item.masking_words,
+        "rules": rules.rules,
     }
     if item.personal:
         meta["personal"] = item.personal
     if item.masking:
         meta["masking_rule"] = item.masking
+    named = f"{item.chinese}：{item.description}" if item.description else item.chinese
     column = {
         "name": item.name,
-        "description": f"{item.chinese}：{item.description}" if item.description else item.chinese,
+        "description": " — ".join(filter(None, (named, rules.sentence))),
         "data_type": item.data_type,
         "config": {"meta": meta},
     }
@@ -82,13 +89,15 @@ def _catalog_entry(model: Model) -> dict:
     return meta
 
 
-def model_doc(model: Model) -> dict:
+def model_doc(model: Model, declared: Registry | None = None) -> dict:
+    """A subject or share model's yml; `declared` is the registry its columns' standards and code lists come from."""
+    declared = declared or registry.load()
     lineage = RECORD_LINEAGE if isinstance(model, Dataset) and model.record_level else ()
     doc = {
         "name": model.name,
         "description": f"{model.chinese}: {model.description}",
         "config": {"contract": {"enforced": True}, "meta": _catalog_entry(model)},
-        "columns": [_column(i, model) for i in (*model.items, *lineage, *SYNC_COLUMNS)],
+        "columns": [_column(i, model, declared) for i in (*model.items, *lineage, *SYNC_COLUMNS)],
     }
     if len(model.key) > 1:
         doc["data_tests"] = [data_tests.unique_combination(model.key)]
@@ -97,8 +106,10 @@ def model_doc(model: Model) -> dict:
 
 def folder_yml() -> dict[str, dict]:
     """The yml document of each folder, by path relative to the dbt project."""
+    declared = registry.load()
     return {
-        "models/subject/_subject__models.yml": {"version": 2, "models": [model_doc(m) for m in SUBJECT_MODELS]},
-        "models/share/_share__models.yml": {"version": 2, "models": [model_doc(d) for d in SHARE_DATASETS]},
+        "models/subject/_subject__models.yml": {
+            "version": 2, "models": [model_doc(m, declared) for m in SUBJECT_MODELS]},
+        "models/share/_share__models.yml": {"version": 2, "models": [model_doc(d, declared) for d in SHARE_DATASETS]},
     }
 

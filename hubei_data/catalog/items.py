@@ -45,7 +45,8 @@ class Item:
     `personal` names the kind of personal data a column holds (a key of MASKING);
     `masking` is the rule a share model applies to it, or with `masked_on_delivery` the rule
     the data API applies when it answers; `rules` are the source contract's rules on one value
-    that still hold here, which pandera checks; `length` is the most characters the source allows.
+    that still hold here, which pandera checks; `length` is the most characters the source allows;
+    `element` is the source column's data element (数据元), whose standard and code list dbt docs name.
     """
 
     name: str
@@ -62,6 +63,7 @@ class Item:
     rules: tuple[Rule, ...] = ()
     masked_on_delivery: bool = False
     length: int | None = None
+    element: str | None = None
 
     def __post_init__(self) -> None:
         if self.share_type not in SHARE_TYPES:
@@ -120,6 +122,7 @@ def from_source(source: str, column_name: str, **changes) -> Item:
         required=column.required,
         accepted=accepted,
         length=column.length,
+        element=column.element,
         rules=tuple(r for r in column.rules if isinstance(r, _VALUE_RULES) or (isinstance(r, Pattern) and not r.when)),
     )
     return replace(item, **changes)

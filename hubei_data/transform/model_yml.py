@@ -1,19 +1,22 @@
 """The yml of the generated layers: landing sources, and the raw, staging, resource and
 quarantine models with their descriptions, Chinese names, rules and dbt tests."""
 
+from hubei_data import registry
 from hubei_data.contracts import SOURCES, Source
 from hubei_data.contracts.model import OneOf
+from hubei_data.registry import Registry
 from hubei_data.transform import data_tests
+from hubei_data.transform.rule_docs import documented
 
 
-def _column_doc(source: Source, name: str) -> dict:
+def _column_doc(source: Source, name: str, declared: Registry) -> dict:
+    """A column as dbt docs show it: Chinese name, data standard and every rule with its parameters."""
     column = source.column(name)
-    rules = (["required"] if column.required else []) + [r.name for r in column.rules]
-    return {
-        "name": name,
-        "description": f"{column.chinese}",
-        "meta": {"chinese": column.chinese, "type": column.type, "rules": rules},
-    }
+    rules = documented(column.rules, column.required, column.element, declared)
+    meta = {"chinese": column.chinese, "type": column.type, "element": column.element, "rules": rules.rules}
+    if rules.standard:
+        meta["standard"] = rules.standard
+    return {"name": name, "description": " — ".join(filter(None, (column.chinese, rules.sentence))), "meta": meta}
 
 
 LINEAGE_DOCS = [
@@ -34,13 +37,14 @@ LAYERS = {
 
 
 def sources_yml() -> dict:
+    declared = registry.load()
     tables = [
         {
             "name": s.name,
             "description": f"{s.chinese} ({s.owner} {s.system}): the batches just received, values as sent.",
             "meta": {"chinese": s.chinese, "owner": s.owner, "system": s.system, "channel": s.channel,
                      "key": list(s.key)},
-            "columns": [_column_doc(s, c) for c in s.column_names] + LINEAGE_DOCS,
+            "columns": [_column_doc(s, c, declared) for c in s.column_names] + LINEAGE_DOCS,
         }
         for s in SOURCES.values()
     ]
@@ -50,7 +54,8 @@ def sources_yml() -> dict:
 
 def layer_yml(layer: str) -> dict:
     prefix, template = LAYERS[layer]
-    models = [_model_doc(layer, prefix, template, s) for s in SOURCES.values()]
+    declared = registry.load()
+    models = [_model_doc(layer, prefix, template, s, declared) for s in SOURCES.values()]
     if layer == "raw":
         models.append({
             "name": "raw_batches",
@@ -70,12 +75,12 @@ def layer_yml(layer: str) -> dict:
     return {"version": 2, "models": models}
 
 
-def _model_doc(layer: str, prefix: str, template: str, source: Source) -> dict:
+def _model_doc(layer: str, prefix: str, template: str, source: Source, declared: Registry) -> dict:
     doc = {
         "name": f"{prefix}_{source.name}",
         "description": template.format(name=source.name, chinese=source.chinese),
         "meta": {"source": source.name, "key": list(source.key)},
-        "columns": [_column_doc(source, c) for c in source.column_names],
+        "columns": [_column_doc(source, c, declared) for c in source.column_names],
     }
     if layer == "resource":
         _add_resource_tests(source, doc)

@@ -37,7 +37,8 @@ def test_source_docs_carry_chinese_names_and_rules():
     sources = yaml.safe_load(codegen.generate()["dbt_project/models/raw/_raw__sources.yml"])["sources"][0]
     tables = {t["name"]: t for t in sources["tables"]}
     uscc = next(c for c in tables["enterprise"]["columns"] if c["name"] == "uscc")
-    assert uscc["meta"] == {"chinese": "统一社会信用代码", "type": "text", "rules": ["required", "uscc_check"]}
+    assert (uscc["meta"]["chinese"], uscc["meta"]["type"]) == ("统一社会信用代码", "text")
+    assert [rule["rule"] for rule in uscc["meta"]["rules"]] == ["required", "uscc_check"]
     assert set(tables) == set(SOURCES) | {"batches"}
 
 
