@@ -3,6 +3,7 @@
 import dagster as dg
 
 from hubei_data.api.definitions import api_definitions
+from hubei_data.catalog.definitions import catalog_definitions
 from hubei_data.exchange.definitions import exchange_definitions
 from hubei_data.executor import run_executor
 from hubei_data.ingest.definitions import ingest_definitions
@@ -24,6 +25,7 @@ def defs() -> dg.Definitions:
         ingest_definitions(),
         transform_definitions(),
         quality_definitions(),
+        catalog_definitions(),
         exchange_definitions(),
         api_definitions(),
         metric_definitions(),

@@ -106,6 +106,7 @@ def test_subject_and_share_follow_resource_with_checks(graph):
         assert graph.get(_key(key)).group_name == schema
         assert (key, f"pandera_{schema}_{table_name(model)}") in checks
         assert (key, f"not_null_{model.key[0]}") in checks
+        assert not graph.get(dg.AssetCheckKey(_key(key), "catalog_linked")).blocking
 
     def parents(text):
         return {k.to_user_string() for k in graph.get(_key(text)).parent_keys}

@@ -140,6 +140,13 @@ def published(conn: psycopg.Connection) -> list[Entry]:
     return [Entry.model_validate(entry) for (entry,) in rows]
 
 
+def published_on(conn: psycopg.Connection, target: str) -> list[Version]:
+    """The published version of each entry hung on a table `schema.table`, by resource code."""
+    rows = conn.execute("select code, version, status, entry from control.catalog_versions"
+                        " where status = 'published' and kind = 'table' and target = %s order by code", (target,))
+    return [Version(code, number, status, Entry.model_validate(entry)) for code, number, status, entry in rows]
+
+
 def versions(conn: psycopg.Connection, code: str) -> list[Version]:
     """Every version of an entry, the first first; an unknown code is refused naming how to find the codes."""
     held = _versions(conn, code)

@@ -1,8 +1,29 @@
 """挂接: each catalog entry hangs on a warehouse table or a data API, and its data items on their columns."""
 
+from dataclasses import dataclass
+
 import psycopg
 
 from hubei_data.catalog.entry import Entry, EntryError
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What keeps an entry from being hung on its table or API: items without a column, columns without an item."""
+
+    entry: Entry
+    items_without_column: list[str]
+    columns_without_item: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.items_without_column or self.columns_without_item)
+
+    def lines(self) -> list[str]:
+        entry = self.entry
+        return ([f"{entry.code}: data item {field} has no column in {entry.target}"
+                 for field in self.items_without_column]
+                + [f"{entry.code}: {entry.target}.{column} has no published data item"
+                   for column in self.columns_without_item])
 
 
 def columns(conn: psycopg.Connection, entry: Entry) -> list[str]:
@@ -32,18 +53,21 @@ def require_linked(conn: psycopg.Connection, entry: Entry) -> None:
                          f" (its columns: {', '.join(behind)})")
 
 
+def gaps(conn: psycopg.Connection, entry: Entry) -> Gaps:
+    """The entry's items without a column (or field) behind them and the columns without an item; an EntryError
+    when what it hangs on is not there at all."""
+    behind = columns(conn, entry)
+    listed = [item.field for item in entry.items]
+    return Gaps(entry, [field for field in listed if field not in behind],
+                [column for column in behind if column not in listed])
+
+
 def problems(conn: psycopg.Connection, entries: list[Entry]) -> list[str]:
     """Every published item without a column behind it and every column without a published item, named."""
     found = []
     for entry in entries:
         try:
-            behind = columns(conn, entry)
+            found += gaps(conn, entry).lines()
         except EntryError as error:
             found.append(str(error))
-            continue
-        listed = [item.field for item in entry.items]
-        found += [f"{entry.code}: data item {field} has no column in {entry.target}"
-                  for field in listed if field not in behind]
-        found += [f"{entry.code}: {entry.target}.{column} has no published data item"
-                  for column in behind if column not in listed]
     return found
