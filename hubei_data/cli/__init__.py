@@ -11,6 +11,7 @@ from hubei_data.cli.contracts import contracts
 from hubei_data.cli.db import db
 from hubei_data.cli.gate import guard
 from hubei_data.cli.demo import demo
+from hubei_data.cli.drift import drift
 from hubei_data.cli.freeze import freeze, list_freezes, unfreeze
 from hubei_data.cli.ingest import build, ingest
 from hubei_data.cli.login import login, logout, passwd, token, whoami
@@ -38,6 +39,7 @@ def main() -> None:
 
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
                 ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup, up, watch,
-                status, alerts, report, freeze, unfreeze, list_freezes, queue, standards, metadata):
+                status, alerts, report, freeze, unfreeze, list_freezes, queue, standards, metadata,
+                drift):
     main.add_command(command)
 guard(main, "hubei-data")

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 import click
 
 FORMATS = ("table", "json", "csv")
+# The `--format` option of a listing command, the same default everywhere.
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 
 
 def _plain(value):

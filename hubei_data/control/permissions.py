@@ -92,10 +92,10 @@ class Permission(StrEnum):
     )
     METADATA_VIEW = "metadata.view", (
         "see the business systems, where each is read and their harvested metadata: versions, tables and columns,"
-        " diffs, tables to register"
+        " diffs, tables to register; schema drift findings (元数据漂移)"
     ), (
         "hubei-data metadata systems", "hubei-data metadata versions", "hubei-data metadata show",
-        "hubei-data metadata diff", "hubei-data metadata candidates",
+        "hubei-data metadata diff", "hubei-data metadata candidates", "hubei-data drift list", "hubei-data drift show",
     )
     CATALOG_EDIT = "catalog.edit", "register and change catalog entries as drafts and submit them for review", (
         "hubei-data catalog register", "hubei-data catalog change", "hubei-data catalog submit",

@@ -1,0 +1,100 @@
+"""Drift findings (ops.schema_drift): one per distinct difference a source shows, open until it matches again.
+
+A source has at most one open finding per channel (its system's table at harvest, its landed files). The
+same difference seen again only marks when and where it was last seen; a different one resolves the open
+finding and opens its own; an observation matching the contract resolves it.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from hubei_data.contracts import Source
+from hubei_data.metadata.drift import Drift
+
+CHANNELS = ("harvest", "file")
+_COLUMNS = ("finding_id, source, system, channel, observed_in, diff, breaking, found_at, last_seen_at, last_seen_in,"
+            " resolved_at, resolved_in")
+
+
+class UnknownFinding(LookupError):
+    """A finding number that is not one."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: where the difference was first and last seen, the diff (a list of Drift dicts), whether it
+    breaks landing, and when and by what observation it was resolved."""
+
+    finding_id: int
+    source: str
+    system: str
+    channel: str
+    observed_in: str
+    diff: list[dict]
+    breaking: bool
+    found_at: dt.datetime
+    last_seen_at: dt.datetime
+    last_seen_in: str
+    resolved_at: dt.datetime | None
+    resolved_in: str | None
+
+    def summary(self) -> str:
+        return "; ".join(Drift(**drift).describe() for drift in self.diff)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What one observation did: the finding it opened, or the one it saw again, and the findings it resolved."""
+
+    opened: Finding | None
+    still: Finding | None
+    resolved: list[int]
+
+
+def observe(conn: psycopg.Connection, source: Source, channel: str, observed_in: str,
+            drifts: list[Drift]) -> Observed:
+    """Record one observation of the source through the channel against its contract."""
+    diff = [drift.as_dict() for drift in drifts]
+    digest = hashlib.sha256(json.dumps(diff, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.schema_drift:' || %s || ':' || %s))",
+                     (source.name, channel))
+        current = conn.execute("select finding_id, digest from ops.schema_drift"
+                               " where source = %s and channel = %s and resolved_at is null",
+                               (source.name, channel)).fetchone()
+        if current and current[1] == digest:
+            conn.execute("update ops.schema_drift set last_seen_at = now(), last_seen_in = %s where finding_id = %s",
+                         (observed_in, current[0]))
+            return Observed(None, find(conn, current[0]), [])
+        resolved = []
+        if current:
+            conn.execute("update ops.schema_drift set resolved_at = now(), resolved_in = %s where finding_id = %s",
+                         (observed_in, current[0]))
+            resolved.append(current[0])
+        if not drifts:
+            return Observed(None, None, resolved)
+        opened = conn.execute(
+            "insert into ops.schema_drift (source, system, channel, observed_in, diff, digest, breaking, last_seen_in)"
+            " values (%s, %s, %s, %s, %s, %s, %s, %s) returning finding_id",
+            (source.name, source.system_code, channel, observed_in, Jsonb(diff), digest,
+             any(drift.breaking for drift in drifts), observed_in)).fetchone()[0]
+    return Observed(find(conn, opened), None, resolved)
+
+
+def find(conn: psycopg.Connection, finding_id: int) -> Finding:
+    row = conn.execute(f"select {_COLUMNS} from ops.schema_drift where finding_id = %s", (finding_id,)).fetchone()
+    if row is None:
+        raise UnknownFinding(f"no drift finding {finding_id}: `hubei-data drift list --all` lists them")
+    return Finding(*row)
+
+
+def listed(conn: psycopg.Connection, resolved_too: bool = False, source: str | None = None) -> list[Finding]:
+    """Open findings, oldest first; with `resolved_too` every finding; only the source's when one is named."""
+    return [Finding(*row) for row in conn.execute(
+        f"select {_COLUMNS} from ops.schema_drift where (%s or resolved_at is null)"
+        " and (%s::text is null or source = %s) order by finding_id", (resolved_too, source, source))]

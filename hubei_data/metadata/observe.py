@@ -1,0 +1,46 @@
+"""Where drift is seen: every harvest compares each source its system's tables serve, every landed file its header."""
+
+import psycopg
+
+from hubei_data.contracts import SOURCES, Source
+from hubei_data.metadata import findings
+from hubei_data.metadata.drift import Seen, compare
+from hubei_data.metadata.drift_alerts import raise_alerts
+from hubei_data.metadata.model import TableMeta
+
+
+def after_harvest(conn: psycopg.Connection, system: str, version: int, read: list[TableMeta]) -> list[str]:
+    """Compare each source of the system whose table (the one named after it) this harvest read; one line for
+    each finding opened, seen again or resolved."""
+    said, changed = [], False
+    for source in SOURCES.values():
+        table = next((t for t in read if t.name.lower() == source.name.lower()), None)
+        if source.system_code != system or table is None:
+            continue
+        seen = [Seen.harvested(column) for column in table.columns]
+        outcome = findings.observe(conn, source, "harvest", f"{system} metadata version {version} ({table.qualified})",
+                                   compare(source, seen))
+        said += _lines(source, outcome)
+        changed = changed or bool(outcome.opened or outcome.resolved)
+    if changed:
+        raise_alerts(conn)
+    return said
+
+
+def after_landing(conn: psycopg.Connection, source: Source, observed_in: str, missing: list[str],
+                  extras: list[str]) -> findings.Observed:
+    """Compare a landed (or refused) file's layout: contract columns it lacks, headers the contract lacks."""
+    seen = [Seen(name) for name in source.column_names if name not in missing] + [Seen(name) for name in extras]
+    outcome = findings.observe(conn, source, "file", observed_in, compare(source, seen, complete=False))
+    if outcome.opened or outcome.resolved:
+        raise_alerts(conn)
+    return outcome
+
+
+def _lines(source: Source, outcome: findings.Observed) -> list[str]:
+    lines = [f"{source.name}: drift finding {number} resolved" for number in outcome.resolved]
+    if outcome.opened:
+        lines.append(f"{source.name}: drift finding {outcome.opened.finding_id}: {outcome.opened.summary()}")
+    if outcome.still:
+        lines.append(f"{source.name}: drift finding {outcome.still.finding_id} still open")
+    return lines

@@ -1,0 +1,94 @@
+"""Drift seen at harvest on a real source database: a finding with its diff, once, an alert to the owner, resolved."""
+
+import psycopg
+import pytest
+
+from tests.people import invoke
+
+INSPECTION_TABLE = """
+create table inspection (
+    inspection_id varchar(40) primary key,
+    uscc varchar(18) not null,
+    inspected_on date,
+    division_code varchar(6),
+    result text,
+    findings integer,
+    updated_at timestamp not null
+);
+insert into inspection values ('JC-1', '91420100MA4K0000X1', '2026-01-02', '420102', '合格', 0, '2026-01-02 09:00');
+"""
+
+
+@pytest.fixture
+def inspection_system(migrated_database, fresh_database, use_warehouse, tmp_path, monkeypatch):
+    """A warehouse of its own, the inspection system's database shaped as its contract, and 省药监局's contacts."""
+    use_warehouse(migrated_database("drift"))
+    system = fresh_database("inspection")
+    with psycopg.connect(system.url, autocommit=True) as conn:
+        conn.execute(INSPECTION_TABLE)
+    monkeypatch.setenv("HUBEI_DATA_SYSTEM_INSPECTION_URL", system.sqlalchemy_url)
+    monkeypatch.delenv("HUBEI_DATA_SYSTEM_INSPECTION_SCHEMA", raising=False)
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text("省药监局:\n  emails: [inspection@yjj.example.gov.cn]\n", encoding="utf-8")
+    monkeypatch.setenv("HUBEI_DATA_CONTACTS", str(contacts))
+    return system
+
+
+def _harvest() -> str:
+    result = invoke(["metadata", "harvest", "inspection"])
+    assert result.exit_code == 0, result.output
+    return result.stderr
+
+
+def _rows(info, query: str) -> list[tuple]:
+    with psycopg.connect(info.url) as conn:
+        return conn.execute(query).fetchall()
+
+
+def test_a_retyped_and_an_added_column_raise_one_finding_and_one_alert_until_the_table_matches_again(
+        inspection_system):
+    from hubei_data import warehouse
+
+    here = warehouse.connect_info()
+    _harvest()
+    assert _rows(here, "select count(*) from ops.schema_drift") == [(0,)], "a table like its contract has no drift"
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute("alter table inspection add column inspector varchar(20),"
+                     " alter column findings type varchar(10)")
+    said = _harvest()
+    assert "inspection: drift finding" in said and "findings retyped: integer → VARCHAR(10)" in said
+    listed = invoke(["drift", "list", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    [line] = listed.stdout.splitlines()
+    assert '"source": "inspection"' in line and '"breaking": "no"' in line
+    [(finding_id, diff, observed_in)] = _rows(here, "select finding_id, diff, observed_in from ops.schema_drift")
+    assert diff == [
+        {"kind": "added", "column": "inspector", "declared": None, "observed": "VARCHAR(20)", "breaking": False},
+        {"kind": "retyped", "column": "findings", "declared": "integer", "observed": "VARCHAR(10)", "breaking": False},
+    ]
+    assert observed_in == "inspection metadata version 2 (public.inspection)"
+    shown = invoke(["drift", "show", str(finding_id), "--format", "csv"])
+    assert shown.exit_code == 0, shown.output
+    assert "retyped,findings,integer,VARCHAR(10),no" in shown.stdout and "informational, open" in shown.stderr
+
+    _harvest()
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute("insert into inspection values ('JC-2', '91420100MA4K0000X1', null, null, null, '1',"
+                     " '2026-01-03 09:00', 'x')")
+    _harvest()
+    assert _rows(here, "select count(*), max(last_seen_in) from ops.schema_drift") == [
+        (1, "inspection metadata version 2 (public.inspection)")], "the same drift again is the same finding"
+    mails = _rows(here, "select recipient, subject from ops.notifications order by notification_id")
+    assert len(mails) == 1, "the owner is told once, not on every harvest"
+    assert mails[0][0] == "inspection@yjj.example.gov.cn"
+    assert mails[0][1].startswith(f"[预警] 数据源 inspection（日常监督检查）的业务系统表与登记结构不符（漂移"
+                               f" #{finding_id}，数据照常接收）：inspector added (VARCHAR(20)); findings retyped")
+
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute("alter table inspection drop column inspector, alter column findings type integer using 0")
+    assert f"drift finding {finding_id} resolved" in _harvest()
+    assert invoke(["drift", "list", "--format", "json"]).stdout == ""
+    assert _rows(here, "select resolved_in from ops.schema_drift") == [
+        ("inspection metadata version 3 (public.inspection)",)]
+    assert [s for (s,) in _rows(here, "select subject from ops.notifications order by notification_id")][1].startswith(
+        "[恢复]")
