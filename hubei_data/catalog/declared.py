@@ -91,9 +91,14 @@ def _apis() -> list:
     return list(load_apis().values())
 
 
-def _api(spec, code: str) -> Entry:
-    read = [spec.dataset] if spec.dataset else [
+def datasets_read(spec) -> list[Dataset]:
+    """The share datasets a data API answers from: its wizard dataset, or those its SQL names."""
+    return [spec.dataset] if spec.dataset else [
         dataset for dataset in SHARE_DATASETS if re.search(rf"share\.{table_name(dataset)}\b", spec.sql)]
+
+
+def _api(spec, code: str) -> Entry:
+    read = datasets_read(spec)
     dataset = read[0] if read else None
     share_type = dataset.share_type if dataset else CONDITIONAL
     # An answer's field is the item of the table it reads, else any declared item of that name; a field the

@@ -136,15 +136,20 @@ def decide(conn: psycopg.Connection, actor: audit_trail.Actor, code: str, approv
 
 def published(conn: psycopg.Connection) -> list[Entry]:
     """The published version of every entry, by resource code."""
-    rows = conn.execute("select entry from control.catalog_versions where status = 'published' order by code")
-    return [Entry.model_validate(entry) for (entry,) in rows]
+    return [version.entry for version in published_versions(conn)]
+
+
+def published_versions(conn: psycopg.Connection) -> list[Version]:
+    """The published version of every entry with its number, by resource code."""
+    rows = conn.execute("select code, version, status, entry from control.catalog_versions"
+                        " where status = 'published' order by code")
+    return [Version(code, number, status, Entry.model_validate(entry)) for code, number, status, entry in rows]
 
 
 def published_on(conn: psycopg.Connection, target: str) -> list[Version]:
     """The published version of each entry hung on a table `schema.table`, by resource code."""
-    rows = conn.execute("select code, version, status, entry from control.catalog_versions"
-                        " where status = 'published' and kind = 'table' and target = %s order by code", (target,))
-    return [Version(code, number, status, Entry.model_validate(entry)) for code, number, status, entry in rows]
+    return [version for version in published_versions(conn)
+            if version.entry.kind == "table" and version.entry.target == target]
 
 
 def versions(conn: psycopg.Connection, code: str) -> list[Version]:

@@ -15,7 +15,8 @@ def catalog() -> None:
 
 @catalog.command("docs")
 def docs_command() -> None:
-    """Generate dbt docs as one self-contained HTML file, served by `hubei-data ui` at /platform/catalog/."""
+    """Generate dbt docs as one self-contained HTML file, served by `hubei-data ui` at /platform/catalog/: each
+    table and data API as its published catalog version says it, 未发布 where none is."""
     from hubei_data.catalog import docs
 
     click.echo(_generate(docs))
