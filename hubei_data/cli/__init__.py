@@ -2,6 +2,14 @@
 
 import click
 
+from hubei_data.registry import RegistryError
+
+# Every command reads the sources (registry/sources/): a wrong file is one line, not a traceback.
+try:
+    import hubei_data.contracts  # noqa: F401
+except RegistryError as error:
+    raise SystemExit(f"Error: {error}") from None
+
 from hubei_data.cli.api import api, serve
 from hubei_data.cli.audit import audit
 from hubei_data.cli.backup import backup

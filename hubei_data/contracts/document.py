@@ -5,12 +5,11 @@ accepts; being generated, it cannot drift from what the platform checks.
 """
 
 from hubei_data.contracts.model import DATE_FORMATS, TYPES, Column, Source
-from hubei_data.contracts.sources import DRUG_REGULATOR, HEALTH_COMMISSION, SOURCES
+from hubei_data.contracts.sources import OWNERS, SOURCES
 from hubei_data.contracts.standards import DIVISIONS_CSV
 
 PATH = "docs/sources.md"
 CHANNELS = {"database": "source database", "file": "landing file"}
-OWNERS = {DRUG_REGULATOR: "Drug regulator", HEALTH_COMMISSION: "Health commission"}
 DATABASE_SOURCES = ", ".join(f"`{s.name}`" for s in SOURCES.values() if s.watermark)
 
 TYPE_RULES = "\n".join(
@@ -24,7 +23,7 @@ INTRODUCTION = f"""\
 This is the agreed interface between the platform and the systems that feed it. The
 platform accepts exactly these layouts; anything a source sends that does not fit is kept
 in raw (原始库), flagged with the rule it breaks and why, and never silently dropped or
-"fixed" in place. The layouts are declared once, in `hubei_data/contracts/sources.py`;
+"fixed" in place. The layouts are declared once, in `registry/sources/` (one file each);
 this document, the landing tables, the dbt models and the pandera checks are all made from
 that declaration.
 

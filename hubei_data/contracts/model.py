@@ -202,6 +202,7 @@ class Source:
     columns: tuple[Column, ...]
     one_of_required: tuple[str, ...] = ()
     description: str = ""
+    table: str | None = None
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -218,6 +219,11 @@ class Source:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def table_name(self) -> str:
+        """The table a database source reads: its own name unless it declares another."""
+        return self.table or self.name
 
     @property
     def watermark(self) -> str | None:

@@ -55,7 +55,8 @@ def extract_window(
     try:
         return _extract_window(conn, engine, schema, source, start, end)
     except sa.exc.NoSuchTableError:
-        raise IngestError(f"system {source.system_code}", f"has no table {_qualified(schema, source.name)}") from None
+        raise IngestError(f"system {source.system_code}",
+                          f"has no table {_qualified(schema, source.table_name)}") from None
     except sa.exc.DBAPIError as error:
         raise SourceSystemError(
             f"system {source.system_code} ({source.system}) cannot be read at"
@@ -68,9 +69,9 @@ def _qualified(schema: str | None, table: str) -> str:
 
 
 def _extract_window(conn, engine, schema, source, start, end) -> Extracted:
-    table = sa.Table(source.name, sa.MetaData(), schema=schema, autoload_with=engine)
+    table = sa.Table(source.table_name, sa.MetaData(), schema=schema, autoload_with=engine)
     if source.watermark not in table.c:
-        raise IngestError(_qualified(schema, source.name), f"the table has no {source.watermark} column")
+        raise IngestError(_qualified(schema, source.table_name), f"the table has no {source.watermark} column")
     mapping = map_headers(source, [c.name for c in table.c])
     watermark = table.c[source.watermark]
     query = (
@@ -78,7 +79,7 @@ def _extract_window(conn, engine, schema, source, start, end) -> Extracted:
         .where(watermark >= start, watermark < end)
         .order_by(watermark, *(table.c[k] for k in source.key if k in table.c))
     )
-    origin = f"{engine.url.render_as_string(hide_password=True)}#{_qualified(schema, source.name)}" \
+    origin = f"{engine.url.render_as_string(hide_password=True)}#{_qualified(schema, source.table_name)}" \
         f"?{source.watermark}=[{start.isoformat()},{end.isoformat()})"
     digest = hashlib.sha256(origin.split("#", 1)[1].encode())
     count = 0

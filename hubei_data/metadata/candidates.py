@@ -1,6 +1,6 @@
 """Tables a system holds that no source reads yet, each as a contract skeleton to register it from.
 
-A database source reads the table named after it, so a table whose name is already a source's is taken.
+A database source reads the table named after it (or the one it names), so that table is taken.
 """
 
 from hubei_data.contracts import SOURCES
@@ -16,8 +16,8 @@ CONTRACT_TYPES = {
 
 
 def candidates(tables: list[TableMeta]) -> list[TableMeta]:
-    """The tables no source is named after."""
-    taken = {name.lower() for name in SOURCES}
+    """The tables no source reads."""
+    taken = {source.table_name.lower() for source in SOURCES.values()}
     return [table for table in tables if table.name.lower() not in taken]
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubei_data.registry.errors import RegistryError
+from hubei_data.registry.sources import Owner, Source, System
 from hubei_data.registry.standards import CodeList, Declaration, Element, Standard
 
 
@@ -20,12 +21,16 @@ KINDS = {
     "standards": Kind("standard", "standards/standards.yaml", Standard),
     "code_lists": Kind("code list", "standards/code_lists.yaml", CodeList),
     "elements": Kind("element", "standards/elements.yaml", Element),
+    "owners": Kind("owner", "sources/_owners.yaml", Owner),
+    "systems": Kind("system", "sources/_systems.yaml", System),
 }
+# One file per source, named after it; files starting with _ hold what sources share.
+SOURCES = Kind("source", "sources/{}.yaml", Source)
 
 
-def shown(root: Path, kind: Kind) -> str:
+def shown(root: Path, kind: Kind, name: str = "") -> str:
     """A file as errors name it: from the registry folder down, e.g. registry/standards/elements.yaml."""
-    return f"{root.name}/{kind.path}"
+    return f"{root.name}/{kind.path.format(name)}"
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,14 @@ class Registry:
     standards: dict[str, Standard]
     code_lists: dict[str, CodeList]
     elements: dict[str, Element]
+    owners: dict[str, Owner]
+    systems: dict[str, System]
+    sources: dict[str, Source]
 
     def error(self, kind: str, name: str, field: str | None, reason: str) -> RegistryError:
-        """The error for one entry of one kind (a key of KINDS), naming its file."""
-        return RegistryError(shown(self.root, KINDS[kind]), f"{KINDS[kind].label} {name}", field, reason)
+        """The error for one entry of one kind (a key of KINDS, or "sources"), naming its file."""
+        declared = SOURCES if kind == "sources" else KINDS[kind]
+        return RegistryError(shown(self.root, declared, name), f"{declared.label} {name}", field, reason)
 
     def allowed_values(self, element: str) -> tuple[str, ...] | None:
         """The values an element allows as data carries them, or None when it takes no code list."""

@@ -54,17 +54,25 @@ def _no_cycle(registry: Registry) -> None:
     def depends(name: str) -> list[str]:
         return [declared.when.element for declared in registry.elements[name].formats if declared.when is not None]
 
+    cycle = first_cycle(registry.elements, depends)
+    if cycle:
+        raise registry.error("elements", cycle[0], "formats", f"depends on itself: {' → '.join(cycle)}")
+
+
+def first_cycle(names, depends) -> list[str] | None:
+    """The first chain of names that leads back to where it started (a → b → a), following `depends`; None if none."""
     done: set[str] = set()
 
-    def visit(name: str, path: list[str]) -> None:
+    def visit(name: str, path: list[str]) -> list[str] | None:
         if name in path:
-            cycle = path[path.index(name):] + [name]
-            raise registry.error("elements", cycle[0], "formats", f"depends on itself: {' → '.join(cycle)}")
+            return path[path.index(name):] + [name]
         if name in done:
-            return
+            return None
         for other in depends(name):
-            visit(other, [*path, name])
+            found = visit(other, [*path, name])
+            if found:
+                return found
         done.add(name)
+        return None
 
-    for name in registry.elements:
-        visit(name, [])
+    return next(filter(None, (visit(name, []) for name in names)), None)

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import yaml
 
+from hubei_data import project
 from hubei_data.catalog.dbt_yml import folder_yml
 from hubei_data.contracts import SOURCES, document
 from hubei_data.contracts import sql as standards_sql
 from hubei_data.transform import model_sql, model_yml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = project.root()
 YML_HEADER = "# Generated from hubei_data/{} by `hubei-data contracts generate`; do not edit.\n"
 
 
@@ -61,3 +62,7 @@ def stale(root: Path = ROOT) -> list[str]:
 
 def _yaml(declarations: str, yml: dict) -> str:
     return YML_HEADER.format(declarations) + yaml.safe_dump(yml, allow_unicode=True, sort_keys=False, width=100)
+
+
+if __name__ == "__main__":
+    print("\n".join(write()))

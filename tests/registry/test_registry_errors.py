@@ -1,7 +1,5 @@
 """A registry file that is wrong is refused whole, in one line naming the file, the entry, the field and why."""
 
-import shutil
-
 import pytest
 
 from hubei_data import registry
@@ -9,14 +7,6 @@ from hubei_data.registry import RegistryError
 
 ELEMENTS = "standards/elements.yaml"
 CODE_LISTS = "standards/code_lists.yaml"
-
-
-@pytest.fixture
-def copy(tmp_path):
-    """The shipped registry copied into a folder named registry/ of the test's own, to break a part of."""
-    root = tmp_path / "registry"
-    shutil.copytree(registry.REGISTRY, root)
-    return root
 
 
 def _edit(root, file: str, old: str, new: str) -> None:

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from hubei_data.contracts.sources import APPROVAL_NO, BIRTH_CERT_NO, FILING_NO, REG_NO
+from hubei_data.contracts import source
+from hubei_data.contracts.model import Pattern
 from hubei_data.contracts.standards import (
     parse_date,
     parse_timestamp,
@@ -17,6 +18,16 @@ from hubei_data.contracts.standards import (
 )
 from hubei_data.synth import defects, divisions, documents, generate, identifiers, noise, vocabulary
 from hubei_data.synth.render import TEXT_STYLES, date_text, timestamp_text
+
+
+def _format(source_name: str, column: str):
+    """The one format a source's column is declared with (registry/sources/)."""
+    (rule,) = [rule for rule in source(source_name).column(column).rules if isinstance(rule, Pattern)]
+    return rule
+
+
+APPROVAL_NO, FILING_NO = _format("drug_product", "approval_no"), _format("cosmetic_filing", "filing_no")
+REG_NO, BIRTH_CERT_NO = _format("device_registration", "reg_no"), _format("birth_certificate", "cert_no")
 
 
 @pytest.fixture
