@@ -177,3 +177,16 @@ def test_every_schedule_and_sensor_runs_without_anyone_starting_it(defs):
                if s.default_status not in (dg.DefaultScheduleStatus.RUNNING, dg.DefaultSensorStatus.RUNNING)]
     assert stopped == []
     assert len(list(defs.schedules)) >= 4 and len(list(defs.sensors)) >= 2
+
+
+def test_every_source_table_shows_its_contract_columns_and_raw_has_a_schema_change_check(graph):
+    for s in SOURCES.values():
+        check = graph.get(dg.AssetCheckKey(_key(f"raw/{s.name}"), "schema_drift"))
+        assert not check.blocking, "drift is told, never stops a build"
+        for layer in ("raw", "staging", "resource", "quarantine"):
+            shown = {c.name: c for c in graph.get(_key(f"{layer}/{s.name}")).metadata["dagster/column_schema"].columns}
+            assert all(shown[c.name].description == c.chinese for c in s.columns), (layer, s.name)
+            assert "_batch_id" in shown
+    resource = {c.name: c for c in graph.get(_key("resource/inspection")).metadata["dagster/column_schema"].columns}
+    assert (resource["inspected_on"].type, resource["findings"].type, resource["uscc"].constraints.nullable) == (
+        "date", "bigint", False)

@@ -11,8 +11,9 @@ import psycopg
 from hubei_data.contracts import Source
 from hubei_data.ingest import bulk, landing
 from hubei_data.ingest.errors import UnreadableFile, unreadable
-from hubei_data.ingest.headers import map_headers
+from hubei_data.ingest.headers import HeaderMap, MissingColumns, map_headers
 from hubei_data.ingest.readers import FileFacts, inspect_file, read_rows
+from hubei_data.metadata.observe import after_landing
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,19 @@ class Landed:
 
 
 def land_file(conn: psycopg.Connection, path: Path, source: Source) -> Landed:
-    """Land a file once; a file that cannot be read, for whatever reason, leaves only its rejection."""
+    """Land a file once; a file that cannot be read, for whatever reason, leaves only its rejection.
+
+    The layout of a file loaded, or refused for lacking required columns, is compared with the contract:
+    a difference is a drift finding for the source's owner, a layout like the contract's resolves one.
+    """
+    landed = _land(conn, path, source)
+    if landed.status == "loaded" or landed.missing_columns:
+        seen_in = f"{landed.path}, batch {landed.batch_id}" if landed.batch_id else f"{landed.path}, rejected"
+        after_landing(conn, source, seen_in, landed.missing_columns, landed.extra_columns)
+    return landed
+
+
+def _land(conn: psycopg.Connection, path: Path, source: Source) -> Landed:
     origin = str(path.resolve())
     stat = facts = None
     try:
@@ -62,6 +75,8 @@ def land_file(conn: psycopg.Connection, path: Path, source: Source) -> Landed:
         return _load(conn, path, origin, source, facts, stat)
     except psycopg.errors.UniqueViolation:
         return Landed(origin, source.name, "skipped", batch_id=landing.find_loaded(conn, source.name, facts.sha256))
+    except MissingColumns as error:
+        return _reject(conn, origin, source, str(error), stat, facts, mapping=error.mapping)
     except (ValueError, psycopg.DataError) as error:
         return _reject(conn, origin, source, str(error), stat, facts, getattr(error, "sha256", None))
     except OSError as error:
@@ -137,7 +152,8 @@ def _copy_rows(conn, source: Source, batch: int, mapping, rows, width: int) -> i
     return count
 
 
-def _reject(conn, origin: str, source: Source, reason: str, stat, facts, sha256: str | None = None) -> Landed:
+def _reject(conn, origin: str, source: Source, reason: str, stat, facts, sha256: str | None = None,
+            mapping: HeaderMap | None = None) -> Landed:
     landing.record_rejection(
         conn,
         source=source.name,
@@ -150,4 +166,7 @@ def _reject(conn, origin: str, source: Source, reason: str, stat, facts, sha256:
         encoding=facts.encoding if facts else None,
         reason=reason,
     )
-    return Landed(origin, source.name, "rejected", reason=reason)
+    if mapping is None:
+        return Landed(origin, source.name, "rejected", reason=reason)
+    return Landed(origin, source.name, "rejected", reason=reason, extra_columns=list(mapping.extras.values()),
+                  missing_columns=mapping.missing)

@@ -21,8 +21,17 @@ class HeaderMap:
         return known, extra
 
 
+class MissingColumns(ValueError):
+    """A layout without some required columns; `mapping` says what it does hold."""
+
+    def __init__(self, message: str, mapping: HeaderMap):
+        super().__init__(message)
+        self.mapping = mapping
+
+
 def map_headers(source: Source, headers: list) -> HeaderMap:
-    """Match headers to contract columns; raise ValueError when the layout is unusable."""
+    """Match headers to contract columns; raise ValueError when the layout is unusable (MissingColumns when
+    required columns are absent)."""
     lookup = {}
     for column in source.columns:
         lookup[column.name.lower()] = column.name
@@ -47,5 +56,5 @@ def map_headers(source: Source, headers: list) -> HeaderMap:
     missing_required = [name for name in missing if source.column(name).required]
     if missing_required:
         wanted = ", ".join(f"{n} ({source.column(n).chinese})" for n in missing_required)
-        raise ValueError(f"missing required columns: {wanted}")
+        raise MissingColumns(f"missing required columns: {wanted}", HeaderMap(columns, extras, missing))
     return HeaderMap(columns, extras, missing)

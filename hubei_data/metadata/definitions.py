@@ -1,10 +1,11 @@
-"""The periodic metadata sync: every night each system with a URL of its own is harvested again."""
+"""The nightly harvest of every system with a URL of its own, and the sources' schema-change checks."""
 
 import dagster as dg
 
 from hubei_data import systems
 from hubei_data.control.audit_search import LOCAL
 from hubei_data.control.schema import require_current
+from hubei_data.metadata.drift_checks import schema_drift_checks
 from hubei_data.metadata.harvest import harvest
 from hubei_data.metadata.model import HarvestError
 from hubei_data.resources import WarehouseResource
@@ -44,4 +45,5 @@ metadata_harvest_job_schedule = dg.ScheduleDefinition(
 
 
 def metadata_definitions() -> dg.Definitions:
-    return dg.Definitions(jobs=[metadata_harvest_job], schedules=[metadata_harvest_job_schedule])
+    return dg.Definitions(jobs=[metadata_harvest_job], schedules=[metadata_harvest_job_schedule],
+                          asset_checks=[schema_drift_checks])

@@ -1,5 +1,4 @@
-"""One harvest: read a system's tables, keep them as its next metadata version and compare the sources they serve
-with their contracts (schema drift), or say why not."""
+"""One harvest: a system's tables kept as its next version, the sources they serve compared with their contracts."""
 
 from collections.abc import Callable, Sequence
 

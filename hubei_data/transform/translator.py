@@ -8,12 +8,14 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from hubei_data.contracts import SOURCES
 from hubei_data.ingest.assets import database_sources, extract_key, files_key
+from hubei_data.transform.column_schema import LAYERS, column_schema
 
 EXTRACTED = {s.name for s in database_sources()}
 
 
 class HubeiTranslator(DagsterDbtTranslator):
-    """Names dbt nodes after their schema and table, and wires raw models to both channels."""
+    """Names dbt nodes after their schema and table, wires raw models to both channels, and shows each source
+    table's columns from its contract."""
 
     def __init__(self):
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -27,7 +29,11 @@ class HubeiTranslator(DagsterDbtTranslator):
         if props["name"] == "raw_batches":
             deps = [files_key(s) for s in SOURCES] + [extract_key(s) for s in sorted(EXTRACTED)]
             return spec.replace_attributes(deps=deps)
-        if props["name"].startswith("raw_") and table in EXTRACTED:
+        prefix = props["name"].split("_", 1)[0]
+        if prefix in LAYERS and table in SOURCES:
+            spec = spec.merge_attributes(
+                metadata={"dagster/column_schema": column_schema(SOURCES[table], LAYERS[prefix])})
+        if prefix == "raw" and table in EXTRACTED:
             return spec.merge_attributes(deps=[extract_key(table)])
         return spec
 

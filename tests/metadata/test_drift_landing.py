@@ -1,0 +1,88 @@
+"""Drift seen in landed files: an extra column kept in raw and flagged, a missing required one refused and flagged,
+the raw table's schema-change check failing while a finding is open and passing once files match again."""
+
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from hubei_data.contracts import source
+from hubei_data.ingest.assets import files_key
+from hubei_data.ingest.files import land_file
+from hubei_data.metadata.drift_checks import check_key
+
+SAMPLING = source("sampling")
+RAW = dg.AssetKey(["raw", "sampling"])
+USCC = "91420100MA4K0000X1"
+
+
+@pytest.fixture
+def own_warehouse(migrated_database, use_warehouse, tmp_path, monkeypatch):
+    """A migrated warehouse in use, and 省药监局's contacts."""
+    info = migrated_database("landdrift")
+    use_warehouse(info)
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text("省药监局:\n  emails: [sampling@yjj.example.gov.cn]\n", encoding="utf-8")
+    monkeypatch.setenv("HUBEI_DATA_CONTACTS", str(contacts))
+    return info
+
+
+def _file(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _build(path: Path) -> dg.ExecuteInProcessResult:
+    from hubei_data import runner
+
+    config = {"ops": {files_key("sampling").to_python_identifier(): {"config": {"paths": [str(path)]}}}}
+    result = runner.run_job("build_all_job", run_config=config, selection=[files_key("sampling"), RAW])
+    assert result.success
+    return result
+
+
+def _drift_check(result: dg.ExecuteInProcessResult) -> dg.AssetCheckEvaluation:
+    [evaluation] = [e for e in result.get_asset_check_evaluations() if e.asset_check_key == check_key("sampling")]
+    return evaluation
+
+
+def _rows(info, query: str, *args) -> list[tuple]:
+    with psycopg.connect(info.url) as conn:
+        return conn.execute(query, args).fetchall()
+
+
+def test_files_that_differ_from_the_contract_are_flagged_while_what_can_land_lands_and_raw_stays_whole(
+        own_warehouse, tmp_path):
+    from hubei_data import warehouse
+    from hubei_data.metadata import drift_checks
+
+    with_extra = _build(_file(tmp_path, "a.csv",
+                              f"sample_no,uscc,sampled_on,result,检查人\nCY1,{USCC},2026-01-02,合格,张三\n"))
+    assert _rows(own_warehouse, "select sample_no, _extra from raw.sampling") == [("CY1", {"检查人": "张三"})]
+    check = _drift_check(with_extra)
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    [finding] = check.metadata["diff"].value
+    assert finding["changes"] == [
+        {"kind": "added", "column": "检查人", "declared": None, "observed": "column", "breaking": False}]
+
+    with warehouse.connect(autocommit=True) as conn:
+        refused = land_file(conn, _file(tmp_path, "b.csv", "sample_no,sampled_on\nCY2,2026-01-03\n"), SAMPLING)
+        assert refused.status == "rejected" and "missing required columns: uscc (" in refused.reason
+        breaking = drift_checks.result(conn, "sampling")
+    assert not breaking.passed and breaking.severity == dg.AssetCheckSeverity.ERROR
+    assert "uscc (text(18)) removed" in breaking.description
+    assert _rows(own_warehouse, "select sample_no from raw.sampling") == [("CY1",)], "what landed before stays"
+    assert _rows(own_warehouse, "select count(*) from ops.schema_drift where resolved_at is not null") == [(1,)]
+
+    with warehouse.connect(autocommit=True) as conn:
+        matching = land_file(conn, _file(tmp_path, "c.csv", f"sample_no,uscc,sampled_on\nCY3,{USCC},2026-01-04\n"),
+                             SAMPLING)
+        assert matching.status == "loaded"
+        assert drift_checks.result(conn, "sampling").passed
+    assert _rows(own_warehouse, "select count(*) from ops.schema_drift where resolved_at is null") == [(0,)]
+    told = _rows(own_warehouse, "select recipient, subject from ops.notifications order by notification_id")
+    assert {recipient for recipient, _ in told} == {"sampling@yjj.example.gov.cn"}
+    assert [subject[:4] for _, subject in told] == ["[预警]", "[告警]", "[恢复]", "[恢复]"], (
+        "each finding told once when found and once when resolved")
