@@ -35,15 +35,24 @@ def list_elements(fmt: str) -> None:
 
 
 @standards.command()
-@click.argument("element")
-def show(element: str) -> None:
-    """One data element in full, with its code list's values and the source columns that use it."""
+@click.argument("name")
+def show(name: str) -> None:
+    """A data element in full, with the source columns that use it; a code list with every version and the values
+    each added and removed."""
+    declared = _registry()
+    if name not in declared.elements and name not in declared.code_lists:
+        raise click.ClickException(f"unknown element or code list {name!r}; `hubei-data standards list` lists the"
+                                   " elements, `hubei-data standards export` the code lists")
+    if name in declared.elements:
+        _show_element(declared, name)
+    if name in declared.code_lists:
+        _show_code_list(declared, name)
+
+
+def _show_element(declared, element: str) -> None:
     from hubei_data.contracts import SOURCES
     from hubei_data.registry.described import ELEMENT_COLUMNS, element_rows
 
-    declared = _registry()
-    if element not in declared.elements:
-        raise click.ClickException(f"unknown element {element!r}; `hubei-data standards list` lists them")
     row = next(row for row in element_rows(declared) if row["element"] == element)
     for key, chinese in ELEMENT_COLUMNS:
         if row[key] is not None:
@@ -53,11 +62,24 @@ def show(element: str) -> None:
     click.echo(f"数据项 used by: {', '.join(used) or '—'}")
 
 
+def _show_code_list(declared, name: str) -> None:
+    from hubei_data.registry.described import version_rows
+
+    listed = declared.code_lists[name]
+    standard = declared.standards[listed.standard]
+    click.echo(f"代码集 code list: {name} {listed.chinese}（{standard.code} {standard.chinese}），现行版本 {listed.version}")
+    for row in version_rows(declared, name):
+        current = "，现行" if row["current"] == "是" else ""
+        click.echo(f"  版本 {row['version']}（{row['effective']} 起{current}，{row['count']} 个代码）")
+        click.echo(f"    新增 added: {row['added'] or '—'}")
+        click.echo(f"    删除 removed: {row['removed'] or '—'}")
+
+
 @standards.command()
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_EXPORT,
               show_default=True)
 def export(output: Path) -> None:
-    """Write the data elements and the code lists' values, with their versions, as an XLSX workbook."""
+    """Write the data elements, and every version of the code lists with its values, as an XLSX workbook."""
     from hubei_data.registry import workbook
     from hubei_data.reports import ReportError
 
@@ -66,6 +88,6 @@ def export(output: Path) -> None:
         written = workbook.export(declared, output)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
+    versions = sum(len(listed.versions) for listed in declared.code_lists.values())
     click.echo(f"{written}: {len(declared.elements)} data elements, "
-               f"{sum(len(listed.values) for listed in declared.code_lists.values())} values of "
-               f"{len(declared.code_lists)} code lists")
+               f"{len(declared.code_lists)} code lists in {versions} versions")

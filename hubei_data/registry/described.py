@@ -1,5 +1,7 @@
-"""The data standards in words people read: one row per data element, one per code list value."""
+"""The data standards in words people read: one row per data element, one per code list value of each version,
+one per code list version with what it added and removed."""
 
+from hubei_data.registry.code_list_history import changes
 from hubei_data.registry.contents import Registry
 from hubei_data.registry.standards import CHECKS, Element, Format
 
@@ -11,7 +13,11 @@ ELEMENT_COLUMNS = (
 )
 VALUE_COLUMNS = (
     ("code_list", "代码集"), ("chinese", "代码集名称"), ("standard", "标准"), ("version", "版本"),
-    ("code", "代码"), ("name", "名称"), ("label", "对接值"),
+    ("effective", "生效日期"), ("current", "现行"), ("code", "代码"), ("name", "名称"), ("label", "对接值"),
+)
+VERSION_COLUMNS = (
+    ("code_list", "代码集"), ("chinese", "代码集名称"), ("version", "版本"), ("effective", "生效日期"),
+    ("current", "现行"), ("count", "代码数"), ("added", "新增"), ("removed", "删除"),
 )
 
 
@@ -21,13 +27,36 @@ def element_rows(registry: Registry) -> list[dict]:
 
 
 def code_value_rows(registry: Registry) -> list[dict]:
-    """Every value of every code list, each with the list's version and standard."""
+    """Every value of every version of every code list, each with its version, the day it took effect, whether it
+    is current, and the list's standard."""
     return [
         {"code_list": name, "chinese": listed.chinese, "standard": _standard(registry, listed.standard),
-         "version": listed.version, "code": value.code, "name": value.name, "label": value.label}
+         "version": version.version, "effective": version.effective, "current": _yes(version is listed.current),
+         "code": value.code, "name": value.name, "label": value.label}
         for name, listed in registry.code_lists.items()
-        for value in listed.values
+        for version in listed.versions
+        for value in version.values
     ]
+
+
+def version_rows(registry: Registry, only: str | None = None) -> list[dict]:
+    """Every version of every code list (or of the list `only`), oldest first, with the values it added and
+    removed against the version before it."""
+    return [
+        {"code_list": name, "chinese": listed.chinese, "version": change.version.version,
+         "effective": change.version.effective, "current": _yes(change.current),
+         "count": len(change.version.values), "added": _listed(change.added), "removed": _listed(change.removed)}
+        for name, listed in registry.code_lists.items() if only in (None, name)
+        for change in changes(listed)
+    ]
+
+
+def _listed(values) -> str | None:
+    return "、".join(value.code + (f" {value.name}" if value.name else "") for value in values) or None
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
 
 
 def _element_row(registry: Registry, name: str, element: Element) -> dict:

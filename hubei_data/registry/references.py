@@ -1,11 +1,13 @@
 """What declarations say of each other: every standard, code list, code and element they name exists, without cycles."""
 
+from hubei_data.registry import code_list_history
 from hubei_data.registry.contents import Registry
 from hubei_data.registry.standards import When
 
 
 def check(registry: Registry) -> None:
     """Raise the first reference that does not hold, as a RegistryError on the entry that makes it."""
+    code_list_history.check(registry)
     for name, code_list in registry.code_lists.items():
         _known(registry, "code_lists", name, "standard", code_list.standard, registry.standards, "standard")
     for name, element in registry.elements.items():

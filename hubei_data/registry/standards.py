@@ -1,5 +1,6 @@
 """Data standards (数据标准) as declared: the standards cited, versioned code lists (代码集) and data elements (数据元)."""
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
 
@@ -68,20 +69,19 @@ class CodeValue(Declaration):
     label: Text | None = None
 
 
-class CodeList(Declaration):
-    """A code list (代码集) in one version of the standard it comes from."""
+class CodeListVersion(Declaration):
+    """One version of a code list: its label in the standard, the day the platform began checking data against it,
+    and its values."""
 
-    chinese: Text
-    english: Text
-    standard: Name
     version: Text
+    effective: dt.date
     values: tuple[CodeValue, ...]
 
     @field_validator("values")
     @classmethod
     def _codes_once(cls, values: tuple[CodeValue, ...]) -> tuple[CodeValue, ...]:
         if not values:
-            raise ValueError("a code list needs at least one value")
+            raise ValueError("a code list version needs at least one value")
         seen = set()
         for value in values:
             if value.code in seen:
@@ -91,6 +91,44 @@ class CodeList(Declaration):
 
     def find(self, code: str) -> CodeValue | None:
         return next((value for value in self.values if value.code == code), None)
+
+
+class CodeList(Declaration):
+    """A code list (代码集) with every version the platform has used, oldest first; the newest is current, and
+    what reads a code list's `version`, `values` or `find` reads the current one."""
+
+    chinese: Text
+    english: Text
+    standard: Name
+    versions: tuple[CodeListVersion, ...]
+
+    @field_validator("versions")
+    @classmethod
+    def _each_version_once_in_order(cls, versions: tuple[CodeListVersion, ...]) -> tuple[CodeListVersion, ...]:
+        if not versions:
+            raise ValueError("a code list needs at least one version")
+        for number, (before, after) in enumerate(zip(versions, versions[1:]), start=1):
+            if after.version in [each.version for each in versions[:number]]:
+                raise ValueError(f"version {after.version!r} is declared twice")
+            if after.effective <= before.effective:
+                raise ValueError(f"version {after.version!r} takes effect on {after.effective}, not after version"
+                                 f" {before.version!r} ({before.effective}): list the versions oldest first")
+        return versions
+
+    @property
+    def current(self) -> CodeListVersion:
+        return self.versions[-1]
+
+    @property
+    def version(self) -> str:
+        return self.current.version
+
+    @property
+    def values(self) -> tuple[CodeValue, ...]:
+        return self.current.values
+
+    def find(self, code: str) -> CodeValue | None:
+        return self.current.find(code)
 
 
 class When(Declaration):

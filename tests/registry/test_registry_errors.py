@@ -58,17 +58,17 @@ def test_an_element_naming_an_unknown_code_list_is_refused(copy):
 def test_a_code_list_with_a_code_twice_is_refused(copy):
     _edit(copy, CODE_LISTS, '    - {code: "9", name: 未说明的性别}', '    - {code: "1", name: 未说明的性别}')
     error = _refusal(copy)
-    assert str(error) == "registry/standards/code_lists.yaml: code list sex: values: duplicate code '1'"
+    assert str(error) == "registry/standards/code_lists.yaml: code list sex: versions[0].values: duplicate code '1'"
 
 
 def test_a_code_an_element_allows_missing_from_its_code_list_is_refused(copy):
-    _edit(copy, CODE_LISTS, '    - {code: "2", name: 女性, label: 女}\n', "")
+    _edit(copy, CODE_LISTS, '        - {code: "2", name: 女性, label: 女}\n', "")
     assert str(_refusal(copy)) == ("registry/standards/elements.yaml: element sex: values:"
                                    " code '2' is missing from code list sex version 2003")
 
 
 def test_a_value_a_format_depends_on_missing_from_the_code_list_is_refused(copy):
-    _edit(copy, CODE_LISTS, "    - {code: 化妆品生产许可证}\n", "")
+    _edit(copy, CODE_LISTS, "        - {code: 化妆品生产许可证}\n", "")
     assert str(_refusal(copy)) == (
         "registry/standards/elements.yaml: element license_no: formats[1].when.value: '化妆品生产许可证' is missing"
         " from the values of element license_type: 药品生产许可证, 药品经营许可证, 医疗器械生产许可证, 医疗器械经营许可证")
@@ -84,7 +84,7 @@ def test_formats_that_depend_on_each_other_in_a_cycle_are_refused(copy):
 
 
 def test_a_file_that_is_not_yaml_is_refused_with_its_line(copy):
-    _edit(copy, CODE_LISTS, "  version: \"2003\"\n", "  version: \"2003\n")
+    _edit(copy, CODE_LISTS, "- version: \"2003\"\n", "- version: \"2003\n")
     error = _refusal(copy)
     assert str(error).startswith("registry/standards/code_lists.yaml: not valid YAML: line ")
     assert (error.entry, error.field) == (None, None)

@@ -41,10 +41,11 @@ def test_show_of_an_element_with_a_code_list_gives_its_values_and_version():
     assert "值域 values: 男、女（代码集 sex，版本 2003）" in shown.output
 
 
-def test_show_of_an_unknown_element_says_so_in_one_line():
+def test_show_of_a_name_neither_element_nor_code_list_says_so_in_one_line():
     shown = invoke(["standards", "show", "resident"])
     assert shown.exit_code == 1
-    assert shown.output == "Error: unknown element 'resident'; `hubei-data standards list` lists them\n"
+    assert shown.output == ("Error: unknown element or code list 'resident'; `hubei-data standards list` lists the"
+                            " elements, `hubei-data standards export` the code lists\n")
 
 
 def test_export_writes_a_workbook_of_the_elements_and_the_code_list_values(tmp_path):
@@ -52,7 +53,7 @@ def test_export_writes_a_workbook_of_the_elements_and_the_code_list_values(tmp_p
     exported = invoke(["standards", "export", "--output", str(path)])
     assert exported.exit_code == 0, exported.output
     book = load_workbook(path)
-    assert book.sheetnames == ["数据元", "代码集"]
+    assert book.sheetnames == ["数据元", "代码集", "代码集版本"]
     elements = list(book["数据元"].iter_rows(values_only=True))
     assert elements[0][:6] == ("标识符", "中文名称", "英文名称", "定义", "数据类型", "长度")
     assert [row[0] for row in elements[1:]] == list(DECLARED.elements)
@@ -63,11 +64,12 @@ def test_export_writes_a_workbook_of_the_elements_and_the_code_list_values(tmp_p
         "license_type为化妆品生产许可证时：^鄂妆[0-9]{8}$（鄂妆 + 8 digits, e.g. 鄂妆20170003）",
     ]
     values = list(book["代码集"].iter_rows(values_only=True))
-    assert values[0] == ("代码集", "代码集名称", "标准", "版本", "代码", "名称", "对接值")
-    assert [row[3:] for row in values[1:] if row[0] == "sex"] == [
-        ("2003", "0", "未知的性别", None), ("2003", "1", "男性", "男"), ("2003", "2", "女性", "女"),
-        ("2003", "9", "未说明的性别", None)]
-    assert len(values) - 1 == sum(len(listed.values) for listed in DECLARED.code_lists.values())
+    assert values[0] == ("代码集", "代码集名称", "标准", "版本", "生效日期", "现行", "代码", "名称", "对接值")
+    assert [row[:4] + row[5:] for row in values[1:] if row[0] == "sex"] == [
+        ("sex", "人的性别代码", "GB/T 2261.1-2003 个人基本信息分类与代码 第1部分：人的性别代码", "2003", "是", *value)
+        for value in (("0", "未知的性别", None), ("1", "男性", "男"), ("2", "女性", "女"), ("9", "未说明的性别", None))]
+    assert len(values) - 1 == sum(len(version.values) for listed in DECLARED.code_lists.values()
+                                  for version in listed.versions)
 
 
 def test_export_of_a_registry_with_an_error_writes_nothing_and_says_which(tmp_path, monkeypatch):
