@@ -1,9 +1,10 @@
-"""`hubei-data metadata`: harvest a business system's metadata (元数据采集), its versions, diffs and candidates."""
+"""`hubei-data metadata`: harvest a business system's metadata (元数据采集), its versions, diffs and candidates, and
+register a harvested table as a source."""
 
 import click
 import yaml
 
-from hubei_data.cli.gate import acting
+from hubei_data.cli.gate import acting, note
 from hubei_data.cli.output import FORMATS, emit
 from hubei_data.control.schema import connect_current
 from hubei_data.metadata.model import HarvestError
@@ -138,7 +139,9 @@ def diff(system: str, first: int | None, second: int | None, fmt: str) -> None:
 @click.argument("system")
 @click.option("--version", type=int, help="A version number.  [default: the latest]")
 def candidates(system: str, version: int | None) -> None:
-    """Tables of the system no source reads yet, each as a contract skeleton (YAML) with its columns filled in."""
+    """Tables of the system no source reads yet, each with the source declaration (YAML) `metadata register` would
+    write for it, its columns filled in."""
+    from hubei_data import registry
     from hubei_data.metadata import store
     from hubei_data.metadata.candidates import candidates as unregistered
     from hubei_data.metadata.candidates import skeleton
@@ -149,5 +152,37 @@ def candidates(system: str, version: int | None) -> None:
     if not found:
         click.echo(f"{code} version {number}: every table is registered as a source", err=True)
         return
-    click.echo(yaml.safe_dump_all([skeleton(code, table) for table in found], allow_unicode=True, sort_keys=False),
-               nl=False)
+    elements = registry.load().elements
+    click.echo(yaml.safe_dump_all([{"name": table.name, "table": table.qualified, "kind": table.kind,
+                                    "declaration": skeleton(elements, code, table)} for table in found],
+                                  allow_unicode=True, sort_keys=False), nl=False)
+
+@metadata.command()
+@click.argument("system")
+@click.argument("table")
+@click.option("--as", "name", help="The source's name.  [default: the table's]")
+@click.option("--key", "key", multiple=True, help="A column of the business key (repeatable).  [default: the table's"
+                                                  " primary key]")
+@click.option("--chinese", help="The source's Chinese name.  [default: the table's comment, else its name]")
+def register(system: str, table: str, name: str | None, key: tuple[str, ...], chinese: str | None) -> None:
+    """Register a harvested table as a source: write registry/sources/NAME.yaml pre-filled from the system's latest
+    metadata version, checked with the whole registry, and generate its raw, staging, resource and quarantine
+    models. An existing source, an unknown table or a system not yet harvested writes nothing."""
+    from hubei_data import registry
+    from hubei_data.metadata import register as registering
+    from hubei_data.metadata import store
+
+    with connect_current() as conn:
+        code, number = _system_version(conn, system, None)
+        tables = store.load(conn, code, number)
+    try:
+        found = registering.find(tables, code, number, table)
+        name = name or found.name
+        described = registering.document(registry.load(), code, found, name, key, chinese)
+        path = registering.write(registry.REGISTRY, name, described, f"{code} version {number}, {found.qualified}")
+        changed = registering.regenerate(path)
+    except (HarvestError, registry.RegistryError) as error:
+        raise click.ClickException(str(error)) from None
+    note(source=name, file=str(path), version=number)
+    click.echo(f"{path.relative_to(registry.REGISTRY.parent)}: source {name} from {code} version {number},"
+               f" {found.qualified}; {len(changed)} generated files written")

@@ -52,9 +52,10 @@ class Permission(StrEnum):
     BACKFILL_RUN = "backfill.run", "build a range of days again, or rebuild from scratch", (
         "hubei-data build", "hubei-data runs backfill",
     )
-    QUALITY_RULE_CHANGE = "quality_rule.change", "change the source contracts' rules and regenerate what they drive", (
-        "hubei-data contracts generate",
-    )
+    QUALITY_RULE_CHANGE = "quality_rule.change", (
+        "change the source contracts (their rules; a harvested table registered as a source) and regenerate what they"
+        " drive"
+    ), ("hubei-data contracts generate", "hubei-data metadata register")
     RUN_VIEW = "run.view", "read the Dagster UI: lineage, runs, checks; the sync log", (
         "hubei-data sync-log", "hubei-data runs list",
     )

@@ -1,4 +1,4 @@
-"""Tables a system holds that no source reads yet, each as a contract skeleton to register it from.
+"""Tables a system holds that no source reads yet, each pre-filled as the source declaration that registers it.
 
 A database source reads the table named after it (or the one it names), so that table is taken.
 """
@@ -21,28 +21,30 @@ def candidates(tables: list[TableMeta]) -> list[TableMeta]:
     return [table for table in tables if table.name.lower() not in taken]
 
 
-def skeleton(system: str, table: TableMeta) -> dict:
-    """A source contract pre-filled from the table: names, types, lengths, required columns and key.
-
-    Chinese names come from the comments where the system has them; the rest is for the data steward to fill.
-    """
-    return {
-        "name": table.name,
-        "chinese": table.comment or "",
-        "system_code": system,
-        "channel": "database",
-        "table": table.qualified,
-        "kind": table.kind,
-        "key": list(table.primary_key),
-        "columns": [_column(column) for column in table.columns],
-    }
+def skeleton(elements, system: str, table: TableMeta, name: str | None = None) -> dict:
+    """The declaration of a source `name` (by default the table's) reading the table, as registry/sources/ keeps it:
+    the table's comment as its Chinese name, its primary key, and each column with the type, length and required its
+    database gives, its comment as Chinese name (its name when it has none) and the data element of its name, when
+    `elements` has one. The rest is for the data steward to complete."""
+    described = {"chinese": table.comment or table.name, "system": system, "channel": "database",
+                 "key": list(table.primary_key)}
+    if name is not None and name != table.name:
+        described["table"] = table.name
+    described["columns"] = {column.name: _column(elements, column) for column in table.columns}
+    return described
 
 
-def _column(column: ColumnMeta) -> dict:
-    described = {"name": column.name, "chinese": column.comment or "", "type": contract_type(column.type_name),
-                 "required": not column.nullable}
-    if column.length is not None:
+def _column(elements, column: ColumnMeta) -> dict:
+    kind = contract_type(column.type_name)
+    described = {"chinese": column.comment or column.name}
+    if kind != "text":
+        described["type"] = kind
+    if not column.nullable:
+        described["required"] = True
+    if kind == "text" and column.length is not None:
         described["length"] = column.length
+    if column.name in elements:
+        described["element"] = column.name
     return described
 
 

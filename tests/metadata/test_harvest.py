@@ -129,14 +129,16 @@ def test_tables_no_source_reads_are_candidates_with_their_columns_filled_in(syst
     skeletons = {s["name"]: s for s in yaml.safe_load_all(_ok(["metadata", "candidates", code]))}
     assert set(skeletons) == {"holder", "holder_names", "permit"}
     permit = skeletons["permit"]
-    assert (permit["system_code"], permit["table"], permit["key"]) == (code, "dzzz.permit", ["permit_no"])
-    assert permit["columns"][:4] == [
-        {"name": "permit_no", "chinese": "许可证编号", "type": "text", "required": True, "length": 20},
-        {"name": "uscc", "chinese": "", "type": "text", "required": False, "length": 18},
-        {"name": "issued_on", "chinese": "", "type": "date", "required": True},
-        {"name": "fee", "chinese": "", "type": "decimal", "required": False},
-    ]
-    assert skeletons["holder"]["chinese"] == "持证主体"
+    assert (permit["table"], permit["kind"]) == ("dzzz.permit", "table")
+    assert permit["declaration"] == {
+        "chinese": "permit", "system": code, "channel": "database", "key": ["permit_no"],
+        "columns": {"permit_no": {"chinese": "许可证编号", "required": True, "length": 20},
+                    "uscc": {"chinese": "uscc", "length": 18, "element": "uscc"},
+                    "issued_on": {"chinese": "issued_on", "type": "date", "required": True, "element": "issued_on"},
+                    "fee": {"chinese": "fee", "type": "decimal"},
+                    "note": {"chinese": "note"}},
+    }
+    assert skeletons["holder"]["declaration"]["chinese"] == "持证主体"
 
 
 def _closed_port() -> int:
