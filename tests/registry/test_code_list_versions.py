@@ -3,14 +3,14 @@ declared twice or a code removed while an element still needs it refused naming 
 in `standards show` and in the XLSX workbook."""
 
 import datetime as dt
-import shutil
 
 import pytest
 from openpyxl import load_workbook
 
 from hubei_data import registry
-from hubei_data.registry import RegistryError, loader
+from hubei_data.registry import loader
 from tests.people import invoke
+from tests.registry.breaking import edit, refusal as _refusal
 
 CODE_LISTS = "standards/code_lists.yaml"
 STATUS_V1 = """    - version: "1"
@@ -44,24 +44,8 @@ SEX_V2 = """    - version: "2003"
 """
 
 
-@pytest.fixture
-def copy(tmp_path):
-    root = tmp_path / "registry"
-    shutil.copytree(registry.REGISTRY, root)
-    return root
-
-
 def _edit(root, old: str, new: str) -> None:
-    path = root / CODE_LISTS
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not once in {CODE_LISTS}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _refusal(root) -> RegistryError:
-    with pytest.raises(RegistryError) as refused:
-        registry.load(root)
-    return refused.value
+    edit(root, CODE_LISTS, old, new)
 
 
 def _sex_v1(root) -> str:

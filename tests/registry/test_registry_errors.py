@@ -1,25 +1,10 @@
 """A registry file that is wrong is refused whole, in one line naming the file, the entry, the field and why."""
 
-import pytest
-
 from hubei_data import registry
-from hubei_data.registry import RegistryError
+from tests.registry.breaking import edit as _edit, refusal as _refusal
 
 ELEMENTS = "standards/elements.yaml"
 CODE_LISTS = "standards/code_lists.yaml"
-
-
-def _edit(root, file: str, old: str, new: str) -> None:
-    path = root / file
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not once in {file}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _refusal(root) -> RegistryError:
-    with pytest.raises(RegistryError) as refused:
-        registry.load(root)
-    return refused.value
 
 
 def test_the_shipped_registry_loads_whole():
