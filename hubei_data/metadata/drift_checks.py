@@ -16,19 +16,31 @@ def check_key(source: str) -> dg.AssetCheckKey:
 def result(conn, source: str) -> dg.AssetCheckResult:
     """Passed when the source has no open finding; otherwise failed (an error when landing is refused, a warning
     when rows still flow) with each finding's diff."""
+    return dg.AssetCheckResult(**_outcome(conn, source))
+
+
+def report(conn, source: str) -> None:
+    """Record the check's evaluation now, outside any run, so the UI shows a drift from the moment it is found
+    or resolved rather than from the raw table's next build."""
+    from hubei_data import runner
+
+    runner.instance().report_runless_asset_event(dg.AssetCheckEvaluation(**_outcome(conn, source)))
+
+
+def _outcome(conn, source: str) -> dict:
     found = findings.listed(conn, source=source)
-    return dg.AssetCheckResult(
-        check_name=CHECK,
-        asset_key=check_key(source).asset_key,
-        passed=not found,
-        severity=dg.AssetCheckSeverity.ERROR if any(f.breaking for f in found) else dg.AssetCheckSeverity.WARN,
-        description=("; ".join(f"#{f.finding_id} ({f.channel}) {f.summary()}" for f in found)
-                     or "the source's system table and files match its contract"),
-        metadata={"open_findings": [f.finding_id for f in found],
-                  "diff": dg.MetadataValue.json([{"finding": f.finding_id, "seen_in": f.channel,
-                                                  "last_seen_in": f.last_seen_in, "changes": f.diff}
-                                                 for f in found])},
-    )
+    return {
+        "asset_key": check_key(source).asset_key,
+        "check_name": CHECK,
+        "passed": not found,
+        "severity": dg.AssetCheckSeverity.ERROR if any(f.breaking for f in found) else dg.AssetCheckSeverity.WARN,
+        "description": ("; ".join(f"#{f.finding_id} ({f.channel}) {f.summary()}" for f in found)
+                        or "the source's system table and files match its contract"),
+        "metadata": {"open_findings": [f.finding_id for f in found],
+                     "diff": dg.MetadataValue.json([{"finding": f.finding_id, "seen_in": f.channel,
+                                                     "last_seen_in": f.last_seen_in, "changes": f.diff}
+                                                    for f in found])},
+    }
 
 
 @dg.multi_asset_check(

@@ -3,7 +3,7 @@
 import psycopg
 
 from hubei_data.contracts import SOURCES, Source
-from hubei_data.metadata import findings
+from hubei_data.metadata import drift_checks, findings
 from hubei_data.metadata.drift import Seen, compare
 from hubei_data.metadata.drift_alerts import raise_alerts
 from hubei_data.metadata.model import TableMeta
@@ -12,7 +12,7 @@ from hubei_data.metadata.model import TableMeta
 def after_harvest(conn: psycopg.Connection, system: str, version: int, read: list[TableMeta]) -> list[str]:
     """Compare each source of the system whose table (the one named after it) this harvest read; one line for
     each finding opened, seen again or resolved."""
-    said, changed = [], False
+    said, changed = [], []
     for source in SOURCES.values():
         table = next((t for t in read if t.name.lower() == source.name.lower()), None)
         if source.system_code != system or table is None:
@@ -21,9 +21,9 @@ def after_harvest(conn: psycopg.Connection, system: str, version: int, read: lis
         outcome = findings.observe(conn, source, "harvest", f"{system} metadata version {version} ({table.qualified})",
                                    compare(source, seen))
         said += _lines(source, outcome)
-        changed = changed or bool(outcome.opened or outcome.resolved)
-    if changed:
-        raise_alerts(conn)
+        if outcome.opened or outcome.resolved:
+            changed.append(source.name)
+    _tell(conn, changed)
     return said
 
 
@@ -32,9 +32,17 @@ def after_landing(conn: psycopg.Connection, source: Source, observed_in: str, mi
     """Compare a landed (or refused) file's layout: contract columns it lacks, headers the contract lacks."""
     seen = [Seen(name) for name in source.column_names if name not in missing] + [Seen(name) for name in extras]
     outcome = findings.observe(conn, source, "file", observed_in, compare(source, seen, complete=False))
-    if outcome.opened or outcome.resolved:
-        raise_alerts(conn)
+    _tell(conn, [source.name] if outcome.opened or outcome.resolved else [])
     return outcome
+
+
+def _tell(conn: psycopg.Connection, changed: list[str]) -> None:
+    """Alert the owners of what was found or resolved, and show it on the sources' schema-change checks."""
+    if not changed:
+        return
+    raise_alerts(conn)
+    for name in changed:
+        drift_checks.report(conn, name)
 
 
 def _lines(source: Source, outcome: findings.Observed) -> list[str]:

@@ -3,6 +3,7 @@
 import psycopg
 import pytest
 
+from hubei_data.metadata.drift_checks import check_key
 from tests.people import invoke
 
 INSPECTION_TABLE = """
@@ -40,6 +41,14 @@ def _harvest() -> str:
     return result.stderr
 
 
+def _check_passed() -> bool:
+    """The latest evaluation of inspection's schema-change check, as the UI shows it."""
+    from hubei_data import runner
+
+    latest = runner.instance().event_log_storage.get_latest_asset_check_execution_by_key([check_key("inspection")])
+    return latest[check_key("inspection")].evaluation.passed
+
+
 def _rows(info, query: str) -> list[tuple]:
     with psycopg.connect(info.url) as conn:
         return conn.execute(query).fetchall()
@@ -70,6 +79,10 @@ def test_a_retyped_and_an_added_column_raise_one_finding_and_one_alert_until_the
     shown = invoke(["drift", "show", str(finding_id), "--format", "csv"])
     assert shown.exit_code == 0, shown.output
     assert "retyped,findings,integer,VARCHAR(10),no" in shown.stdout and "informational, open" in shown.stderr
+    assert not _check_passed(), "the raw table's check fails from the harvest on, not from its next build"
+    unknown = invoke(["drift", "show", "99999"])
+    assert (unknown.exit_code, unknown.output.strip()) == (
+        1, "Error: no drift finding 99999: `hubei-data drift list --all` lists them")
 
     _harvest()
     with psycopg.connect(inspection_system.url, autocommit=True) as conn:
@@ -87,6 +100,7 @@ def test_a_retyped_and_an_added_column_raise_one_finding_and_one_alert_until_the
     with psycopg.connect(inspection_system.url, autocommit=True) as conn:
         conn.execute("alter table inspection drop column inspector, alter column findings type integer using 0")
     assert f"drift finding {finding_id} resolved" in _harvest()
+    assert _check_passed()
     assert invoke(["drift", "list", "--format", "json"]).stdout == ""
     assert _rows(here, "select resolved_in from ops.schema_drift") == [
         ("inspection metadata version 3 (public.inspection)",)]
