@@ -1,8 +1,9 @@
 """Drift findings (ops.schema_drift): one per distinct difference a source shows, open until it matches again.
 
-A source has at most one open finding per channel (its system's table at harvest, its landed files). The
-same difference seen again only marks when and where it was last seen; a different one resolves the open
-finding and opens its own; an observation matching the contract resolves it.
+A source's system table is one thing: a new difference there resolves the one before. Its files may come
+from several senders at once, so each distinct difference of its files stays open beside the others. The
+same difference seen again only marks when and where it was last seen, and one resolved before is reopened
+rather than found twice; an observation matching the contract resolves every finding of its channel.
 """
 
 import datetime as dt
@@ -49,7 +50,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Observed:
-    """What one observation did: the finding it opened, or the one it saw again, and the findings it resolved."""
+    """What one observation did: the finding it opened (or reopened), or the one it saw again, and the findings
+    it resolved."""
 
     opened: Finding | None
     still: Finding | None
@@ -64,23 +66,23 @@ def observe(conn: psycopg.Connection, source: Source, channel: str, observed_in:
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.schema_drift:' || %s || ':' || %s))",
                      (source.name, channel))
-        current = conn.execute("select finding_id, digest from ops.schema_drift"
-                               " where source = %s and channel = %s and resolved_at is null",
-                               (source.name, channel)).fetchone()
-        if current and current[1] == digest:
+        known = dict(conn.execute("select digest, finding_id from ops.schema_drift"
+                                  " where source = %s and channel = %s and resolved_at is null",
+                                  (source.name, channel)).fetchall())
+        if drifts and digest in known:
             conn.execute("update ops.schema_drift set last_seen_at = now(), last_seen_in = %s where finding_id = %s",
-                         (observed_in, current[0]))
-            return Observed(None, find(conn, current[0]), [])
-        resolved = []
-        if current:
-            conn.execute("update ops.schema_drift set resolved_at = now(), resolved_in = %s where finding_id = %s",
-                         (observed_in, current[0]))
-            resolved.append(current[0])
+                         (observed_in, known[digest]))
+            return Observed(None, find(conn, known[digest]), [])
+        resolved = sorted(known.values()) if channel == "harvest" or not drifts else []
+        conn.execute("update ops.schema_drift set resolved_at = now(), resolved_in = %s where finding_id = any(%s)",
+                     (observed_in, resolved))
         if not drifts:
             return Observed(None, None, resolved)
         opened = conn.execute(
             "insert into ops.schema_drift (source, system, channel, observed_in, diff, digest, breaking, last_seen_in)"
-            " values (%s, %s, %s, %s, %s, %s, %s, %s) returning finding_id",
+            " values (%s, %s, %s, %s, %s, %s, %s, %s) on conflict (source, channel, digest) do update"
+            " set resolved_at = null, resolved_in = null, last_seen_at = now(), last_seen_in = excluded.last_seen_in"
+            " returning finding_id",
             (source.name, source.system_code, channel, observed_in, Jsonb(diff), digest,
              any(drift.breaking for drift in drifts), observed_in)).fetchone()[0]
     return Observed(find(conn, opened), None, resolved)

@@ -72,9 +72,9 @@ def test_files_that_differ_from_the_contract_are_flagged_while_what_can_land_lan
         assert refused.status == "rejected" and "missing required columns: uscc (" in refused.reason
         breaking = drift_checks.result(conn, "sampling")
     assert not breaking.passed and breaking.severity == dg.AssetCheckSeverity.ERROR
-    assert "uscc (text(18)) removed" in breaking.description
+    assert "uscc (text(18)) removed" in breaking.description and "检查人 added" in breaking.description, (
+        "files from several senders: each difference stays open beside the others")
     assert _rows(own_warehouse, "select sample_no from raw.sampling") == [("CY1",)], "what landed before stays"
-    assert _rows(own_warehouse, "select count(*) from ops.schema_drift where resolved_at is not null") == [(1,)]
 
     with warehouse.connect(autocommit=True) as conn:
         matching = land_file(conn, _file(tmp_path, "c.csv", f"sample_no,uscc,sampled_on\nCY3,{USCC},2026-01-04\n"),
@@ -86,3 +86,9 @@ def test_files_that_differ_from_the_contract_are_flagged_while_what_can_land_lan
     assert {recipient for recipient, _ in told} == {"sampling@yjj.example.gov.cn"}
     assert [subject[:4] for _, subject in told] == ["[预警]", "[告警]", "[恢复]", "[恢复]"], (
         "each finding told once when found and once when resolved")
+
+    with warehouse.connect(autocommit=True) as conn:
+        land_file(conn, _file(tmp_path, "d.csv", f"sample_no,uscc,检查人\nCY4,{USCC},李四\n"), SAMPLING)
+    assert _rows(own_warehouse, "select finding_id, resolved_at from ops.schema_drift order by 1")[0] == (
+        finding["finding"], None), "the same difference again reopens its finding, not a second one"
+    assert _rows(own_warehouse, "select count(*) from ops.schema_drift") == [(2,)]

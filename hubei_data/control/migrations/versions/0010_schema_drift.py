@@ -29,7 +29,7 @@ STATEMENTS = [
     )
     """,
     """
-    create unique index schema_drift_one_open on ops.schema_drift (source, channel) where resolved_at is null
+    create unique index schema_drift_one_per_diff on ops.schema_drift (source, channel, digest)
     """,
     """
     comment on table ops.schema_drift is
