@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from hubei_data.contracts import Source
 from hubei_data.ingest import landing
 from hubei_data.ingest.errors import IngestError
-from hubei_data.ingest.headers import map_headers
+from hubei_data.ingest.headers import MissingColumns, map_headers
 from hubei_data.systems import SourceSystemError, first_line
 
 
@@ -50,13 +50,17 @@ def extract_window(
 
     The batch is identified by a digest of its content, so re-running a day whose rows did
     not change lands nothing, and a day whose rows changed lands the new versions. A source
-    system that cannot be reached or read is one line naming it, and lands nothing.
+    system that cannot be reached or read, or whose table lacks a required column, is one line
+    naming it, and lands nothing.
     """
     try:
         return _extract_window(conn, engine, schema, source, start, end)
     except sa.exc.NoSuchTableError:
         raise IngestError(f"system {source.system_code}",
                           f"has no table {_qualified(schema, source.table_name)}") from None
+    except MissingColumns as error:
+        raise IngestError(f"system {source.system_code} table {_qualified(schema, source.table_name)}",
+                          str(error)) from None
     except sa.exc.DBAPIError as error:
         raise SourceSystemError(
             f"system {source.system_code} ({source.system}) cannot be read at"

@@ -10,11 +10,11 @@ from hubei_data.metadata.model import TableMeta
 
 
 def after_harvest(conn: psycopg.Connection, system: str, version: int, read: list[TableMeta]) -> list[str]:
-    """Compare each source of the system whose table (the one named after it) this harvest read; one line for
-    each finding opened, seen again or resolved."""
+    """Compare each source of the system whose table (the one it reads) this harvest read; one line for each
+    finding opened, seen again or resolved."""
     said, changed = [], []
     for source in SOURCES.values():
-        table = next((t for t in read if t.name.lower() == source.name.lower()), None)
+        table = next((t for t in read if t.name.lower() == source.table_name.lower()), None)
         if source.system_code != system or table is None:
             continue
         seen = [Seen.harvested(column) for column in table.columns]

@@ -1,14 +1,20 @@
 """Drift seen in landed files: an extra column kept in raw and flagged, a missing required one refused and flagged,
-the raw table's schema-change check failing while a finding is open and passing once files match again."""
+the raw table's schema-change check failing while a finding is open and passing once files match again; a source
+table without a required column refused in one line."""
 
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
 import psycopg
 import pytest
+import sqlalchemy as sa
 
 from hubei_data.contracts import source
+from hubei_data.ingest import landing
 from hubei_data.ingest.assets import files_key
+from hubei_data.ingest.database import extract_window
+from hubei_data.ingest.errors import IngestError
 from hubei_data.ingest.files import land_file
 from hubei_data.metadata.drift_checks import check_key
 
@@ -92,3 +98,23 @@ def test_files_that_differ_from_the_contract_are_flagged_while_what_can_land_lan
     assert _rows(own_warehouse, "select finding_id, resolved_at from ops.schema_drift order by 1")[0] == (
         finding["finding"], None), "the same difference again reopens its finding, not a second one"
     assert _rows(own_warehouse, "select count(*) from ops.schema_drift") == [(2,)]
+
+
+def test_a_source_table_without_a_required_column_lands_nothing_and_says_which(own_warehouse, fresh_database):
+    from hubei_data import warehouse
+
+    system = fresh_database("inspection")
+    with psycopg.connect(system.url, autocommit=True) as conn:
+        conn.execute("create table inspection (inspection_id text, inspected_on date, updated_at timestamp);"
+                     " insert into inspection values ('J1', '2026-03-01', '2026-03-01 09:00')")
+    engine = sa.create_engine(system.sqlalchemy_url)
+    day = dt.datetime(2026, 3, 1)
+    try:
+        with warehouse.connect(autocommit=True) as conn:
+            landing.ensure_landing(conn)
+            with pytest.raises(IngestError) as refused:
+                extract_window(conn, engine, None, source("inspection"), day, day + dt.timedelta(days=1))
+    finally:
+        engine.dispose()
+    assert str(refused.value).startswith("system inspection table inspection: missing required columns: uscc (")
+    assert _rows(own_warehouse, "select count(*) from landing.batches") == [(0,)]
