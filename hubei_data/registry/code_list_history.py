@@ -1,4 +1,4 @@
-"""A code list's versions: what each added and removed, and no code removed while an element still allows it."""
+"""A code list's versions: what each added and removed, and no code removed while an element or a rule needs it."""
 
 from dataclasses import dataclass
 
@@ -30,8 +30,8 @@ def changes(listed: CodeList) -> list[Change]:
 
 
 def check(registry: Registry) -> None:
-    """Refuse a version that removes a code an element still allows or a format still depends on, naming the
-    code list, the version that removed it and who still needs it."""
+    """Refuse a version that removes a code an element still allows, a format still depends on or a source's
+    `one_of` rule still accepts, naming the code list, the version that removed it and who still needs it."""
     for name, listed in registry.code_lists.items():
         needed = _needed(registry, name)
         for number, change in enumerate(changes(listed)):
@@ -46,14 +46,28 @@ def _needed(registry: Registry, name: str) -> dict[str, str]:
     """The codes of a list that declarations name, each with who names it."""
     listed = registry.code_lists[name]
     every = {value.code: value for version in listed.versions for value in version.values}
-    needed = {}
+
+    def code(value: str) -> str:
+        """Data may carry a code or its label: the code either way."""
+        return next((c for c, v in every.items() if value in (c, v.label)), value)
+
+    def listed_by(element: str | None) -> bool:
+        return element in registry.elements and registry.elements[element].code_list == name
+
+    named = []
     for element_name, element in registry.elements.items():
         if element.code_list == name:
-            needed |= {code: f"element {element_name} (values)" for code in element.values or ()}
+            named += [(c, f"element {element_name} (values)") for c in element.values or ()]
         for declared in element.formats:
-            when = declared.when
-            target = registry.elements.get(when.element) if when else None
-            if target is not None and target.code_list == name:
-                code = next((c for c, v in every.items() if when.value in (c, v.label)), when.value)
-                needed[code] = f"element {element_name} (formats when {when.element} is {when.value})"
+            if declared.when is not None and listed_by(declared.when.element):
+                named.append((code(declared.when.value), f"element {element_name} (formats when"
+                                                         f" {declared.when.element} is {declared.when.value})"))
+    for source_name, source in registry.sources.items():
+        for column_name, column in source.columns.items():
+            for rule in column.rules if listed_by(column.element) else ():
+                named += [(code(value), f"source {source_name} column {column_name} (one_of)")
+                          for value in getattr(rule, "one_of", ())]
+    needed: dict[str, str] = {}
+    for each, who in named:
+        needed.setdefault(each, who)
     return needed

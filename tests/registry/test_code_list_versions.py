@@ -134,3 +134,11 @@ def test_the_workbook_holds_every_version_its_values_and_its_changes(with_histor
     assert [row[2:3] + row[4:] for row in versions[1:] if row[0] == "enterprise_status"] == [
         ("1", "否", 3, "存续、注销、吊销", None), ("2", "是", 4, "停业 停业整顿", None)]
     assert book["代码集版本"].freeze_panes == "A2"
+
+
+def test_a_code_removed_while_a_source_rule_still_accepts_it_is_refused(copy):
+    dropped = STATUS_V2.replace("        - {code: 吊销}\n", "")
+    _edit(copy, STATUS_V1, STATUS_V1 + dropped)
+    assert str(_refusal(copy)) == (
+        "registry/standards/code_lists.yaml: code list enterprise_status: versions[1]: version 2 removes code '吊销',"
+        " which source enterprise column status (one_of) still needs")
