@@ -86,7 +86,10 @@ def test_files_that_differ_from_the_contract_are_flagged_while_what_can_land_lan
         matching = land_file(conn, _file(tmp_path, "c.csv", f"sample_no,uscc,sampled_on\nCY3,{USCC},2026-01-04\n"),
                              SAMPLING)
         assert matching.status == "loaded"
-        assert drift_checks.result(conn, "sampling").passed
+        assert not drift_checks.result(conn, "sampling").passed, "other senders' files showed them just now"
+        conn.execute("update ops.schema_drift set last_seen_at = last_seen_at - interval '25 hours'")
+        land_file(conn, _file(tmp_path, "e.csv", f"sample_no,uscc\nCY5,{USCC}\n"), SAMPLING)
+        assert drift_checks.result(conn, "sampling").passed, "a day later, a file like the contract resolves them"
     assert _rows(own_warehouse, "select count(*) from ops.schema_drift where resolved_at is null") == [(0,)]
     told = _rows(own_warehouse, "select recipient, subject from ops.notifications order by notification_id")
     assert {recipient for recipient, _ in told} == {"sampling@yjj.example.gov.cn"}
