@@ -12,6 +12,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 from pydantic import Field
 
+from hubei_data import project
 from hubei_data.control.schema import require_current
 from hubei_data.ingest.landing import ensure_landing
 from hubei_data.ops.freeze_guard import refuse_frozen_assets
@@ -19,7 +20,7 @@ from hubei_data.resources import WarehouseResource
 from hubei_data.transform import sync_log
 from hubei_data.transform.translator import HubeiTranslator
 
-DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT_DIR = project.root() / "dbt_project"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
 

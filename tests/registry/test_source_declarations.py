@@ -9,20 +9,15 @@ from hubei_data import registry
 from hubei_data.contracts import SOURCES
 from hubei_data.contracts import model as m
 from hubei_data.contracts.sources import build
-from hubei_data.registry import RegistryError
+from tests.registry import breaking
 
 
 def _edit(root, source: str, old: str, new: str) -> None:
-    path = root / "sources" / f"{source}.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    breaking.edit(root, f"sources/{source}.yaml", old, new)
 
 
 def _refusal(root) -> str:
-    with pytest.raises(RegistryError) as refused:
-        registry.load(root)
-    return str(refused.value)
+    return str(breaking.refusal(root))
 
 
 def test_the_shipped_files_declare_the_ten_sources_with_their_rules():
