@@ -44,7 +44,7 @@ class Drift:
 
     def describe(self) -> str:
         if self.kind == "added":
-            return f"{self.column} added ({self.observed})"
+            return f"{self.column} added" + (f" ({self.observed})" if self.observed else "")
         if self.kind == "removed":
             return f"{self.column} ({self.declared}) removed"
         if self.kind == "renamed":
@@ -71,7 +71,7 @@ def compare(source: Source, seen: list[Seen], complete: bool = True) -> list[Dri
     came = {new.name for _, new in renamed}
     drifts += [Drift("removed", column.name, _declared(column), None, column.required)
                for _, column in removed if column.name not in gone]
-    drifts += [Drift("added", column.name, None, column.said or "column", False)
+    drifts += [Drift("added", column.name, None, column.said, False)
                for column in added if column.name not in came]
     for name, (_, column) in declared.items():
         if name in observed:

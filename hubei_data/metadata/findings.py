@@ -19,7 +19,6 @@ from psycopg.types.json import Jsonb
 from hubei_data.contracts import Source
 from hubei_data.metadata.drift import Drift
 
-CHANNELS = ("harvest", "file")
 QUIET = dt.timedelta(days=1)
 _COLUMNS = ("finding_id, source, system, channel, observed_in, diff, breaking, found_at, last_seen_at, last_seen_in,"
             " resolved_at, resolved_in")

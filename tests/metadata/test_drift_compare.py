@@ -62,5 +62,5 @@ def test_a_file_may_leave_out_optional_columns_but_not_required_ones():
     assert compare(INSPECTION, [*header[1:], Seen("备注")], complete=False) == [
         Drift("renamed", "inspection_id", "text", "备注", True)]
     assert compare(INSPECTION, [*header[1:], Seen("备注"), Seen("x")], complete=False) == [
-        Drift("removed", "inspection_id", "text", None, True), Drift("added", "备注", None, "column", False),
-        Drift("added", "x", None, "column", False)]
+        Drift("removed", "inspection_id", "text", None, True), Drift("added", "备注", None, None, False),
+        Drift("added", "x", None, None, False)]

@@ -71,7 +71,7 @@ def test_files_that_differ_from_the_contract_are_flagged_while_what_can_land_lan
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     [finding] = check.metadata["diff"].value
     assert finding["changes"] == [
-        {"kind": "added", "column": "检查人", "declared": None, "observed": "column", "breaking": False}]
+        {"kind": "added", "column": "检查人", "declared": None, "observed": None, "breaking": False}]
 
     with warehouse.connect(autocommit=True) as conn:
         refused = land_file(conn, _file(tmp_path, "b.csv", "sample_no,sampled_on\nCY2,2026-01-03\n"), SAMPLING)
