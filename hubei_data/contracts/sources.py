@@ -62,8 +62,9 @@ def _pattern(source: declared.Source, element: str, declared_format) -> m.Patter
     return m.Pattern(element, declared_format.pattern, declared_format.shape, when)
 
 
-REGISTRY = registry.load()
-SOURCES: dict[str, m.Source] = build(REGISTRY)
-OWNERS = {owner.chinese: owner.english for owner in REGISTRY.owners.values()}
-DRUG_REGULATOR = REGISTRY.owners["drug_regulator"].chinese
-HEALTH_COMMISSION = REGISTRY.owners["health_commission"].chinese
+DECLARED = registry.load()
+SOURCES: dict[str, m.Source] = build(DECLARED)
+# Each owner's Chinese name, as sources carry it, with its English one, as the interface document titles it.
+OWNERS = {owner.chinese: owner.english for owner in DECLARED.owners.values()}
+DRUG_REGULATOR = DECLARED.owners["drug_regulator"].chinese
+HEALTH_COMMISSION = DECLARED.owners["health_commission"].chinese

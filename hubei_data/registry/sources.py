@@ -92,10 +92,9 @@ class ExistsIn(Declaration):
     exists_in: Reference
 
 
-PARAMETERISED = {model.__name__: model for model in (OneOf, After, OnOrAfter, Between, Pattern, RequiredWhen,
-                                                       BirthDateIn, ExistsIn)}
-# What a rule is called in a file: the one key of a parameterised rule, or the word of a rule without one.
-RULE_NAMES = (*WORDS, *(next(iter(model.model_fields)) for model in PARAMETERISED.values()))
+# What a rule is called in a file: the word of a rule without parameters, or the one key of a rule with them.
+RULE_NAMES = (*WORDS, *(next(iter(model.model_fields)) for model in (OneOf, After, OnOrAfter, Between, Pattern,
+                                                                     RequiredWhen, BirthDateIn, ExistsIn)))
 
 
 def _rule_name(value) -> str | None:

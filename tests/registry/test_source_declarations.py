@@ -1,11 +1,15 @@
 """A source file that is wrong is refused whole, in one line naming the file, the source and column, the field and
 why; the shipped files build exactly the contracts the platform runs on."""
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from hubei_data import registry
+from hubei_data import project, registry
 from hubei_data.contracts import SOURCES
 from hubei_data.contracts import model as m
 from hubei_data.contracts.sources import build
@@ -104,3 +108,15 @@ def test_a_system_naming_an_unknown_owner_is_refused(copy):
                     encoding="utf-8")
     assert _refusal(copy).startswith("registry/sources/_systems.yaml: system immunisation: owner: unknown owner"
                                      " 'health'; the owners are: drug_regulator, health_commission")
+
+
+def test_a_wrong_source_file_stops_the_command_in_one_line(copy):
+    _edit(copy, "penalty", "system: enforcement", "system: enforcment")
+    done = subprocess.run([str(Path(sys.executable).parent / "hubei-data"), "contracts", "generate", "--check"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, project.VARIABLE: str(copy.parent)})
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "Error: registry/sources/penalty.yaml: source penalty: system: unknown system 'enforcment'; the systems are:"
+        " approval, elicence, nmpa, nmpa_province, inspection, sampling, enforcement, immunisation, maternal"
+        " (declare a new one in registry/sources/_systems.yaml)"]
