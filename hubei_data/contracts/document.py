@@ -43,11 +43,12 @@ usually arrives through.
 
 - **Headers.** A file's header row, or a table's column names, may use the English column
   name or the Chinese 列名 below, in any order. Extra columns are kept in raw (`_extra`) and
-  reported with the batch; a missing optional column is empty in every row.
+  reported with the batch and to the source's owner as a schema drift finding (元数据漂移,
+  `hubei-data drift list`); a missing optional column is empty in every row.
 - **Rejected files.** A file that cannot be read (not CSV or XLSX, an encoding other than
   those above, no header) or that lacks a required column is rejected as a whole, with one
-  message naming the file and the reason, recorded in `landing.batches`; none of its rows is
-  kept.
+  message naming the file and the reason, recorded in `landing.batches` (a missing required
+  column also as a breaking drift finding); none of its rows is kept.
 - **Standardised before checked.** Full-width digits and letters (０-９, Ａ-Ｚ), ideographic
   spaces and surrounding blanks occur in real exports. Every value is standardised (Unicode
   NFKC, trimmed; a blank value is empty) and the columns of type `code` are also
