@@ -106,3 +106,21 @@ def test_a_retyped_and_an_added_column_raise_one_finding_and_one_alert_until_the
         ("inspection metadata version 3 (public.inspection)",)]
     assert [s for (s,) in _rows(here, "select subject from ops.notifications order by notification_id")][1].startswith(
         "[恢复]")
+
+
+def test_the_nightly_harvest_finds_drift_as_the_command_does(inspection_system):
+    import dagster as dg
+
+    from hubei_data import warehouse
+    from hubei_data.metadata.definitions import metadata_harvest_job
+    from hubei_data.resources import WarehouseResource
+
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute("alter table inspection alter column uscc type varchar(20)")
+    result = metadata_harvest_job.execute_in_process(resources={"warehouse": WarehouseResource()},
+                                                     instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    lengthened = {"kind": "lengthened", "column": "uscc", "declared": "text(18)", "observed": "VARCHAR(20)",
+                  "breaking": False}
+    assert _rows(warehouse.connect_info(), "select source, channel, diff from ops.schema_drift") == [
+        ("inspection", "harvest", [lengthened])]
