@@ -30,7 +30,7 @@ versions as materialized (
     select child_id_no, birth_cert_no, child_name
     from staging.vaccination
     where
-        record_id = any(array(select record_id from staging.vaccination where _batch_id in ({{ taken_batches() }})))
+        record_id in (select record_id from staging.vaccination where _batch_id in ({{ taken_batches() }}))
         and jsonb_array_length(_issues) = 0
 
 ),
@@ -40,7 +40,7 @@ certificate_versions as materialized (
     select cert_no, child_name, birth_date__value as birth_date
     from staging.birth_certificate
     where
-        cert_no = any(array(select cert_no from staging.birth_certificate where _batch_id in ({{ taken_batches() }})))
+        cert_no in (select cert_no from staging.birth_certificate where _batch_id in ({{ taken_batches() }}))
         and jsonb_array_length(_issues) = 0
 
 ),
@@ -145,10 +145,12 @@ analyze children_touched
 {%- endif -%}
 {%- endmacro %}
 
-{#- `column` holds a touched identifier. An array, not `in (select ...)`: the planner then looks
-    each identifier up by index instead of scanning the table when its statistics mislead it. -#}
+{#- `column` holds a touched identifier. A semi-join on the analysed temporary table, not
+    `= any(array(...))`: the planner cannot count an array's elements, takes a day's tens of
+    thousands of children for a handful, and joins them by nested loops that grow with the square
+    of the day (minutes at 100,000 rows). -#}
 {% macro touched(column) -%}
-{{ column }} = any(array(select identifier from children_touched))
+{{ column }} in (select identifier from children_touched)
 {%- endmacro %}
 
 {#- Current vaccinations naming a touched identifier (every column of `relation`, a resource table). -#}
@@ -165,9 +167,9 @@ select * from {{ relation }} where {{ touched('birth_cert_no') }}
 delete from {{ this }}
 where
     {% if key == 'record_id' -%}
-    record_id = any(array(
+    record_id in (
         select record_id from ({{ vaccinations_of_children_touched('resource.vaccination') }}) as touched
-    ))
+    )
     {%- else -%}
     {{ touched(key) }}
     {%- endif %}
