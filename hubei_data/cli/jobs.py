@@ -65,13 +65,15 @@ def _finish(result: dg.ExecuteInProcessResult) -> list[dict]:
     for report in reports:
         if "files" in report.metadata:
             files.extend(report.metadata["files"].value)
-    failed_checks = [
-        e.asset_check_evaluation_data.check_name
-        for e in result.all_events
-        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not e.asset_check_evaluation_data.passed
-    ]
-    for name in failed_checks:
-        click.secho(f"check failed: {name} (see the run {result.run_id} in the UI)", fg="red", err=True)
+    for event in result.all_events:
+        check = event.asset_check_evaluation_data if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION else None
+        if check is None or check.passed:
+            continue
+        # A warning (an extra column a source began to send, a table the catalog has not published) is news for
+        # its owner, not a broken build.
+        warned = check.severity == dg.AssetCheckSeverity.WARN
+        click.secho(f"check {'warned' if warned else 'failed'}: {check.check_name} on {check.asset_key.to_user_string()}"
+                    f" (see the run {result.run_id} in the UI)", fg="yellow" if warned else "red", err=True)
     if not result.success:
         raise RunFailed([failure(result, "the build failed", name_step=True)])
     print_sync_log(result.run_id)
