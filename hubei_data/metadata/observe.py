@@ -30,10 +30,16 @@ def after_harvest(conn: psycopg.Connection, system: str, version: int, read: lis
 def after_landing(conn: psycopg.Connection, source: Source, observed_in: str, missing: list[str],
                   extras: list[str]) -> findings.Observed:
     """Compare a landed (or refused) file's layout: contract columns it lacks, headers the contract lacks."""
-    seen = [Seen(name) for name in source.column_names if name not in missing] + [Seen(name) for name in extras]
+    seen = [Seen(name) for name in source.column_names if name not in missing]
+    seen += [Seen(_printable(name)) for name in extras]
     outcome = findings.observe(conn, source, "file", observed_in, compare(source, seen, complete=False))
     _tell(conn, [source.name] if outcome.opened or outcome.resolved else [])
     return outcome
+
+
+def _printable(header: str) -> str:
+    """A header as a finding stores it: a file's bytes are anyone's, and PostgreSQL text holds no NUL."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in header)
 
 
 def _tell(conn: psycopg.Connection, changed: list[str]) -> None:
