@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from hubei_data.contracts import SOURCES
-from hubei_data.ingest.files import Landed
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -36,6 +35,7 @@ def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
     loads, nothing is built.
     """
     from hubei_data.cli.jobs import land_and_build
+    from hubei_data.ingest.files import Landed
 
     by_source: dict[str, list[str]] = defaultdict(list)
     for path in _files(paths):
