@@ -53,7 +53,7 @@ def _command(root: Path, role: Role, *args: str, refused: bool = False) -> str:
                           timeout=600, env={**os.environ, project.VARIABLE: str(root),
                                             people.TOKEN_VARIABLE: people.token(wh.connect_info(), role)})
     expected = 3 if refused else 0
-    assert done.returncode == expected, f"{args} exited {done.returncode}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    assert done.returncode == expected, f"{args} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
     return done.stdout if not refused else done.stderr
 
 
@@ -109,11 +109,12 @@ def test_a_new_source_database_goes_from_harvest_to_the_catalog_and_its_drift_is
                      " alter column batches type varchar(10)")
     _command(root, operator, "metadata", "harvest", code)
     [finding] = map(json.loads, _command(root, developer, "drift", "list", "--format", "json").splitlines())
-    assert finding["source"] == "recall"
-    [(diff,)] = _rows("select diff from ops.schema_drift where source = 'recall' and resolved_at is null")
-    assert [(change["kind"], change["column"]) for change in diff] == [("added", "recalled_by"), ("retyped", "batches")]
+    assert (finding["source"], finding["system"], finding["breaking"]) == ("recall", code, "no")
+    assert "recalled_by added (VARCHAR(20))" in finding["diff"]
+    assert "batches retyped: integer → VARCHAR(10)" in finding["diff"]
     assert not _check_passed("recall"), "the raw table's schema_drift check fails in the UI"
-    assert [recipient for (recipient,) in _rows("select recipient from ops.notifications")] == [OWNER_EMAIL]
+    [(recipient, subject)] = _rows("select recipient, subject from ops.notifications")
+    assert recipient == OWNER_EMAIL and subject.startswith("[预警] 数据源 recall（药品召回）的业务系统表与登记结构不符")
     assert _rows(RESOURCE_ROWS) == before
 
 

@@ -1,5 +1,5 @@
-"""dbt docs as the published catalog: each resource, subject and share table, and each data API, as its published catalog
-version says it, laid over dbt's manifest when the docs are generated.
+"""dbt docs as the published catalog: each resource, subject and share table, and each data API, as its published
+catalog version says it, laid over dbt's manifest when the docs are generated.
 
 The committed dbt yml says what the code declares and never depends on the warehouse; which version of an entry
 is published lives in `control.catalog_versions`. So the published text goes only into the copy of the manifest
