@@ -12,9 +12,9 @@ from hubei_data.catalog.lifecycle import Version
 from hubei_data.catalog.manifest import CATALOG_SCHEMAS, models
 
 UNPUBLISHED = "未发布"
-# The entry fields the yml's meta carries as the code declares them, replaced by the published version's.
 # The resource library's tables are catalog entries too (not shared, but registered and reviewed like the rest).
 OVERLAID_SCHEMAS = ("resource", *CATALOG_SCHEMAS)
+# The entry fields the yml's meta carries as the code declares them, replaced by the published version's.
 DECLARED_FIELDS = ("resource_code", "resource_name", "summary", "provider", "category", "share_type",
                    "share_conditions", "consumers", "share_method", "update_frequency")
 
