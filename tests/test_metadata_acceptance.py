@@ -87,10 +87,17 @@ def test_a_new_source_database_goes_from_harvest_to_the_catalog_and_its_drift_is
     assert _command(root, steward, "catalog", "approve", catalog_code, "--comment", "同意").strip() == (
         f"{catalog_code}: version 1 approved and published")
 
-    _command(root, people.role_for(Permission.BACKFILL_RUN), "build", "--source", "recall", "--from", "2026-03-01")
+    builder = people.role_for(Permission.BACKFILL_RUN)
+    built = _command(root, builder, "build", "--source", "recall", "--from", "2026-03-01")
+    assert built.splitlines()[-1] == "built; see `hubei-data quality issues` for flagged rows"
     before = _rows(RESOURCE_ROWS)
     assert before == [("ZH2026001", "914201001777425124", "2026-02-27", "1200.50", 3),
                       ("ZH2026002", None, "2026-02-28", None, None)]
+    # A warehouse never built before gets the new source's own tables, not those combining every source.
+    assert _rows("select to_regclass('quarantine.recall') is not null, to_regclass('quarantine.issues') is null"
+                 ) == [(True, True)]
+    again = _command(root, builder, "build", "--source", "recall", "--from", "2026-03-01")
+    assert again.splitlines()[-1] == "recall: nothing new landed: nothing to build"
 
     page = Path(_command(root, developer, "catalog", "docs").splitlines()[-1]).read_text(encoding="utf-8")
     assert f"数据资源目录 {catalog_code}，已发布版本 1" in page

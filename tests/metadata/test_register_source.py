@@ -1,6 +1,6 @@
 """A harvested table registered as a source from the command line, in a copy of the project: its file pre-filled from
 the table, its models generated, the command audited; an unharvested system, an unknown table or an existing source
-writes nothing."""
+writes nothing. Its ingest, catalog entry and drift: tests/test_metadata_acceptance.py."""
 
 import os
 import subprocess
@@ -29,11 +29,9 @@ def system(warehouse, fresh_database, monkeypatch, copied):
     return recall_system.declare(copied, info, monkeypatch), info
 
 
-def _hubei_data(root: Path, warehouse, *args: str, permission: Permission = Permission.QUALITY_RULE_CHANGE
-                ) -> subprocess.CompletedProcess:
-    """The command as an operator runs it, on the copied project, as a person allowed to (by default) register
-    sources."""
-    token = people.token(warehouse, people.role_for(permission))
+def _hubei_data(root: Path, warehouse, *args: str) -> subprocess.CompletedProcess:
+    """The command as an operator runs it, on the copied project, as a person allowed to register sources."""
+    token = people.token(warehouse, people.role_for(Permission.QUALITY_RULE_CHANGE))
     # A process of its own on the copied project: this one read the repository's sources when it started.
     return subprocess.run([str(Path(sys.executable).parent / "hubei-data"), *args], capture_output=True, text=True,
                           timeout=600, env={**os.environ, project.VARIABLE: str(root), people.TOKEN_VARIABLE: token})
@@ -115,33 +113,3 @@ def test_a_table_without_a_primary_key_needs_one_named_and_a_bad_one_is_refused(
     assert keyed.returncode == 0, keyed.stderr
     declared = registry.load(copied / "registry").sources["recall_step"]
     assert (declared.chinese, declared.key, declared.table) == ("召回步骤", ("recall_no", "step"), None)
-
-
-@pytest.mark.slow
-def test_a_registered_source_is_ingested_from_its_database_into_the_resource_library(
-        migrated_database, use_warehouse, system, copied):
-    code, info = system
-    own = migrated_database("registered")
-    use_warehouse(own)
-    with psycopg.connect(info.url, autocommit=True) as conn:
-        conn.execute("insert into recall_notice (recall_no, started_on, amount, updated_at) values"
-                     " ('ZH2026001', '2026-02-27', 1200.50, '2026-03-01 09:30'),"
-                     " ('ZH2026002', '2026-02-28', null, '2026-03-01 15:00')")
-    assert people.invoke(["metadata", "harvest", code], own).exit_code == 0
-    registered = _hubei_data(copied, own, "metadata", "register", code, "recall_notice", "--as", "recall")
-    assert registered.returncode == 0, registered.stderr
-
-    ingested = _hubei_data(copied, own, "build", "--source", "recall", "--from", "2026-03-01",
-                           permission=Permission.BACKFILL_RUN)
-    assert ingested.returncode == 0, ingested.stderr[-3000:]
-    assert ingested.stdout.splitlines()[-1] == "built; see `hubei-data quality issues` for flagged rows"
-    with psycopg.connect(own.url) as conn:
-        rows = conn.execute("select recall_no, started_on::text, amount from resource.recall order by 1").fetchall()
-        # A warehouse never built before gets the new source's own tables, not those combining every source.
-        assert conn.execute("select to_regclass('quarantine.recall') is not null,"
-                            " to_regclass('quarantine.issues') is null").fetchone() == (True, True)
-    assert [(number, day, float(amount) if amount is not None else None) for number, day, amount in rows] == [
-        ("ZH2026001", "2026-02-27", 1200.5), ("ZH2026002", "2026-02-28", None)]
-    again = _hubei_data(copied, own, "build", "--source", "recall", "--from", "2026-03-01",
-                        permission=Permission.BACKFILL_RUN)
-    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "recall: nothing new landed: nothing to build")
