@@ -1,5 +1,5 @@
-"""dbt docs as the published catalog: each subject and share table, and each data API, as its published catalog
-version says it, laid over dbt's manifest when the docs are generated.
+"""dbt docs as the published catalog: each resource, subject and share table, and each data API, as its published
+catalog version says it, laid over dbt's manifest when the docs are generated.
 
 The committed dbt yml says what the code declares and never depends on the warehouse; which version of an entry
 is published lives in `control.catalog_versions`. So the published text goes only into the copy of the manifest
@@ -12,6 +12,8 @@ from hubei_data.catalog.lifecycle import Version
 from hubei_data.catalog.manifest import CATALOG_SCHEMAS, models
 
 UNPUBLISHED = "未发布"
+# The resource library's tables are catalog entries too (not shared, but registered and reviewed like the rest).
+OVERLAID_SCHEMAS = ("resource", *CATALOG_SCHEMAS)
 # The entry fields the yml's meta carries as the code declares them, replaced by the published version's.
 DECLARED_FIELDS = ("resource_code", "resource_name", "summary", "provider", "category", "share_type",
                    "share_conditions", "consumers", "share_method", "update_frequency")
@@ -24,7 +26,7 @@ def overlay(manifest: dict, published: list[Version], api_reads: dict[str, list[
     by_target: dict[str, list[Version]] = {}
     for version in published:
         by_target.setdefault(f"{version.entry.kind}:{version.entry.target}", []).append(version)
-    for schema in CATALOG_SCHEMAS:
+    for schema in OVERLAID_SCHEMAS:
         for node in models(shown, schema):
             _table(node, by_target.get(f"table:{schema}.{node['alias']}", []))
     package = shown["metadata"]["project_name"]

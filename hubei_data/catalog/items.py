@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 
 from hubei_data.contracts import SOURCES
 from hubei_data.contracts.model import Between, Column, HubeiDivision, NotFuture, OneOf, Pattern, ResidentId, Rule, Uscc
+from hubei_data.contracts.sources import DECLARED
 
 UNCONDITIONAL, CONDITIONAL, NOT_SHARED = "无条件共享", "有条件共享", "不予共享"
 SHARE_TYPES = (UNCONDITIONAL, CONDITIONAL, NOT_SHARED)
@@ -35,6 +36,7 @@ FORMATS = {
 }
 POSTGRES_TYPES = {"text": "text", "date": "date", "timestamp": "timestamp", "integer": "bigint", "decimal": "numeric"}
 _VALUE_RULES = (Uscc, ResidentId, HubeiDivision, NotFuture, Between)
+_CHECK_STANDARDS = {"uscc_check": USCC, "id_check": RESIDENT_ID, "hubei_division": DIVISION}
 _TYPE_STANDARDS = {"date": DATE, "timestamp": TIMESTAMP, "integer": INTEGER, "decimal": AMOUNT}
 
 
@@ -107,7 +109,16 @@ def standard_of(column: Column) -> str:
             return FORMATS[rule.label]
         if isinstance(rule, OneOf):
             return "代码表：" + "、".join(rule.values)
-    return _TYPE_STANDARDS.get(column.type, TEXT)
+    return _element_standard(column.element) or _TYPE_STANDARDS.get(column.type, TEXT)
+
+
+def _element_standard(name: str | None) -> str | None:
+    """The standard a column's data element checks or formats by, for a column whose rules do not say it yet:
+    a source registered from a harvest names its elements before the data steward writes their rules."""
+    element = DECLARED.elements.get(name) if name else None
+    if element is None:
+        return None
+    return _CHECK_STANDARDS.get(element.check) or FORMATS.get(name)
 
 
 def from_source(source: str, column_name: str, **changes) -> Item:

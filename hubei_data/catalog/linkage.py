@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import psycopg
 
 from hubei_data.catalog.entry import Entry, EntryError
+from hubei_data.contracts import SOURCES
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class Gaps:
                    for column in self.columns_without_item])
 
 
-def columns(conn: psycopg.Connection, entry: Entry) -> list[str]:
-    """The business columns or response fields behind an entry (platform columns, starting `_`, are no items)."""
+def columns(conn: psycopg.Connection, entry: Entry, before_built: bool = False) -> list[str]:
+    """The business columns or response fields behind an entry (platform columns, starting `_`, are no items);
+    `before_built`: a source's resource table not built yet has the columns of its contract."""
     if entry.kind == "api":
         from hubei_data.api.spec import METRIC_FIELDS, load_apis
 
@@ -39,14 +41,17 @@ def columns(conn: psycopg.Connection, entry: Entry) -> list[str]:
     found = [name for (name,) in conn.execute(
         "select column_name from information_schema.columns where table_schema = %s and table_name = %s"
         " order by ordinal_position", (schema, table))]
+    if not found and before_built and schema == "resource" and table in SOURCES:
+        return [column.name for column in SOURCES[table].columns]
     if not found:
         raise EntryError(f"{entry.code}: there is no table {entry.target} in the warehouse")
     return [name for name in found if not name.startswith("_")]
 
 
 def require_linked(conn: psycopg.Connection, entry: Entry) -> None:
-    """Refuse an entry with a data item naming no column or field of what it hangs on."""
-    behind = columns(conn, entry)
+    """Refuse an entry with a data item naming no column or field of what it hangs on; a new source's resource
+    table may be registered and reviewed before its first data is built."""
+    behind = columns(conn, entry, before_built=True)
     unknown = [item.field for item in entry.items if item.field not in behind]
     if unknown:
         raise EntryError(f"{entry.code}: data item {', '.join(unknown)} names no column of {entry.target}"

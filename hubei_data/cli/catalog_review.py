@@ -116,16 +116,18 @@ def list_entries(fmt: str) -> None:
 @click.argument("code")
 @click.option("--declared", is_flag=True, help="The entry as the code declares it, to register or change with.")
 def show(code: str, declared: bool) -> None:
-    """An entry's newest version as YAML (for `register` or `change`); a version under review with its diff."""
+    """An entry's newest version as YAML (for `register` or `change`); a version under review with its diff.
+    With --declared, CODE may also be the table the entry hangs on (resource.recall for a new source)."""
     from hubei_data.catalog import lifecycle
     from hubei_data.catalog.declared import declared_entries
     from hubei_data.catalog.entry import EntryError
 
     if declared:
         entries = declared_entries()
-        if code not in entries:
+        on_table = {entry.target: entry for entry in entries.values() if entry.kind == "table"}
+        entry = entries.get(code) or on_table.get(code)
+        if entry is None:
             raise click.ClickException(f"the code declares no entry {code} (it declares {', '.join(entries)})")
-        entry = entries[code]
     else:
         with connect_current() as conn:
             try:

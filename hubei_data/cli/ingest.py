@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from hubei_data.contracts import SOURCES
-from hubei_data.ingest.files import Landed
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -36,6 +35,7 @@ def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
     loads, nothing is built.
     """
     from hubei_data.cli.jobs import land_and_build
+    from hubei_data.ingest.files import Landed
 
     by_source: dict[str, list[str]] = defaultdict(list)
     for path in _files(paths):
@@ -63,7 +63,9 @@ def ingest(paths: tuple[str, ...], source: str | None, no_build: bool) -> None:
 @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day to read (default: yesterday).")
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day to read (default: --from).")
 @click.option("--full-refresh", is_flag=True, help="Rebuild the incremental subject and share tables from scratch.")
-def build(first: dt.datetime | None, last: dt.datetime | None, full_refresh: bool) -> None:
+@click.option("--source", type=click.Choice([name for name, found in SOURCES.items() if found.watermark]),
+              help="Read only this database source (one just registered) and build what is downstream of it.")
+def build(first: dt.datetime | None, last: dt.datetime | None, full_refresh: bool, source: str | None) -> None:
     """Read the source databases for some days, land pending files, build every library.
 
     Subject and share tables take only rows new or changed since the last build; the
@@ -72,5 +74,7 @@ def build(first: dt.datetime | None, last: dt.datetime | None, full_refresh: boo
     from hubei_data.cli.jobs import build_days
 
     day = first.date() if first else dt.date.today() - dt.timedelta(days=1)
-    build_days(day, last.date() if last else day, full_refresh)
-    click.echo("built; see `hubei-data quality issues` for flagged rows")
+    if build_days(day, last.date() if last else day, full_refresh, source):
+        click.echo("built; see `hubei-data quality issues` for flagged rows")
+    else:
+        click.echo(f"{source}: nothing new landed: nothing to build")

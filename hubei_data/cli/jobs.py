@@ -8,10 +8,10 @@ import dagster as dg
 from hubei_data import runner, warehouse
 from hubei_data.cli.runs import RunFailed, failure, run
 from hubei_data.cli.sync import print_sync_log
-from hubei_data.ingest.assets import DAILY, files_key, landing_run_config
+from hubei_data.ingest.assets import DAILY, extract_key, files_key, landing_run_config
 from hubei_data.ingest.daily import landed_in_run
 from hubei_data.transform.jobs import AFTER_RUN_TAG
-from hubei_data.transform.selection import build_selection, libraries
+from hubei_data.transform.selection import build_selection, built_from, libraries
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -37,8 +37,9 @@ def land_and_build(paths_by_source: dict[str, list[str]], build: bool) -> tuple[
     return files, bool(build and landed)
 
 
-def build_days(first: dt.date, last: dt.date, full_refresh: bool = False) -> list[dict]:
-    """Land pending files and the source databases' days first..last, then build every library.
+def build_days(first: dt.date, last: dt.date, full_refresh: bool = False, source: str | None = None) -> bool:
+    """Land pending files and the source databases' days first..last, then build every library; with `source`,
+    read only that database source's days and build what is downstream of what landed. Whether anything was built.
 
     Two runs: in one, Dagster would skip the whole dbt step when any one source landed nothing.
     """
@@ -47,13 +48,18 @@ def build_days(first: dt.date, last: dt.date, full_refresh: bool = False) -> lis
     if start not in keys or end not in keys:
         raise click.ClickException(f"days must lie between {keys[0]} and {keys[-1]}")
     graph = runner.definitions().resolve_asset_graph()
-    landing_keys = sorted(dg.AssetSelection.groups("landing").resolve(graph), key=str)
+    landing_keys = [extract_key(source)] if source else sorted(dg.AssetSelection.groups("landing").resolve(graph),
+                                                                 key=str)
     landing = run("build_all_job", selection=landing_keys, tags={RANGE_START: start, RANGE_END: end})
-    files = _finish(landing)
-    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
-    _finish(run("build_all_job", run_config=run_config, selection=libraries(graph),
-                tags={AFTER_RUN_TAG: landing.run_id}))
-    return files
+    _finish(landing)
+    selection = libraries(graph)
+    if source:
+        with warehouse.connect() as conn:
+            selection = built_from(graph, conn, landed_in_run(runner.instance(), landing.run_id))
+    if selection:
+        run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}}}
+        _finish(run("build_all_job", run_config=run_config, selection=selection, tags={AFTER_RUN_TAG: landing.run_id}))
+    return bool(selection)
 
 
 def _finish(result: dg.ExecuteInProcessResult) -> list[dict]:

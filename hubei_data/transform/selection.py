@@ -30,9 +30,26 @@ def build_selection(graph, conn: psycopg.Connection, landed: Iterable[dg.AssetKe
     Models such as quarantine.issues read every source's tables, so the first landing of
     any one source must also build the tables that do not exist yet.
     """
+    return sorted(_downstream(graph, landed) | missing_tables(conn, set(graph.get_all_asset_keys())), key=str)
+
+
+def built_from(graph, conn: psycopg.Connection, landed: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
+    """What a build of one source's new data takes in: what is downstream of it whose inputs are built, or built
+    in the same run. In a running platform that is everything downstream; in a warehouse never built before, only
+    the source's own tables, not the libraries that combine every source (a whole `build` makes those)."""
+    downstream = _downstream(graph, landed)
+    missing = missing_tables(conn, set(graph.get_all_asset_keys()))
+    taken: set[dg.AssetKey] = set()
+    while ready := {key for key in downstream - taken
+                    if all(parent in taken or parent not in missing for parent in graph.get(key).parent_keys)}:
+        taken |= ready
+    return sorted(taken, key=str)
+
+
+def _downstream(graph, landed: Iterable[dg.AssetKey]) -> set[dg.AssetKey]:
+    """What a build takes in after these landing assets materialised: what depends on them, not they again."""
     landed = set(landed)
-    downstream = (dg.AssetSelection.assets(*landed).downstream() - OUTSIDE_BUILDS).resolve(graph) - landed
-    return sorted(downstream | missing_tables(conn, set(graph.get_all_asset_keys())), key=str)
+    return (dg.AssetSelection.assets(*landed).downstream() - OUTSIDE_BUILDS).resolve(graph) - landed
 
 
 def libraries(graph) -> list[dg.AssetKey]:

@@ -120,6 +120,26 @@ def test_registering_an_item_with_no_column_is_one_line_and_stores_nothing(catal
             "published": None, "open": "1 (draft)"} in listed
 
 
+def test_a_resource_table_not_built_yet_is_found_by_its_table_and_linked_to_its_contract(catalog_db, tmp_path):
+    shown = invoke(["catalog", "show", "--declared", "resource.license"])
+    assert shown.exit_code == 0, shown.output
+    entry = yaml.safe_load(shown.output)
+    assert (entry["code"], entry["target"]) == ("420000-SYJ-ZY-0002", "resource.license")
+    path = tmp_path / "license.yaml"
+    entry["items"].append({**entry["items"][0], "field": "region"})
+    path.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    refused = invoke(["catalog", "change", str(path)])
+    assert refused.output.startswith("Error: 420000-SYJ-ZY-0002: data item region names no column of"
+                                      " resource.license (its columns: license_no, ")
+    entry["items"].pop()
+    entry["summary"] = "许可证的资源库：每张许可证的最新版本。"
+    path.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    changed = invoke(["catalog", "change", str(path)])
+    assert (changed.exit_code, changed.output.splitlines()[0]) == (0, "420000-SYJ-ZY-0002: version 2 is a draft")
+    unknown = invoke(["catalog", "show", "--declared", "resource.nothing"])
+    assert unknown.exit_code == 1 and unknown.output.startswith("Error: the code declares no entry resource.nothing")
+
+
 def test_a_typo_in_an_entry_file_is_named(catalog_db, tmp_path):
     path = tmp_path / "typo.yaml"
     shown = yaml.safe_load(invoke(["catalog", "show", PENALTY]).output)

@@ -4,9 +4,9 @@ that answers, item for column, so a fresh catalog passes its 挂接 check."""
 from hubei_data.api.spec import load_apis
 from hubei_data.catalog import manifest as m
 from hubei_data.catalog.declared import declared_entries
-from hubei_data.catalog.items import NOT_SHARED
+from hubei_data.catalog.items import FORMATS, NOT_SHARED, TEXT, USCC, standard_of
 from hubei_data.catalog.share import SHARE_DATASETS
-from hubei_data.contracts import SOURCES
+from hubei_data.contracts import SOURCES, Column
 
 
 def _built_columns() -> dict[str, list[str]]:
@@ -42,3 +42,10 @@ def test_the_internal_libraries_are_not_shared_directly_and_an_api_masks_as_its_
     assert {e.share_type for e in entries.values() if e.target.startswith(("resource.", "subject."))} == {NOT_SHARED}
     vaccination = next(e for e in entries.values() if e.kind == "api" and e.target == "vaccination")
     assert next(i for i in vaccination.items if i.field == "child_id_no").masking.startswith("数据接口按授权脱敏")
+
+
+def test_a_column_without_rules_yet_follows_the_standard_its_data_element_checks_or_formats_by():
+    # As `metadata register` writes a harvested table's columns: their elements named, their rules still to come.
+    assert standard_of(Column("uscc", "uscc", element="uscc")) == USCC
+    assert standard_of(Column("approval_no", "approval_no", element="approval_no")) == FORMATS["approval_no"]
+    assert standard_of(Column("name", "企业名称", element="enterprise_name")) == TEXT

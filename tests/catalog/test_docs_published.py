@@ -50,6 +50,8 @@ def test_a_published_table_takes_its_entry_and_an_api_is_drawn_after_what_it_rea
     assert penalty["meta"]["resource_code"] == PENALTY and penalty["meta"]["catalog_version"] == 1
     assert penalty["config"]["meta"]["open_attribute"] == "不予开放"
     assert penalty["columns"]["uscc"]["meta"]["catalog_item"] == "当事人统一社会信用代码"
+    licence = shown["nodes"]["model.hubei_data.res_license"]
+    assert licence["meta"]["catalog_version"] == 1, "a resource table shows its published entry too"
     api = shown["exposures"]["exposure.hubei_data.api_enterprise"]
     assert api["depends_on"]["nodes"] == ["model.hubei_data.shr_enterprise_basic"]
     assert "exposure.hubei_data.api_enterprise" in shown["child_map"]["model.hubei_data.shr_enterprise_basic"]

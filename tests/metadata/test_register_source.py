@@ -1,12 +1,10 @@
 """A harvested table registered as a source from the command line, in a copy of the project: its file pre-filled from
 the table, its models generated, the command audited; an unharvested system, an unknown table or an existing source
-writes nothing."""
+writes nothing. Its ingest, catalog entry and drift: tests/test_metadata_acceptance.py."""
 
 import os
-import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -15,61 +13,28 @@ import yaml
 
 from hubei_data import project, registry
 from hubei_data.control.permissions import Permission
-from tests import people
-
-SYSTEM_SQL = """
-create table recall_notice (
-    recall_no varchar(20) primary key,
-    approval_no varchar(30),
-    uscc char(18),
-    started_on date not null,
-    amount numeric(12, 2),
-    batches integer,
-    updated_at timestamp not null,
-    note text
-);
-comment on table recall_notice is '药品召回';
-comment on column recall_notice.recall_no is '召回编号';
-comment on column recall_notice.started_on is '召回开始日期';
-create table recall_step (recall_no varchar(20), step integer, done_on date);
-"""
+from tests import people, recall_system
 
 
 @pytest.fixture
 def copied(tmp_path):
-    """The project's registry, dbt project and docs copied to work in, the way HUBEI_DATA_PROJECT_DIR names one."""
-    root = tmp_path / "project"
-    shutil.copytree(registry.REGISTRY, root / "registry")
-    shutil.copytree(project.root() / "dbt_project", root / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
-    (root / "docs").mkdir()
-    shutil.copy(project.root() / "docs" / "sources.md", root / "docs" / "sources.md")
-    return root
+    """The project copied to work in."""
+    return recall_system.copy_project(tmp_path)
 
 
 @pytest.fixture
 def system(warehouse, fresh_database, monkeypatch, copied):
     """A new business system declared in the copy and connected by its URL, with two tables; its code and URL."""
     info = fresh_database("recall")
-    with psycopg.connect(info.url, autocommit=True) as conn:
-        conn.execute(SYSTEM_SQL)
-    code = f"rc{uuid.uuid4().hex[:6]}"
-    variable = f"HUBEI_DATA_SYSTEM_{code.upper()}_URL"
-    monkeypatch.setenv(variable, info.sqlalchemy_url)
-    with (copied / "registry" / "sources" / "_systems.yaml").open("a", encoding="utf-8") as systems:
-        systems.write(f"{code}: {{chinese: 药品召回系统, english: drug recall system, owner: drug_regulator}}\n")
-    return code, info
+    return recall_system.declare(copied, info, monkeypatch), info
 
 
 def _hubei_data(root: Path, warehouse, *args: str) -> subprocess.CompletedProcess:
     """The command as an operator runs it, on the copied project, as a person allowed to register sources."""
     token = people.token(warehouse, people.role_for(Permission.QUALITY_RULE_CHANGE))
-    return _python(root, [str(Path(sys.executable).parent / "hubei-data"), *args], {people.TOKEN_VARIABLE: token})
-
-
-def _python(root: Path, command: list[str], environment: dict, timeout: int = 120) -> subprocess.CompletedProcess:
-    """A process of its own on the copied project: this one read the repository's sources when it started."""
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, project.VARIABLE: str(root), **environment})
+    # A process of its own on the copied project: this one read the repository's sources when it started.
+    return subprocess.run([str(Path(sys.executable).parent / "hubei-data"), *args], capture_output=True, text=True,
+                          timeout=600, env={**os.environ, project.VARIABLE: str(root), people.TOKEN_VARIABLE: token})
 
 
 def _audited(warehouse) -> list[tuple]:
@@ -148,45 +113,3 @@ def test_a_table_without_a_primary_key_needs_one_named_and_a_bad_one_is_refused(
     assert keyed.returncode == 0, keyed.stderr
     declared = registry.load(copied / "registry").sources["recall_step"]
     assert (declared.chinese, declared.key, declared.table) == ("召回步骤", ("recall_no", "step"), None)
-
-
-# What `hubei-data build` does for the days it reads, for the one new source: land its day, then build what is
-# downstream of what landed; of that, in a warehouse never built before (everything), the new source's own models.
-INGEST = """
-from hubei_data import runner, warehouse
-from hubei_data.ingest.assets import extract_key
-from hubei_data.ingest.daily import landed_in_run
-from hubei_data.transform.selection import build_selection
-
-landing = runner.run_job("build_all_job", selection=[extract_key("recall")], partition_key="2026-03-01")
-assert landing.success, "landing failed"
-landed = landed_in_run(runner.instance(), landing.run_id)
-with warehouse.connect() as conn:
-    downstream = build_selection(runner.definitions().resolve_asset_graph(), conn, landed)
-own = sorted((key for key in downstream if key.path[-1] == "recall"), key=str)
-assert runner.run_job("build_all_job", selection=own).success, "the build failed"
-print(" ".join(key.to_user_string() for key in own))
-"""
-
-
-@pytest.mark.slow
-def test_a_registered_source_is_ingested_from_its_database_into_the_resource_library(
-        migrated_database, use_warehouse, system, copied):
-    code, info = system
-    own = migrated_database("registered")
-    use_warehouse(own)
-    with psycopg.connect(info.url, autocommit=True) as conn:
-        conn.execute("insert into recall_notice (recall_no, started_on, amount, updated_at) values"
-                     " ('ZH2026001', '2026-02-27', 1200.50, '2026-03-01 09:30'),"
-                     " ('ZH2026002', '2026-02-28', null, '2026-03-01 15:00')")
-    assert people.invoke(["metadata", "harvest", code], own).exit_code == 0
-    registered = _hubei_data(copied, own, "metadata", "register", code, "recall_notice", "--as", "recall")
-    assert registered.returncode == 0, registered.stderr
-
-    ingested = _python(copied, [sys.executable, "-c", INGEST], {}, timeout=600)
-    assert ingested.returncode == 0, ingested.stderr[-3000:]
-    assert ingested.stdout.splitlines()[-1] == "quarantine/recall raw/recall resource/recall staging/recall"
-    with psycopg.connect(own.url) as conn:
-        rows = conn.execute("select recall_no, started_on::text, amount from resource.recall order by 1").fetchall()
-    assert [(number, day, float(amount) if amount is not None else None) for number, day, amount in rows] == [
-        ("ZH2026001", "2026-02-27", 1200.5), ("ZH2026002", "2026-02-28", None)]
