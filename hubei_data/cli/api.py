@@ -11,11 +11,12 @@ from hubei_data.control.schema import connect_current
 
 
 def _specs():
-    from hubei_data.api.spec import ApiSpecError, load_apis
+    from hubei_data.api.spec import load_apis
+    from hubei_data.registry import RegistryError
 
     try:
         return load_apis()
-    except ApiSpecError as error:
+    except RegistryError as error:
         raise click.ClickException(str(error)) from None
 
 
