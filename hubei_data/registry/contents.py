@@ -5,6 +5,7 @@ from pathlib import Path
 
 from hubei_data.registry.apis import API_MODES, Api
 from hubei_data.registry.errors import RegistryError
+from hubei_data.registry.feeds import Feed
 from hubei_data.registry.metrics import METRIC_KINDS, Dimension, Metric
 from hubei_data.registry.sources import Owner, Source, System
 from hubei_data.registry.spread import Spread, listed_under, one_a_file
@@ -27,6 +28,7 @@ KINDS = {
     "owners": Kind("owner", "sources/_owners.yaml", Owner),
     "systems": Kind("system", "sources/_systems.yaml", System),
     "dimensions": Kind("dimension", "metrics/_dimensions.yaml", Dimension),
+    "feeds": Kind("feed", "feeds.yaml", Feed),
 }
 # One file per source, named after it; files starting with _ hold what sources share.
 SOURCES = Kind("source", "sources/{}.yaml", Source)
@@ -54,6 +56,7 @@ class Registry:
     systems: dict[str, System]
     sources: dict[str, Source]
     dimensions: dict[str, Dimension]
+    feeds: dict[str, Feed]
     metrics: dict[str, Metric]
     apis: dict[str, Api]
     # For each kind of SPREAD, the file (as errors name it) declaring each entry.
