@@ -87,7 +87,7 @@ def keygen() -> None:
 
 @api.command("list")
 def list_apis() -> None:
-    """The APIs defined in apis/: name, mode, parameters, fields."""
+    """The APIs defined in registry/apis/: name, mode, parameters, fields."""
     for spec in _specs().values():
         params = ", ".join(n + ("*" if p.required else "") for p in spec.params for n in p.request_names)
         personal = f"  masked unless granted: {', '.join(spec.personal)}" if spec.personal else ""
