@@ -24,7 +24,7 @@ HEALTH_MODELS = (CHILD_IDENTIFIER.name, CHILD_PROFILE.name)
 METRIC_ITEMS = {field: DataItem(field=field, name=name, data_type=data_type, standard=standard,
                                 share_type=CONDITIONAL, masking=NO_MASKING)
                 for field, name, data_type, standard in (
-                    ("metric_code", "指标编码", "text", "指标体系编码（metrics/）"),
+                    ("metric_code", "指标编码", "text", "指标体系编码（registry/metrics/）"),
                     ("period_start", "统计期开始日期", "date", DATE),
                     ("period_end", "统计期结束日期", "date", DATE),
                     ("dims", "统计维度取值", "text", "JSON 对象：维度 → 取值"),

@@ -62,10 +62,11 @@ def _published() -> list:
 
 def _api_reads() -> dict[str, list[str]]:
     """The dbt models each data API answers from."""
-    from hubei_data.api.spec import ApiSpecError, load_apis
+    from hubei_data.api.spec import load_apis
+    from hubei_data.registry import RegistryError
     from hubei_data.catalog.declared import datasets_read
 
     try:
         return {name: [dataset.name for dataset in datasets_read(spec)] for name, spec in load_apis().items()}
-    except ApiSpecError as error:
+    except RegistryError as error:
         raise CatalogError(str(error)) from None

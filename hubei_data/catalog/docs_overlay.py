@@ -84,7 +84,7 @@ def _add_exposure(manifest: dict, package: str, version: Version, reads: list[st
     meta = catalog_meta(version)
     manifest["exposures"][unique_id] = {
         "name": f"api_{entry.target}", "resource_type": "exposure", "package_name": package,
-        "path": f"apis/{entry.target}.yaml", "original_file_path": f"apis/{entry.target}.yaml",
+        "path": f"registry/apis/{entry.target}.yaml", "original_file_path": f"registry/apis/{entry.target}.yaml",
         "unique_id": unique_id, "fqn": [package, f"api_{entry.target}"], "type": "application",
         "owner": {"email": None, "name": entry.provider}, "description": words(version), "label": entry.name,
         "maturity": None, "meta": meta, "tags": ["data_api"], "config": {"enabled": True, "tags": [], "meta": meta},

@@ -11,11 +11,12 @@ from hubei_data.control.schema import connect_current
 
 
 def _specs():
-    from hubei_data.api.spec import ApiSpecError, load_apis
+    from hubei_data.api.spec import load_apis
+    from hubei_data.registry import RegistryError
 
     try:
         return load_apis()
-    except ApiSpecError as error:
+    except RegistryError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -86,7 +87,7 @@ def keygen() -> None:
 
 @api.command("list")
 def list_apis() -> None:
-    """The APIs defined in apis/: name, mode, parameters, fields."""
+    """The APIs defined in registry/apis/: name, mode, parameters, fields."""
     for spec in _specs().values():
         params = ", ".join(n + ("*" if p.required else "") for p in spec.params for n in p.request_names)
         personal = f"  masked unless granted: {', '.join(spec.personal)}" if spec.personal else ""

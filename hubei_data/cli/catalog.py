@@ -36,7 +36,8 @@ def export(fmt: str, output: Path | None, everything: bool) -> None:
     if problems:
         raise click.ClickException("the catalog breaks its rules:\n  " + "\n  ".join(problems))
     from hubei_data.metrics.catalog import sheet_rows
-    from hubei_data.metrics.registry import MetricError, load_registry
+    from hubei_data.metrics.registry import load_registry
+    from hubei_data.registry import RegistryError
 
     with connect_current() as conn:
         entries = lifecycle.published(conn)
@@ -44,7 +45,7 @@ def export(fmt: str, output: Path | None, everything: bool) -> None:
     rows = catalog_export.catalog_rows(listed)
     try:
         metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
-    except MetricError as error:
+    except RegistryError as error:
         raise click.ClickException(str(error)) from None
     path = output or Path(f"数据资源目录清单.{fmt}")
     catalog_export.write(rows, path, fmt, metrics)

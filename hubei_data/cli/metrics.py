@@ -8,11 +8,12 @@ import click
 from hubei_data.cli.output import FORMATS, emit
 
 def _registry():
-    from hubei_data.metrics.registry import MetricError, load_registry
+    from hubei_data.metrics.registry import load_registry
+    from hubei_data.registry import RegistryError
 
     try:
         return load_registry()
-    except MetricError as error:
+    except RegistryError as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -34,7 +34,8 @@ def _api_unready() -> str | None:
 
     from hubei_data import roles
     from hubei_data.api.query import probe
-    from hubei_data.api.spec import ApiSpecError, load_apis
+    from hubei_data.api.spec import load_apis
+    from hubei_data.registry import RegistryError
 
     if not os.environ.get("HUBEI_DATA_API_KEY"):
         return "set HUBEI_DATA_API_KEY (`hubei-data api keygen`)"
@@ -42,7 +43,7 @@ def _api_unready() -> str | None:
         specs = load_apis()
         with psycopg.connect(warehouse.reader_info(roles.API_READER).url) as conn:
             problems = probe(conn, specs)
-    except (ApiSpecError, warehouse.WarehouseError) as error:
+    except (RegistryError, warehouse.WarehouseError) as error:
         return str(error)
     if problems:
         return f"{problems[0]} (build the share library first; `up` starts it the next time)"

@@ -1,4 +1,5 @@
-"""The feeds to the national bureau: each a declared query over the share library.
+"""The feeds to the national bureau as pushes run them: the registry's feeds (registry/feeds.yaml), each checked
+against the share library it reads.
 
 Imported by the command line to list the feeds: Dagster is imported only where an asset key is asked for.
 """
@@ -6,17 +7,18 @@ Imported by the command line to list the feeds: Dagster is imported only where a
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hubei_data.catalog.models import table_name
+from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.contracts.sources import DECLARED
+from hubei_data.registry import Registry
+
 if TYPE_CHECKING:
     import dagster as dg
 
 
 @dataclass(frozen=True)
 class Feed:
-    """One bureau feed: the share dataset it follows, its records and what the bureau requires.
-
-    `source` is a select over the share library with one row per record; `fields` are what
-    the bureau receives of each, `key` the field that names the record.
-    """
+    """One bureau feed as declared (hubei_data.registry.feeds.Feed says what each field means), with its name."""
 
     name: str
     chinese: str
@@ -47,55 +49,20 @@ class Feed:
         return dg.AssetKey(["exchange", f"bureau_{self.name}"])
 
 
-FEEDS = {
-    feed.name: feed
-    for feed in (
-        Feed(
-            name="cosmetic_filing",
-            chinese="化妆品监管数据（注册备案及生产企业）",
-            dataset="cosmetic_product_info",
-            source="""
-                select c.*, e.address as registrant_address, e.division_code as registrant_division_code,
-                       e.enterprise_type as registrant_type
-                from share.cosmetic_product_info c
-                left join share.enterprise_basic e on e.uscc = c.registrant_uscc
-            """,
-            key="filing_no",
-            fields=(
-                "filing_no", "product_name", "category", "registrant_uscc", "registrant_name",
-                "registrant_address", "registrant_division_code", "registrant_type", "filed_on", "status",
-            ),
-            required=("filing_no", "product_name", "registrant_uscc", "registrant_name", "status"),
-            uscc_fields=("registrant_uscc",),
-            date_fields=("filed_on",),
-        ),
-        Feed(
-            name="drug_sampling",
-            chinese="药品抽检结果",
-            dataset="sampling_result",
-            source="select * from share.sampling_result",
-            key="sample_no",
-            fields=(
-                "sample_no", "approval_no", "generic_name", "uscc", "enterprise_name", "sampled_on", "result",
-                "failed_items",
-            ),
-            required=("sample_no", "approval_no", "uscc", "sampled_on", "result"),
-            uscc_fields=("uscc",),
-            date_fields=("sampled_on",),
-        ),
-        Feed(
-            name="penalty",
-            chinese="行政处罚信息",
-            dataset="penalty_info",
-            source="select * from share.penalty_info",
-            key="case_no",
-            fields=("case_no", "uscc", "enterprise_name", "decided_on", "violation", "fine_yuan", "confiscated_yuan"),
-            required=("case_no", "uscc", "enterprise_name", "decided_on"),
-            uscc_fields=("uscc",),
-            date_fields=("decided_on",),
-        ),
-    )
-}
+def feeds(declared: Registry) -> dict[str, Feed]:
+    """The declared feeds, each following a share dataset.
+
+    The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
+    registry's loader; it needs no database."""
+    shared = [table_name(dataset) for dataset in SHARE_DATASETS]
+    for name, declaration in declared.feeds.items():
+        if declaration.dataset not in shared:
+            raise declared.error("feeds", name, "dataset",
+                                 f"{declaration.dataset!r} is not a share dataset ({', '.join(shared)})")
+    return {name: Feed(name, **declaration.model_dump()) for name, declaration in declared.feeds.items()}
+
+
+FEEDS = feeds(DECLARED)
 
 
 class UnknownFeedError(KeyError):

@@ -1,6 +1,6 @@
 """The indicator catalog (指标目录): one row per metric, for `metrics list` and, in Chinese, the catalog export."""
 
-from hubei_data.metrics.periods import Period
+from hubei_data.registry.periods import Period
 from hubei_data.metrics.registry import Registry
 
 KINDS = {"atomic": "原子指标", "derived": "派生指标", "composite": "复合指标", "custom": "自定义指标"}

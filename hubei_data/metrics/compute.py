@@ -7,7 +7,7 @@ from decimal import Decimal
 import psycopg
 from psycopg import sql
 
-from hubei_data.metrics.periods import previous
+from hubei_data.registry.periods import previous
 from hubei_data.metrics.registry import Metric, Registry
 from hubei_data.row_filter import compile_filter
 

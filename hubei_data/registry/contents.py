@@ -3,8 +3,12 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from hubei_data.registry.apis import API_MODES, Api
 from hubei_data.registry.errors import RegistryError
+from hubei_data.registry.feeds import Feed
+from hubei_data.registry.metrics import METRIC_KINDS, Dimension, Metric
 from hubei_data.registry.sources import Owner, Source, System
+from hubei_data.registry.spread import Spread, listed_under, one_a_file
 from hubei_data.registry.standards import CodeList, Declaration, Element, Standard
 
 
@@ -23,9 +27,16 @@ KINDS = {
     "elements": Kind("element", "standards/elements.yaml", Element),
     "owners": Kind("owner", "sources/_owners.yaml", Owner),
     "systems": Kind("system", "sources/_systems.yaml", System),
+    "dimensions": Kind("dimension", "metrics/_dimensions.yaml", Dimension),
+    "feeds": Kind("feed", "feeds.yaml", Feed),
 }
 # One file per source, named after it; files starting with _ hold what sources share.
 SOURCES = Kind("source", "sources/{}.yaml", Source)
+# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API a file.
+SPREAD = {
+    "metrics": Spread("metrics", "metric", "code", "kind", METRIC_KINDS, Metric, listed_under("metrics")),
+    "apis": Spread("apis", "API", "name", "mode", API_MODES, Api, one_a_file),
+}
 
 
 def shown(root: Path, kind: Kind, name: str = "") -> str:
@@ -44,9 +55,17 @@ class Registry:
     owners: dict[str, Owner]
     systems: dict[str, System]
     sources: dict[str, Source]
+    dimensions: dict[str, Dimension]
+    feeds: dict[str, Feed]
+    metrics: dict[str, Metric]
+    apis: dict[str, Api]
+    # For each kind of SPREAD, the file (as errors name it) declaring each entry.
+    declared_in: dict[str, dict[str, str]]
 
     def error(self, kind: str, name: str, field: str | None, reason: str) -> RegistryError:
-        """The error for one entry of one kind (a key of KINDS, or "sources"), naming its file."""
+        """The error for one entry of one kind (a key of KINDS or SPREAD, or "sources"), naming its file."""
+        if kind in SPREAD:
+            return RegistryError(self.declared_in[kind][name], f"{SPREAD[kind].label} {name}", field, reason)
         declared = SOURCES if kind == "sources" else KINDS[kind]
         return RegistryError(shown(self.root, declared, name), f"{declared.label} {name}", field, reason)
 

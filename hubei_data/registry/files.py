@@ -34,3 +34,9 @@ def read(path: Path, shown: str):
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise RegistryError(shown, None, None, f"not valid YAML: {where}{getattr(error, 'problem', None) or error}") \
             from None
+
+
+def declared(folder: Path) -> list[Path]:
+    """The YAML files of a folder that declare entries; files starting with _ hold what the entries share."""
+    return sorted(path for path in folder.glob("*.y*ml") if path.suffix in (".yaml", ".yml")
+                  and not path.name.startswith("_"))

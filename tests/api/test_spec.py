@@ -1,10 +1,12 @@
 """API definitions: the shipped ones load; a definition that breaks a rule is refused with its file and reason."""
 
-from pathlib import Path
+import shutil
 
 import pytest
+import yaml
 
-from hubei_data.api.spec import ApiSpecError, load_apis, parse
+from hubei_data.api.spec import load_apis
+from hubei_data.registry import REGISTRY, RegistryError
 from hubei_data.api.sql_check import SqlRuleError, check_sql
 
 SHARE = {"newborn_vaccination_lookup", "enterprise_basic"}
@@ -57,30 +59,36 @@ WIZARD = {"name": "x", "title": "X", "mode": "wizard", "dataset": "enterprise_ba
 @pytest.mark.parametrize(("change", "words"), [
     ({"dataset": "enterprise"}, "not a share dataset"),
     ({"params": [{"name": "uscc", "field": "mother"}]}, "field 'mother' is not in enterprise_basic"),
-    ({"params": [{"name": "uscc", "field": "uscc", "op": "like"}]}, "operator 'like'"),
+    ({"params": [{"name": "uscc", "field": "uscc", "op": "like"}]}, "op: must be 'equals', 'range', 'prefix' or 'in'"),
     ({"params": [{"name": "since", "field": "established_on", "op": "prefix"}]}, "prefix needs a text field"),
     ({"params": [{"name": "page", "field": "uscc"}]}, "other than page"),
     ({"fields": ["uscc", "secret"]}, "fields not in enterprise_basic: secret"),
     ({"page_size": {"default": 500, "max": 100}}, "page_size"),
-    ({"mode": "free"}, "mode 'free'"),
-    ({"mode": "metric"}, "parameters and fields are fixed"),
-    ({"shape": "round"}, "unknown keys: shape"),
+    ({"mode": "free"}, "mode: 'free' is not one of wizard, sql, metric"),
+    ({"mode": "metric"}, "dataset: unknown field"),
+    ({"shape": "round"}, "shape: unknown field"),
     ({"name": "Bad-Name"}, "lowercase"),
     ({"require_any": ["nothing"]}, "require_any"),
     ({"mode": "sql", "sql": "drop table share.enterprise_basic", "params": [{"name": "uscc", "type": "string"}]},
      "sql: a SELECT only"),
     ({"mode": "sql", "sql": "select uscc from share.enterprise_basic where uscc = :uscc",
-      "params": [{"name": "uscc", "type": "uuid"}]}, "type 'uuid'"),
+      "params": [{"name": "uscc", "type": "uuid"}]}, "type: must be 'string', 'integer'"),
 ])
-def test_a_broken_wizard_or_sql_definition_is_refused_at_load(change, words):
-    with pytest.raises(ApiSpecError, match=words) as raised:
-        parse({**WIZARD, **change}, Path("apis/x.yaml"))
-    assert str(raised.value).startswith("apis/x.yaml: ")
+def test_a_broken_wizard_or_sql_definition_is_refused_at_load(tmp_path, change, words):
+    root = shutil.copytree(REGISTRY, tmp_path / "registry")
+    document = {**WIZARD, **change}
+    if document["mode"] == "sql":
+        del document["dataset"], document["fields"]
+    (root / "apis" / "x.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RegistryError, match=words) as raised:
+        load_apis(root)
+    assert str(raised.value).startswith(f"registry/apis/x.yaml: API {document['name']}: ")
 
 
 def test_two_definitions_of_one_name_are_refused(tmp_path):
+    root = shutil.copytree(REGISTRY, tmp_path / "registry")
     for file in ("a.yaml", "b.yaml"):
-        (tmp_path / file).write_text("name: x\ntitle: X\nmode: wizard\ndataset: enterprise_basic\n"
-                                     "params: [{name: uscc, field: uscc}]\nfields: [uscc]\n", encoding="utf-8")
-    with pytest.raises(ApiSpecError, match="already defined"):
-        load_apis(tmp_path)
+        (root / "apis" / file).write_text("name: x\ntitle: X\nmode: wizard\ndataset: enterprise_basic\n"
+                                          "params: [{name: uscc, field: uscc}]\nfields: [uscc]\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="already declared"):
+        load_apis(root)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from hubei_data.metrics.catalog import KINDS, metric_rows, period_chinese, sheet_rows
-from hubei_data.metrics.periods import parse_period
+from hubei_data.registry.periods import parse_period
 from hubei_data.metrics.registry import load_registry
 
 CHINESE_PERIOD = re.compile(r"^(日|月|季初至今|年初至今|近[1-9][0-9]*日)$")

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hubei_data.metrics.registry import MetricError, load_registry, metrics_dir
+from hubei_data.metrics.registry import load_registry
+from hubei_data.registry import REGISTRY, RegistryError
 
 
 def test_the_shipped_indicator_system_has_every_kind_and_at_least_twelve_metrics():
@@ -21,10 +22,11 @@ def test_the_shipped_indicator_system_has_every_kind_and_at_least_twelve_metrics
 
 
 def _with(tmp_path: Path, *metrics: dict) -> Path:
-    shutil.copy(metrics_dir() / "dimensions.yaml", tmp_path / "dimensions.yaml")
-    shutil.copy(metrics_dir() / "drug_regulation.yaml", tmp_path / "drug_regulation.yaml")
-    (tmp_path / "extra.yaml").write_text(yaml.safe_dump({"metrics": list(metrics)}, allow_unicode=True), encoding="utf-8")
-    return tmp_path
+    root = shutil.copytree(REGISTRY, tmp_path / "registry")
+    (root / "metrics" / "health.yaml").unlink()
+    (root / "metrics" / "extra.yaml").write_text(yaml.safe_dump({"metrics": list(metrics)}, allow_unicode=True),
+                                                 encoding="utf-8")
+    return root
 
 
 COMMON = {"name": "测试", "definition": "测试口径", "owner": "测试处", "unit": "个"}
@@ -46,24 +48,25 @@ COMMON = {"name": "测试", "definition": "测试口径", "owner": "测试处", 
     ({"code": "x", "kind": "custom", "model": "resource.sampling", "expression": "count(*) + pg_sleep(1)", "period": "month"}, "functions not allowed"),
     ({"code": "x", "kind": "custom", "model": "resource.sampling", "expression": "(select count(*) from raw.sampling)", "period": "month"}, "no subqueries"),
     ({"code": "x", "kind": "custom", "model": "raw.sampling", "expression": "count(*)", "period": "month"}, "is not a resource or subject table"),
-    ({"code": "x", "kind": "atomic", "model": "resource.sampling", "aggregation": "median", "time": "sampled_on"}, "aggregation 'median'"),
+    ({"code": "x", "kind": "atomic", "model": "resource.sampling", "aggregation": "median", "time": "sampled_on"}, "aggregation: must be 'count' or 'sum'"),
     ({"code": "x", "kind": "atomic", "model": "resource.sampling", "aggregation": "count"}, "name its time column"),
-    ({"code": "x", "kind": "atomic", "model": "resource.sampling", "aggregation": "count", "time": "sampled_on", "colour": 1}, "unknown keys"),
-    ({"code": "sampling_batches", "kind": "atomic", "model": "resource.sampling", "aggregation": "count", "time": "sampled_on"}, "already defined"),
+    ({"code": "x", "kind": "atomic", "model": "resource.sampling", "aggregation": "count", "time": "sampled_on", "colour": 1}, "colour: unknown field"),
+    ({"code": "sampling_batches", "kind": "atomic", "model": "resource.sampling", "aggregation": "count", "time": "sampled_on"}, "already declared"),
 ])
 def test_a_broken_definition_is_refused_with_the_file_metric_and_reason(tmp_path, metric, words):
-    with pytest.raises(MetricError, match=words) as raised:
+    with pytest.raises(RegistryError, match=words) as raised:
         load_registry(_with(tmp_path, {**COMMON, **metric}))
-    assert "extra.yaml" in str(raised.value) or "drug_regulation.yaml" in str(raised.value)
+    assert raised.value.file == "registry/metrics/extra.yaml"
+    assert raised.value.entry == f"metric {metric['code']}"
 
 
 def test_a_metric_without_its_definition_is_refused(tmp_path):
-    with pytest.raises(MetricError, match="definition"):
+    with pytest.raises(RegistryError, match="definition"):
         load_registry(_with(tmp_path, {"code": "x", "kind": "composite", "name": "x", "owner": "o", "unit": "u",
                                        "expression": "sampling_batches_month"}))
 
 
 def test_metrics_that_depend_on_each_other_are_refused(tmp_path):
-    with pytest.raises(MetricError, match="cycle: a → b → a"):
+    with pytest.raises(RegistryError, match="cycle: a → b → a"):
         load_registry(_with(tmp_path, {**COMMON, "code": "a", "kind": "composite", "expression": "b + sampling_batches_month"},
                             {**COMMON, "code": "b", "kind": "composite", "expression": "a * 2"}))
