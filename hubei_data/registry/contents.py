@@ -10,6 +10,7 @@ from hubei_data.registry.metrics import METRIC_KINDS, Dimension, Metric
 from hubei_data.registry.sources import Owner, Source, System
 from hubei_data.registry.spread import Spread, listed_under, one_a_file
 from hubei_data.registry.standards import CodeList, Declaration, Element, Standard
+from hubei_data.registry.subscriptions import MODES, Subscription
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,12 @@ KINDS = {
 }
 # One file per source, named after it; files starting with _ hold what sources share.
 SOURCES = Kind("source", "sources/{}.yaml", Source)
-# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API a file.
+# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API a file, one
+# subscription a file.
 SPREAD = {
     "metrics": Spread("metrics", "metric", "code", "kind", METRIC_KINDS, Metric, listed_under("metrics")),
     "apis": Spread("apis", "API", "name", "mode", API_MODES, Api, one_a_file),
+    "subscriptions": Spread("subscriptions", "subscription", "id", "mode", MODES, Subscription, one_a_file),
 }
 
 
@@ -59,6 +62,7 @@ class Registry:
     feeds: dict[str, Feed]
     metrics: dict[str, Metric]
     apis: dict[str, Api]
+    subscriptions: dict[str, Subscription]
     # For each kind of SPREAD, the file (as errors name it) declaring each entry.
     declared_in: dict[str, dict[str, str]]
 
