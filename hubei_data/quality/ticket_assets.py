@@ -37,8 +37,7 @@ def raise_alerts(conn: psycopg.Connection, now: dt.datetime | None = None) -> al
         offices = contacts.load()
     except contacts.ContactsError:
         offices = {}
-    found = [alerting.Condition(RULE, f"ticket#{t.ticket_id}", "critical" if t.overdue else "warning",
-                                _message(t), t.owner)
+    found = [alerting.Condition(RULE, f"ticket#{t.ticket_id}", "warning", _message(t), t.owner)
              for t in tickets.listed(conn) if t.stage != "resolved"]
     return alerting.evaluate(conn, {RULE}, found, offices, now or dt.datetime.now(dt.UTC))
 
