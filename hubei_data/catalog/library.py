@@ -1,5 +1,4 @@
-"""The subject library (主体库) and the share library (共享库) as the platform reads them: the models and datasets
-declared in registry/catalog/, each item built from what it is taken from with what its declaration changes."""
+"""The subject and share libraries built from registry/catalog/: each item from what it is taken from, as changed."""
 
 from dataclasses import replace
 

@@ -2,11 +2,9 @@
 registry/catalog/share/."""
 
 from hubei_data.catalog.library import SHARE_DATASETS
-from hubei_data.catalog.models import Dataset, table_name
+from hubei_data.catalog.models import table_name
 
-__all__ = ["SHARE_DATASETS", "dataset"]
+__all__ = ["DATASETS", "SHARE_DATASETS"]
 
-
-def dataset(name: str) -> Dataset:
-    """The share dataset building share.<name>."""
-    return next(each for each in SHARE_DATASETS if table_name(each) == name)
+# Each dataset by the name of its table, as data APIs, feeds and subscriptions name it.
+DATASETS = {table_name(dataset): dataset for dataset in SHARE_DATASETS}

@@ -1,5 +1,4 @@
-"""The catalog's subject models (主体库) and share datasets (共享库) as declared: each data item written out, or taken
-by reference from a source column, a subject item or a share item and changed where it says."""
+"""Subject models (主体库) and share datasets (共享库) as declared: data items of their own, or taken by reference."""
 
 import re
 from typing import Annotated, Literal

@@ -1,6 +1,5 @@
-"""What subject models and share datasets name: their providers, and the source columns, subject items and share items
-their items are taken from or reference; no model takes items from itself, through others or not; each item is named
-once, the key names items, and only an item holding personal data is masked, once."""
+"""What subject models and share datasets name, and the share datasets feeds and wizard APIs follow: all there, and
+holding together."""
 
 from hubei_data.registry.catalog import PERSONAL, Item, parts
 from hubei_data.registry.contents import SPREAD, Registry
@@ -11,7 +10,10 @@ KINDS = {"subject": "subjects", "share": "shares"}
 
 
 def check(registry: Registry) -> None:
-    """Raise the first reference that does not hold, as a RegistryError on the model that makes it."""
+    """Raise the first reference that does not hold, as a RegistryError on the entry that makes it: a provider that is
+    no owner, an item taken from or referencing a model, item or column that does not exist, models taking items from
+    each other in a cycle, an item named twice, a key naming no item, masking what holds no personal data or is masked
+    already, a feed or wizard API following no share dataset."""
     for kind in KINDS.values():
         for name, model in getattr(registry, kind).items():
             if model.provider not in registry.owners:
@@ -30,6 +32,12 @@ def check(registry: Registry) -> None:
     for kind in KINDS.values():
         for name, model in getattr(registry, kind).items():
             _items(registry, kind, name, model)
+    following = [("feeds", name, feed.dataset) for name, feed in registry.feeds.items()]
+    following += [("apis", name, api.dataset) for name, api in registry.apis.items() if api.mode == "wizard"]
+    for kind, name, dataset in following:
+        if dataset not in registry.shares:
+            raise registry.error(kind, name, "dataset",
+                                 f"{dataset!r} is not a share dataset ({', '.join(registry.shares)})")
 
 
 def name_of(item: Item) -> str:

@@ -38,8 +38,11 @@ class Spread:
                 if name in declared:
                     raise RegistryError(file, f"{self.label} {shown}", self.key,
                                         f"already declared in {declared_in[name]}")
-                declared[name] = validate_tagged(adapter, self.tag_field, self.tags, document, file, self.label, shown) \
-                    if self.tag_field else validated(adapter, document, file, self.label, shown)
+                if self.tag_field:
+                    declared[name] = validate_tagged(adapter, self.tag_field, self.tags, document, file, self.label,
+                                                     shown)
+                else:
+                    declared[name] = validated(adapter, document, file, self.label, shown)
                 declared_in[name] = file
         return declared, declared_in
 

@@ -4,7 +4,7 @@ and why; the shipped files build the libraries the platform runs on, each item t
 from hubei_data import registry
 from hubei_data.catalog import library
 from hubei_data.catalog.items import MASKING
-from hubei_data.catalog.share import SHARE_DATASETS, dataset
+from hubei_data.catalog.share import DATASETS, SHARE_DATASETS
 from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.contracts import SOURCES
 from tests.registry.breaking import edit, refusal
@@ -23,18 +23,18 @@ def test_the_shipped_files_build_the_libraries_in_their_order_with_items_taken_b
     assert [each.resource_code for each in SHARE_DATASETS] == [
         *(f"420000-SYJ-GX-000{number}" for number in range(1, 8)), "420000-WJW-GX-0001", "420000-WJW-GX-0002"]
     assert SUBJECT_MODELS[2].provider == "湖北省卫生健康委员会" and SHARE_DATASETS[0].provider == "湖北省药品监督管理局"
-    legal_rep = _items(dataset("enterprise_basic"))["legal_rep"]
+    legal_rep = _items(DATASETS["enterprise_basic"])["legal_rep"]
     assert (legal_rep.personal, legal_rep.masking, legal_rep.rules) == ("name", "name", ())
     assert legal_rep.standard.endswith(f"（脱敏：{MASKING['name']}）")
-    uscc = _items(dataset("license_info"))["uscc"]
+    uscc = _items(DATASETS["license_info"])["uscc"]
     assert uscc.references == ("shr_enterprise_basic", "uscc")
     assert uscc.chinese == SOURCES["license"].column("uscc").chinese and uscc.rules
-    looked_up = _items(dataset("newborn_vaccination_lookup"))
+    looked_up = _items(DATASETS["newborn_vaccination_lookup"])
     assert looked_up["child_id_no"].masked_on_delivery and not looked_up["child_id_no"].standard.count("（脱敏")
-    assert looked_up["sex"] == _items(dataset("newborn_vaccination"))["sex"]
-    registrant = _items(dataset("cosmetic_product_info"))["registrant_name"]
+    assert looked_up["sex"] == _items(DATASETS["newborn_vaccination"])["sex"]
+    registrant = _items(DATASETS["cosmetic_product_info"])["registrant_name"]
     assert (registrant.chinese, registrant.description) == (
-        "注册人/备案人名称", _items(dataset("license_info"))["enterprise_name"].description)
+        "注册人/备案人名称", _items(DATASETS["license_info"])["enterprise_name"].description)
     profile = _items(SUBJECT_MODELS[0])
     assert (profile["inspections"].data_type, profile["inspections"].required) == ("bigint", True)
     assert _items(SUBJECT_MODELS[1])["product_kind"].standard == "代码表：药品、化妆品、医疗器械"
@@ -52,7 +52,7 @@ def test_a_new_file_is_a_new_share_dataset(copy):
     assert (recall.name, recall.key, recall.record_level) == ("shr_recall_notice", ("approval_no",), True)
     assert [each.name for each in shares] == [*(each.name for each in SHARE_DATASETS[:7]), recall.name,
                                               *(each.name for each in SHARE_DATASETS[7:])]
-    assert recall.items[0] == _items(dataset("drug_product_info"))["approval_no"]
+    assert recall.items[0] == _items(DATASETS["drug_product_info"])["approval_no"]
     assert (recall.items[1].data_type, recall.items[1].required) == ("boolean", True)
     assert subjects == SUBJECT_MODELS
 
