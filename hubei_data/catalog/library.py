@@ -6,7 +6,7 @@ from hubei_data.catalog.items import COUNT, FLAG, Item, code_list, from_source
 from hubei_data.catalog.models import Dataset, Model
 from hubei_data.contracts.sources import DECLARED
 from hubei_data.registry import catalog as declared
-from hubei_data.registry.catalog_references import KINDS, name_of
+from hubei_data.registry.catalog_references import KINDS, item_named, name_of
 from hubei_data.registry.contents import Registry
 
 # The layer prefix of a model's dbt name: registry/catalog/share/penalty_info.yaml builds shr_penalty_info.
@@ -25,8 +25,7 @@ class _Library:
 
     def item(self, library: str, model: str, name: str) -> Item:
         if (library, model, name) not in self.built:
-            items = getattr(self.loaded, KINDS[library])[model].items
-            self.built[library, model, name] = self._built(next(each for each in items if name_of(each) == name))
+            self.built[library, model, name] = self._built(item_named(self.loaded, library, model, name))
         return self.built[library, model, name]
 
     def items(self, library: str, model: str) -> tuple[Item, ...]:

@@ -13,7 +13,7 @@ def check(registry: Registry) -> None:
     """Raise the first reference that does not hold, as a RegistryError on the entry that makes it: a provider that is
     no owner, an item taken from or referencing a model, item or column that does not exist, models taking items from
     each other in a cycle, an item named twice, a key naming no item, masking what holds no personal data or is masked
-    already, a feed or wizard API following no share dataset."""
+    already, a resource code given twice, a feed or wizard API following no share dataset."""
     for kind in KINDS.values():
         for name, model in getattr(registry, kind).items():
             if model.provider not in registry.owners:
@@ -32,6 +32,12 @@ def check(registry: Registry) -> None:
     for kind in KINDS.values():
         for name, model in getattr(registry, kind).items():
             _items(registry, kind, name, model)
+    coded: dict[str, str] = {}
+    for name, share in registry.shares.items():
+        if share.resource_code in coded:
+            raise registry.error("shares", name, "resource_code",
+                                 f"{share.resource_code} is share dataset {coded[share.resource_code]}'s already")
+        coded[share.resource_code] = name
     following = [("feeds", name, feed.dataset) for name, feed in registry.feeds.items()]
     following += [("apis", name, api.dataset) for name, api in registry.apis.items() if api.mode == "wizard"]
     for kind, name, dataset in following:
@@ -45,25 +51,29 @@ def name_of(item: Item) -> str:
     return item.name or parts(item.taken_from)[2]
 
 
-def taken(registry: Registry, item: Item) -> Item | None:
+def item_named(registry: Registry, library: str, model: str, name: str) -> Item | None:
+    """The item of that name of a subject model or share dataset, as declared; None when it has none."""
+    return next((item for item in getattr(registry, KINDS[library])[model].items if name_of(item) == name), None)
+
+
+def _taken(registry: Registry, item: Item) -> Item | None:
     """The subject or share item an item is taken from; None for its own or a source column's."""
     if item.taken_from is None or parts(item.taken_from)[0] == "source":
         return None
-    library, entry, named = parts(item.taken_from)
-    return next(each for each in getattr(registry, KINDS[library])[entry].items if name_of(each) == named)
+    return item_named(registry, *parts(item.taken_from))
 
 
-def personal_of(registry: Registry, item: Item) -> str | None:
+def _personal(registry: Registry, item: Item) -> str | None:
     """The kind of personal data an item holds: its own word, else that of the item it is taken from."""
     if item.personal is not None:
         return item.personal
-    source = taken(registry, item)
-    return personal_of(registry, source) if source else None
+    source = _taken(registry, item)
+    return _personal(registry, source) if source else None
 
 
 def _masked(registry: Registry, item: Item) -> bool:
     """Whether an item is masked, or masked on delivery, here or where it is taken from."""
-    source = taken(registry, item)
+    source = _taken(registry, item)
     return item.masked or item.masked_on_delivery or (source is not None and _masked(registry, source))
 
 
@@ -112,11 +122,11 @@ def _items(registry: Registry, kind: str, name: str, model) -> None:
         if named in seen:
             raise fail(f"items[{number}]", f"item {named!r} is declared twice (first as items[{seen[named]}])")
         seen[named] = number
-        if (item.masked or item.masked_on_delivery) and personal_of(registry, item) is None:
+        if (item.masked or item.masked_on_delivery) and _personal(registry, item) is None:
             raise fail(f"items[{number}].{'masked' if item.masked else 'masked_on_delivery'}",
                        f"item {named!r} holds no personal data to mask: say which with personal"
                        f" ({', '.join(PERSONAL)})")
-        source = taken(registry, item)
+        source = _taken(registry, item)
         if (item.masked or item.masked_on_delivery) and source and _masked(registry, source):
             raise fail(f"items[{number}].from", f"item {named!r} is masked already in {item.taken_from}")
     for column in model.key:
@@ -132,6 +142,7 @@ def _item_problem(registry: Registry, reference: str | None) -> str | None:
     if library == "source":
         columns = registry.sources[entry].columns
         return None if named in columns else _unknown("column", named, columns) + f" (of source {entry})"
+    if item_named(registry, library, entry, named) is not None:
+        return None
     items = [name_of(item) for item in getattr(registry, KINDS[library])[entry].items]
-    label = SPREAD[KINDS[library]].label
-    return None if named in items else _unknown("item", named, items) + f" (of {label} {entry})"
+    return _unknown("item", named, items) + f" (of {SPREAD[KINDS[library]].label} {entry})"

@@ -137,3 +137,10 @@ def test_a_provider_that_is_no_owner_is_refused(copy):
     assert str(refusal(copy)) == (
         "registry/catalog/subject/product_profile.yaml: subject model product_profile: provider: unknown owner"
         " 'regulator'; the owners are: drug_regulator, health_commission (declared in registry/sources/_owners.yaml)")
+
+
+def test_a_resource_code_given_to_two_datasets_is_refused(copy):
+    edit(copy, "catalog/share/penalty_info.yaml", "resource_code: 420000-SYJ-GX-0007",
+         "resource_code: 420000-SYJ-GX-0002")
+    assert str(refusal(copy)) == ("registry/catalog/share/penalty_info.yaml: share dataset penalty_info: resource_code:"
+                                  " 420000-SYJ-GX-0002 is share dataset license_info's already")
