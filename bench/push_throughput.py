@@ -15,7 +15,6 @@ import os
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -25,8 +24,9 @@ from hubei_data.catalog.dbt_yml import model_doc
 from hubei_data.catalog.share import DATASETS
 from hubei_data.control import schema
 from hubei_data.exchange.share_push import push_subscription
-from hubei_data.exchange.subscription import parse
+from hubei_data.exchange.subscription import checked
 from hubei_data.exchange.targets import Target
+from hubei_data.registry.subscriptions import Subscription
 
 FIELDS = ["case_no", "uscc", "enterprise_name", "decided_on", "violation", "fine_yuan", "confiscated_yuan"]
 
@@ -74,11 +74,11 @@ def measure(rows: int) -> dict[str, float]:
     _fill(source, rows)
     copy_seconds = _plain_copy(source, copy_target)
     os.environ["BENCH_TARGET_URL"] = push_target.url.replace("postgresql://", "postgresql+psycopg://", 1)
-    subscription = parse({
+    subscription = checked(Subscription.model_validate({
         "id": "bench", "department": "bench", "purpose": "bench", "dataset": "penalty_info", "fields": FIELDS,
         "schedule": "0 2 * * *", "target": {"url_env": "BENCH_TARGET_URL", "table": "pushed"}, "mode": "upsert",
         "valid_from": "2026-01-01", "valid_until": "2099-12-31",
-    }, Path("bench.yaml"))
+    }), "bench.yaml")
     target = Target(os.environ["BENCH_TARGET_URL"])
     with psycopg.connect(source.url) as conn:
         push_seconds = _timed_push(conn, subscription, target, rows)

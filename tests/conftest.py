@@ -1,6 +1,7 @@
 """Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB, a tiny
 filesystem that fills up."""
 
+import compileall
 import gc
 import os
 import shutil
@@ -22,6 +23,12 @@ from tests.share_library import create_empty_share_library
 # Logins the tests make are kept in a folder of their own, and no token of the person running them is used.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="hdconfig")
 os.environ.pop("HUBEI_DATA_TOKEN", None)
+
+
+def pytest_sessionstart(session) -> None:
+    """Compile the project's modules once: where PYTHONDONTWRITEBYTECODE is set, every CLI, dbt and Dagster
+    process the tests start would otherwise compile each module it imports again."""
+    compileall.compile_dir(Path(__file__).parent.parent / "hubei_data", quiet=1)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -91,11 +92,19 @@ def display_width(text: str) -> int:
 
 
 def write_sheet(sheet: Worksheet, title: str, headings: list[str], values: list[list]) -> None:
-    """A sheet people can read: a bold frozen heading row, a filter on every column, widths that fit."""
+    """A sheet people can read: a bold frozen heading row, a filter on every column, widths that fit.
+
+    Values are text as received: characters a workbook cannot hold are dropped, and text starting with `=` stays
+    text instead of becoming a formula that a spreadsheet would run on opening.
+    """
     sheet.title = title
     sheet.append(headings)
     for line in values:
-        sheet.append(line)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in line])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -35,7 +35,7 @@ AUDITED = {
     Permission.CONFIG_CHANGE: Action.CONFIG_CHANGE, Permission.QUALITY_RULE_CHANGE: Action.CONFIG_CHANGE,
     Permission.METADATA_HARVEST: Action.RUN_LAUNCH,
 }
-EXPORTS = frozenset({"hubei-data catalog export"})
+EXPORTS = frozenset({"hubei-data catalog export", "hubei-data quality rows"})
 REFUSED_EXIT_CODE = 3
 
 _acting: ContextVar[Identity] = ContextVar("acting")

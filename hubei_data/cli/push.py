@@ -125,11 +125,11 @@ def reconcile(feeds: tuple[str, ...]) -> None:
 
 
 def _subscriptions(load) -> list:
-    from hubei_data.exchange.subscription import SubscriptionError
+    from hubei_data.registry import RegistryError
 
     try:
         return load()
-    except SubscriptionError as error:
+    except RegistryError as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -1,9 +1,14 @@
-"""`hubei-data quality`: what was flagged, where it came from, and why."""
+"""`hubei-data quality`: what was flagged, where it came from and why; the rectification tickets that follow it."""
+
+import datetime as dt
+from pathlib import Path
 
 import click
 
 from hubei_data import warehouse
-from hubei_data.cli.output import emit
+from hubei_data.cli.output import emit, format_option
+from hubei_data.control.audit_search import LOCAL
+from hubei_data.control.schema import connect_current
 from hubei_data.contracts import SOURCES
 from hubei_data.exchange.feeds import FEEDS
 from hubei_data.quality.report import ISSUE_FIELDS, issues
@@ -11,7 +16,7 @@ from hubei_data.quality.report import ISSUE_FIELDS, issues
 
 @click.group()
 def quality() -> None:
-    """Quality reports over the quarantine."""
+    """Quality reports over the quarantine, and rectification tickets (整改工单)."""
 
 
 @quality.command("issues")
@@ -32,3 +37,98 @@ def issues_command(source: str | None, fmt: str) -> None:
             raise click.ClickException("nothing has been built yet: run `hubei-data demo` or `hubei-data ingest`")
         rows = ([r[f] for f in ISSUE_FIELDS] for r in issues(conn, source))
         emit(ISSUE_FIELDS, rows, fmt, empty=f"no flagged rows{f' for {source}' if source else ''}")
+
+
+@quality.command("tickets")
+@click.option("--stage", type=click.Choice(["new", "acknowledged", "in_progress", "resolved"]),
+              help="Only tickets at this stage.")
+@click.option("--source", type=click.Choice(list(SOURCES)), help="Only this source's tickets.")
+@format_option
+def tickets_command(stage: str | None, source: str | None, fmt: str) -> None:
+    """Rectification tickets (整改工单), open ones first by due date: one per source and rule, with the rows
+    affected, the owner and vendor, and how long response and resolution took."""
+    from hubei_data.quality import tickets
+
+    with connect_current() as conn:
+        held = tickets.listed(conn, stage, source)
+    emit(["id", "source", "rule", "stage", "resolution", "rows", "owner", "vendor", "opened", "due", "overdue",
+          "responded_in", "resolved_in", "reopened"],
+         [[t.ticket_id, t.source, t.rule, t.stage, t.resolution, t.affected_rows, t.owner, t.vendor,
+           _minute(t.opened_at), _minute(t.due_at), "yes" if t.overdue else "no", _took(t.opened_at, t.acknowledged_at),
+           _took(t.opened_at, t.resolved_at), t.reopened] for t in held], fmt,
+         empty="no quality tickets" + (f" at stage {stage}" if stage else "") + (f" for {source}" if source else ""))
+
+
+@quality.command("ticket")
+@click.argument("ticket_id", type=int)
+@format_option
+def ticket_command(ticket_id: int, fmt: str) -> None:
+    """One ticket and every step it took: who moved it, from which stage to which, why."""
+    from hubei_data.quality import tickets
+
+    with connect_current() as conn:
+        try:
+            ticket, taken = tickets.one(conn, ticket_id), tickets.steps(conn, ticket_id)
+        except tickets.TicketError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"ticket {ticket.ticket_id}: {ticket.source} / {ticket.rule}, {ticket.stage}"
+               f"{f' ({ticket.resolution})' if ticket.resolution else ''}, {ticket.affected_rows} rows\n"
+               f"  system {ticket.system}, owner {ticket.owner}, vendor {ticket.vendor or '-'}\n"
+               f"  rows received {_minute(ticket.first_seen)} to {_minute(ticket.last_seen)};"
+               f" opened {_minute(ticket.opened_at)}, due {_minute(ticket.due_at)}", err=True)
+    emit(["at", "actor", "from", "to", "resolution", "rows", "comment"],
+         [[_minute(at), *rest] for at, *rest in taken], fmt)
+
+
+@quality.command("move")
+@click.argument("ticket_id", type=int)
+@click.argument("stage", type=click.Choice(["acknowledged", "in_progress", "resolved"]))
+@click.option("--reason", type=click.Choice(["fixed_at_source", "false_positive", "accepted"]),
+              help="Why it is resolved (only with `resolved`).")
+@click.option("--comment", help="A note kept with the step.")
+def move_command(ticket_id: int, stage: str, reason: str | None, comment: str | None) -> None:
+    """Move a ticket on: acknowledge it, start work on it, or resolve it with a reason."""
+    from hubei_data.cli.gate import acting, source
+    from hubei_data.control.audit_trail import Actor
+    from hubei_data.quality import tickets
+
+    with connect_current(autocommit=True) as conn:
+        try:
+            ticket = tickets.move(conn, Actor(acting().username, source()), ticket_id, stage, reason, comment)
+        except tickets.TicketError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"ticket {ticket.ticket_id} is now {ticket.stage}"
+               f"{f' ({ticket.resolution})' if ticket.resolution else ''}")
+
+
+@quality.command("rows")
+@click.argument("ticket_id", type=int)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The XLSX workbook to write.")
+def rows_command(ticket_id: int, output: Path) -> None:
+    """The rows behind a ticket as an XLSX workbook for the owner and vendor: key, what is wrong, file and row."""
+    from hubei_data.quality import defects, tickets
+    from hubei_data.quality.ticket_rows import workbook
+
+    with connect_current() as conn:
+        try:
+            ticket = tickets.one(conn, ticket_id)
+        except tickets.TicketError as error:
+            raise click.ClickException(str(error)) from None
+        found = defects.rows(conn, ticket.source, ticket.rule)
+    try:
+        output.write_bytes(workbook(ticket, found))
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write the workbook: {error.strerror}") from None
+    click.echo(f"{output}: {len(found)} rows of ticket {ticket_id} ({ticket.source} / {ticket.rule})")
+
+
+def _minute(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
+def _took(start: dt.datetime, end: dt.datetime | None) -> str | None:
+    if end is None:
+        return None
+    hours = (end - start).total_seconds() / 3600
+    return f"{hours:.1f} h"

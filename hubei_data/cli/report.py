@@ -7,10 +7,10 @@ import click
 from hubei_data import adhoc_query, warehouse
 from hubei_data.cli.gate import acting, source
 from hubei_data.control.audit_trail import Actor
-from hubei_data.exchange.subscription import SubscriptionError
+from hubei_data.registry import RegistryError
 from hubei_data.reports import ReportError
 
-_REFUSALS = (ReportError, SubscriptionError, adhoc_query.QueryRefused, warehouse.WarehouseError)
+_REFUSALS = (ReportError, RegistryError, adhoc_query.QueryRefused, warehouse.WarehouseError)
 
 
 @click.group()

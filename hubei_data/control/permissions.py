@@ -105,8 +105,12 @@ class Permission(StrEnum):
         "hubei-data catalog approve", "hubei-data catalog reject",
     )
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
-    QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why", ("hubei-data quality issues",)
-    QUALITY_ISSUE_HANDLE = "quality_issue.handle", "assign, answer and close quality issues"
+    QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why, and the rectification tickets", (
+        "hubei-data quality issues", "hubei-data quality tickets", "hubei-data quality ticket",
+    )
+    QUALITY_ISSUE_HANDLE = "quality_issue.handle", (
+        "move rectification tickets (整改工单) on and resolve them; export a ticket's rows for its owner and vendor"
+    ), ("hubei-data quality move", "hubei-data quality rows")
     METRIC_VIEW = "metric.view", "read metric values", ("hubei-data metrics query",)
     QUERY_RUN = "query.run", "run read-only SQL over the libraries; ad-hoc reports of a query", (
         "hubei-data query", "hubei-data report adhoc",

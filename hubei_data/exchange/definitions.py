@@ -11,7 +11,7 @@ from hubei_data.exchange.subscription_defs import subscription_definitions
 
 
 def exchange_definitions() -> dg.Definitions:
-    """Reads the subscription files; a broken one stops the load with its file and reason."""
+    """Reads the registry's subscriptions; one the share library cannot serve stops the load naming its file."""
     return dg.Definitions.merge(
         dg.Definitions(
             assets=PUSH_ASSETS,

@@ -73,7 +73,7 @@ def _push(conn, subscription: Subscription, target: Target, run_id: str, today: 
     started = time.monotonic()
     if not subscription.active_on(today):
         message = (f"validity {subscription.valid_from} to {subscription.valid_until} does not cover {today}: "
-                   f"nothing pushed; renew the application ({subscription.path.name}) to resume")
+                   f"nothing pushed; renew the application ({subscription.file}) to resume")
         _finish(conn, push_id, "expired", 0, "", started, message)
         return SharePushResult(subscription.id, "expired", message=message)
     try:

@@ -1,32 +1,30 @@
-"""Approved data-sharing applications (数据共享申请): one declarative file each, validated on load."""
+"""Approved data-sharing applications (数据共享申请) as pushes run them: the registry's subscriptions
+(registry/subscriptions/), each checked against the share dataset it reads."""
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from croniter import croniter
-
+from hubei_data import registry
 from hubei_data.catalog.models import Dataset, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.registry.contents import SPREAD
+from hubei_data.registry.subscriptions import Subscription as Declared
 from hubei_data.row_filter import Condition, parse_condition
 
 DATASETS = {table_name(d): d for d in SHARE_DATASETS}
-MODES = ("upsert", "snapshot")
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_ENV = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_FIELDS = ("id", "department", "purpose", "dataset", "fields", "filter", "schedule", "target", "mode",
-           "valid_from", "valid_until")
 
 
 class SubscriptionError(Exception):
-    """A subscription file that breaks a rule: the file and what is wrong."""
+    """A push that cannot start from here: the variable naming its target's URL is not set."""
 
 
 @dataclass(frozen=True)
 class Subscription:
+    """A declared subscription (hubei_data.registry.subscriptions.Subscription says what each field means) with
+    its share dataset, its filter's typed conditions and the file (as errors name it) declaring it."""
+
     id: str
     department: str
     purpose: str
@@ -39,7 +37,7 @@ class Subscription:
     mode: str
     valid_from: dt.date
     valid_until: dt.date
-    path: Path
+    file: str
 
     @property
     def table(self) -> str:
@@ -65,86 +63,40 @@ class Subscription:
         return self.valid_from <= day <= self.valid_until
 
 
-def subscriptions_dir() -> Path:
-    """HUBEI_DATA_SUBSCRIPTIONS, or the project's own `subscriptions/` folder."""
-    default = Path(__file__).resolve().parents[2] / "subscriptions"
-    return Path(os.environ.get("HUBEI_DATA_SUBSCRIPTIONS", default))
+def load_subscriptions(root: Path | None = None) -> list[Subscription]:
+    """Every subscription the registry under `root` (by default registry/) declares, in the order of their files.
+
+    The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
+    registry's loader; it needs no database."""
+    declared = registry.load(root)
+    files = declared.declared_in["subscriptions"]
+    return [checked(subscription, files[name]) for name, subscription in declared.subscriptions.items()]
 
 
-def load_subscriptions(folder: Path | None = None) -> list[Subscription]:
-    """Every `*.yaml` in the folder, validated; the first broken file stops the load with its reason."""
-    folder = folder or subscriptions_dir()
-    if not folder.is_dir():
-        return []
-    loaded = [load(path) for path in sorted(folder.glob("*.yaml"))]
-    ids = [s.id for s in loaded]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise SubscriptionError(f"{folder}: subscription ids used twice: {', '.join(repeated)}")
-    return loaded
+def checked(declared: Declared, file: str) -> Subscription:
+    """A declared subscription over a share dataset that is not served by the data API alone, sending fields of
+    it (the key among them for an upsert) and keeping rows by conditions on them; else the RegistryError naming
+    `file`, the subscription, the field and why."""
 
+    def fail(field: str, reason: str):
+        raise registry.RegistryError(file, f"{SPREAD['subscriptions'].label} {declared.id}", field, reason)
 
-def load(path: Path) -> Subscription:
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SubscriptionError(f"{path}: not readable YAML: {error}") from None
-    return parse(spec, path)
-
-
-def parse(spec, path: Path) -> Subscription:
-    def fail(message: str):
-        raise SubscriptionError(f"{path}: {message}")
-
-    if not isinstance(spec, dict):
-        fail("must be a mapping of the fields " + ", ".join(_FIELDS))
-    unknown = sorted(set(spec) - set(_FIELDS))
-    missing = [f for f in _FIELDS if f not in spec and f != "filter"]
-    if unknown or missing:
-        fail("; ".join(filter(None, [unknown and f"unknown fields: {', '.join(unknown)}",
-                                     missing and f"missing fields: {', '.join(missing)}"])))
-    if not isinstance(spec["id"], str) or not _NAME.match(spec["id"]):
-        fail("id must be lower-case letters, digits and _, starting with a letter")
-    dataset = DATASETS.get(spec["dataset"])
+    dataset = DATASETS.get(declared.dataset)
     if dataset is None:
-        fail(f"dataset {spec['dataset']!r} is not a share dataset ({', '.join(DATASETS)})")
+        fail("dataset", f"{declared.dataset!r} is not a share dataset ({', '.join(DATASETS)})")
     if dataset.api_only:
-        fail(f"dataset {spec['dataset']!r} holds personal fields whole and is served only by the data API")
-    items = {i.name: i for i in dataset.items}
-    fields = spec["fields"]
-    if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
-        fail("fields must be a non-empty list of field names")
-    strangers = [f for f in fields if f not in items]
+        fail("dataset", f"{declared.dataset!r} holds personal fields whole and is served only by the data API")
+    items = {item.name: item for item in dataset.items}
+    strangers = [field for field in declared.fields if field not in items]
     if strangers:
-        fail(f"fields not in {spec['dataset']}: {', '.join(strangers)}")
-    if spec["mode"] not in MODES:
-        fail(f"mode must be one of {', '.join(MODES)}")
-    if spec["mode"] == "upsert" and not set(dataset.key) <= set(fields):
-        fail(f"upsert needs the key fields {', '.join(dataset.key)} among the fields")
-    if not isinstance(spec["schedule"], str) or not croniter.is_valid(spec["schedule"]):
-        fail(f"schedule {spec['schedule']!r} is not a cron expression")
-    target = spec["target"]
-    if not isinstance(target, dict) or set(target) != {"url_env", "table"}:
-        fail("target must hold exactly url_env (an environment variable's name) and table")
-    if not isinstance(target["url_env"], str) or not _ENV.match(target["url_env"]):
-        fail("target.url_env must name an environment variable (upper case): URLs never live in the file")
-    if not isinstance(target["table"], str) or not _NAME.match(target["table"]):
-        fail("target.table must be lower-case letters, digits and _, starting with a letter")
-    first, last = _date(spec["valid_from"], "valid_from", fail), _date(spec["valid_until"], "valid_until", fail)
-    if last < first:
-        fail("valid_until is before valid_from")
-    conditions = tuple(parse_condition(c, items, fail) for c in (spec.get("filter") or []))
+        fail("fields", f"fields not in {declared.dataset}: {', '.join(strangers)}")
+    if declared.mode == "upsert" and not set(dataset.key) <= set(declared.fields):
+        fail("fields", f"an upsert sends the key fields {', '.join(dataset.key)} among the fields")
+    conditions = tuple(parse_condition(condition, items, lambda reason, at=f"filter[{number}]": fail(at, reason))
+                       for number, condition in enumerate(declared.filter))
     return Subscription(
-        id=spec["id"], department=str(spec["department"]), purpose=str(spec["purpose"]), dataset=dataset,
-        fields=tuple(fields), conditions=conditions, schedule=spec["schedule"], target_env=target["url_env"],
-        target_table=target["table"], mode=spec["mode"], valid_from=first, valid_until=last, path=path,
+        id=declared.id, department=declared.department, purpose=declared.purpose, dataset=dataset,
+        fields=declared.fields, conditions=conditions, schedule=declared.schedule, target_env=declared.target.url_env,
+        target_table=declared.target.table, mode=declared.mode, valid_from=declared.valid_from,
+        valid_until=declared.valid_until, file=file,
     )
-
-
-def _date(value, name: str, fail) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        fail(f"{name} must be a date YYYY-MM-DD")

@@ -65,7 +65,7 @@ def _schedule(subscription: Subscription, job) -> dg.ScheduleDefinition:
         if not subscription.active_on(day):
             return dg.SkipReason(
                 f"{subscription.id} is valid {subscription.valid_from} to {subscription.valid_until}: "
-                f"no push on {day}; renew the application in {subscription.path.name}"
+                f"no push on {day}; renew the application in {subscription.file}"
             )
         missing = subscription.target_missing()
         if missing:

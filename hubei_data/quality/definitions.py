@@ -1,9 +1,10 @@
-"""What quality adds to the platform: pandera checks on every layer."""
+"""What quality adds to the platform: pandera checks on every layer, and the rectification tickets."""
 
 import dagster as dg
 
 from hubei_data.quality.checks import PANDERA_CHECKS
+from hubei_data.quality.ticket_assets import quality_tickets
 
 
 def quality_definitions() -> dg.Definitions:
-    return dg.Definitions(asset_checks=PANDERA_CHECKS)
+    return dg.Definitions(assets=[quality_tickets], asset_checks=PANDERA_CHECKS)

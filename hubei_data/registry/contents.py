@@ -11,6 +11,7 @@ from hubei_data.registry.metrics import METRIC_KINDS, Dimension, Metric
 from hubei_data.registry.sources import Owner, Source, System
 from hubei_data.registry.spread import Spread, listed_under, one_a_file
 from hubei_data.registry.standards import CodeList, Declaration, Element, Standard
+from hubei_data.registry.subscriptions import MODES, Subscription
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,12 @@ KINDS = {
 }
 # One file per source, named after it; files starting with _ hold what sources share.
 SOURCES = Kind("source", "sources/{}.yaml", Source)
-# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API, subject model or
-# share dataset a file.
+# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API, subscription,
+# subject model or share dataset a file.
 SPREAD = {
     "metrics": Spread("metrics", "metric", "code", Metric, listed_under("metrics"), "kind", METRIC_KINDS),
     "apis": Spread("apis", "API", "name", Api, one_a_file, "mode", API_MODES),
+    "subscriptions": Spread("subscriptions", "subscription", "id", Subscription, one_a_file, "mode", MODES),
     "subjects": Spread("catalog/subject", "subject model", "name", Subject, one_a_file),
     "shares": Spread("catalog/share", "share dataset", "name", Share, one_a_file),
 }
@@ -63,6 +65,7 @@ class Registry:
     feeds: dict[str, Feed]
     metrics: dict[str, Metric]
     apis: dict[str, Api]
+    subscriptions: dict[str, Subscription]
     subjects: dict[str, Subject]
     shares: dict[str, Share]
     # For each kind of SPREAD, the file (as errors name it) declaring each entry.

@@ -22,11 +22,14 @@ class Owner(Declaration):
 
 
 class System(Declaration):
-    """A business system (业务系统) sources are read from; its code names its URL variable."""
+    """A business system (业务系统) sources are read from; its code names its URL variable. Its vendor (承建运维单位)
+    fixes defective rows at source, within `fix_within_days` of a rectification ticket opening."""
 
     chinese: Text
     english: Text
     owner: Name
+    vendor: Text | None = None
+    fix_within_days: PositiveInteger = 5
 
 
 class Bounds(Declaration):

@@ -6,8 +6,8 @@ import dagster as dg
 
 from hubei_data.control.audit_search import LOCAL
 from hubei_data.control.audit_trail import Actor
-from hubei_data.exchange.subscription import SubscriptionError
 from hubei_data.ops.freeze_guard import partition_schedule, refuse_frozen_assets
+from hubei_data.registry import RegistryError
 from hubei_data.reports import ReportError
 from hubei_data.reports.generate import weekly_report
 from hubei_data.reports.periods import Week
@@ -30,7 +30,7 @@ def weekly_sharing_report(context: dg.AssetExecutionContext, warehouse: Warehous
             conn.autocommit = True
             refuse_frozen_assets(conn, context.selected_asset_keys)
             data, written = weekly_report(conn, week, reports_dir(), Actor("dagster", f"dagster run {context.run_id}"))
-    except (ReportError, SubscriptionError) as error:
+    except (ReportError, RegistryError) as error:
         raise dg.Failure(description=str(error)) from None
     html, workbook = written
     return dg.MaterializeResult(metadata={

@@ -2,16 +2,16 @@
 whose command died gives its target back when its run is terminated."""
 
 import socket
-from pathlib import Path
 
 import dagster as dg
 
 from hubei_data import runner
 from hubei_data.exchange import pools
 from hubei_data.exchange.assets import PUSH_ASSETS
-from hubei_data.exchange.subscription import parse
+from hubei_data.exchange.subscription import checked
 from hubei_data.exchange.subscription_defs import subscription_definitions
 from hubei_data.ops.run_launcher import EXECUTED_BY
+from hubei_data.registry.subscriptions import Subscription
 
 SPEC = {
     "department": "湖北省医疗保障局", "purpose": "医保基金监管", "dataset": "penalty_info",
@@ -22,7 +22,7 @@ SPEC = {
 
 def _subscription(name: str, url_env: str):
     spec = {**SPEC, "id": name, "target": {"url_env": url_env, "table": f"yj_{name}"}}
-    return parse(spec, Path(f"{name}.yaml"))
+    return checked(Subscription.model_validate(spec), f"{name}.yaml")
 
 
 def test_each_push_asset_is_in_the_pool_of_the_target_it_writes_to():

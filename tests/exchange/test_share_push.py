@@ -1,7 +1,6 @@
 """Subscriptions pushed into real front-end databases (PostgreSQL and MariaDB): exactly the approved rows."""
 
 import datetime as dt
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -10,9 +9,10 @@ import sqlalchemy as sa
 from hubei_data.exchange import share_push
 from hubei_data.exchange.push import Retry
 from hubei_data.exchange.share_push import push_subscription
-from hubei_data.exchange.subscription import parse
+from hubei_data.exchange.subscription import checked
 from hubei_data.exchange.subscription_status import subscription_status
 from hubei_data.exchange.targets import Target, TargetUnavailable
+from hubei_data.registry.subscriptions import Subscription
 
 QUICK = Retry(attempts=2, base_seconds=0.01)
 PENALTIES = {
@@ -32,7 +32,7 @@ TODAY = dt.date(2026, 6, 1)
 
 def _subscription(spec, monkeypatch, url):
     monkeypatch.setenv("TEST_TARGET_URL", url)
-    return parse(spec, Path(f"{spec['id']}.yaml"))
+    return checked(Subscription.model_validate(spec), f"{spec['id']}.yaml")
 
 
 def _penalties(conn, first: int, last: int, fine: int = 150) -> None:
@@ -229,12 +229,12 @@ def test_a_push_killed_mid_batch_is_finished_by_the_next_one(share_db, postgres_
         _penalties(conn, 1, 60000)
     script = textwrap.dedent(f"""
         import datetime as dt
-        from pathlib import Path
         import psycopg
         from hubei_data.exchange.share_push import push_subscription
-        from hubei_data.exchange.subscription import parse
+        from hubei_data.exchange.subscription import checked
         from hubei_data.exchange.targets import Target
-        subscription = parse({PENALTIES!r}, Path("yibao.yaml"))
+        from hubei_data.registry.subscriptions import Subscription
+        subscription = checked(Subscription.model_validate({PENALTIES!r}), "yibao.yaml")
         with psycopg.connect({share_db.url!r}) as conn:
             push_subscription(conn, subscription, Target({postgres_target!r}), "run-killed", dt.date(2026, 6, 1))
     """)

@@ -1,15 +1,15 @@
 """Nothing configured never means a failing tick: schedules and sensors skip with what to set."""
 
 import datetime as dt
-from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from hubei_data.exchange.resources import APP_KEY, APP_SECRET, URL
-from hubei_data.exchange.subscription import load_subscriptions, parse
+from hubei_data.exchange.subscription import checked, load_subscriptions
 from hubei_data.exchange.subscription_defs import subscription_definitions
 from hubei_data.exchange.subscription_status import TIMEZONE
+from hubei_data.registry.subscriptions import Subscription
 from hubei_data.resources import WarehouseResource
 
 SPEC = {
@@ -37,7 +37,8 @@ def _tick(defs: dg.Definitions, name: str, when: dt.datetime, instance):
 @pytest.mark.parametrize("target_env", ["HUBEI_DATA_TARGET_TEST_URL", "HUBEI_DATA_TARGET_OTHER_URL"])
 def test_a_subscription_whose_target_url_is_unset_skips_naming_the_variable(target_env, warehouse, monkeypatch):
     monkeypatch.delenv(target_env, raising=False)
-    subscription = parse({**SPEC, "target": {"url_env": target_env, "table": "penalties"}}, Path("test_sub.yaml"))
+    declared = Subscription.model_validate({**SPEC, "target": {"url_env": target_env, "table": "penalties"}})
+    subscription = checked(declared, "test_sub.yaml")
     defs = _definitions(subscription)
     with dg.instance_for_test() as instance:
         idle = _tick(defs, "share_test_sub_schedule", IN_VALIDITY, instance)
@@ -49,7 +50,7 @@ def test_a_subscription_whose_target_url_is_unset_skips_naming_the_variable(targ
 
 def test_outside_its_validity_the_schedule_asks_for_renewal_before_anything_else(monkeypatch):
     monkeypatch.delenv(SPEC["target"]["url_env"], raising=False)
-    defs = _definitions(parse(SPEC, Path("test_sub.yaml")))
+    defs = _definitions(checked(Subscription.model_validate(SPEC), "test_sub.yaml"))
     with dg.instance_for_test() as instance:
         idle = _tick(defs, "share_test_sub_schedule", dt.datetime(2027, 1, 5, 2, tzinfo=TIMEZONE), instance)
     assert idle.run_requests == [] and "renew the application in test_sub.yaml" in idle.skip_message

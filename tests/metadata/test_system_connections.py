@@ -9,6 +9,7 @@ import pytest
 
 from hubei_data import warehouse as wh
 from hubei_data.contracts import SOURCES
+from hubei_data.exchange.subscription import load_subscriptions
 from hubei_data.ingest import landing
 from hubei_data.ingest.database import extract_window
 from hubei_data.ops import probes
@@ -71,9 +72,9 @@ def test_an_unreachable_system_is_one_line_naming_it_and_lands_nothing(warehouse
 
 
 def test_the_watcher_probes_each_system_with_its_own_url(warehouse, monkeypatch):
-    for variable in ("HUBEI_DATA_SOURCE_URL", "HUBEI_DATA_BUREAU_URL", "HUBEI_DATA_API_URL"):
+    targets = [subscription.target_env for subscription in load_subscriptions()]
+    for variable in ("HUBEI_DATA_SOURCE_URL", "HUBEI_DATA_BUREAU_URL", "HUBEI_DATA_API_URL", *targets):
         monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("HUBEI_DATA_SUBSCRIPTIONS", "/nonexistent-subscriptions")
     monkeypatch.setenv("HUBEI_DATA_SYSTEM_ELICENCE_URL", warehouse.sqlalchemy_url)
     monkeypatch.setenv("HUBEI_DATA_SYSTEM_SAMPLING_URL", f"postgresql://u:{SECRET}@127.0.0.1:{_closed_port()}/cy")
     monkeypatch.setenv("HUBEI_DATA_SYSTEM_ZWFW_URL", "postgresql://u@host:notaport/zw")

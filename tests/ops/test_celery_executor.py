@@ -6,6 +6,7 @@ pool instead of starting on the idle worker.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,13 +20,15 @@ import psycopg
 import pytest
 import redis
 
-from hubei_data import runner
+from hubei_data import project, runner
 from hubei_data.exchange.pools import front_end_pool
 from hubei_data.exchange.subscription import DATASETS
 from hubei_data.exchange.targets import Target
+from hubei_data.transform.manifest import ensure_manifest
 from tests import people
 from tests.debian import program
 from tests.polling import wait_for
+from tests.recall_system import copy_project
 
 BIN = Path(sys.executable).parent
 TARGET_ENV = "HUBEI_DATA_TARGET_CELERY_URL"
@@ -77,7 +80,8 @@ def _answers(client: redis.Redis) -> bool:
 @pytest.fixture
 def pushing(share_db, use_warehouse, fresh_database, broker, tmp_path):
     """Penalties in the share library, two subscriptions to one front-end database whose tables exist, and the
-    environment of every process: the warehouse, the subscriptions, the target and the broker."""
+    environment of every process: the warehouse, a copy of the project declaring those subscriptions alone, the
+    target and the broker."""
     use_warehouse(share_db)
     with psycopg.connect(share_db.url) as conn:
         conn.execute(
@@ -86,8 +90,13 @@ def pushing(share_db, use_warehouse, fresh_database, broker, tmp_path):
             " select 'P' || lpad(n::text, 6, '0'), '91420100MA4K12345K', '企业', date '2026-05-01', '违法', 100 + n,"
             " 0, 1, n, md5(n::text), 's', 's', clock_timestamp() from generate_series(1, %s) n", (ROWS,),
         )
-    folder = tmp_path / "subscriptions"
-    folder.mkdir()
+    root = copy_project(tmp_path)
+    # The copy's manifest is current (copies keep their times), so no process parses the dbt project again.
+    (root / "dbt_project" / "target").mkdir()
+    shutil.copy2(ensure_manifest(), root / "dbt_project" / "target" / "manifest.json")
+    folder = root / "registry" / "subscriptions"
+    for shipped in folder.glob("*.yaml"):
+        shipped.unlink()
     for subscription, table in TABLES.items():
         (folder / f"{subscription}.yaml").write_text(
             SUBSCRIPTION.format(id=subscription, fields=", ".join(FIELDS), env=TARGET_ENV, table=table),
@@ -98,7 +107,7 @@ def pushing(share_db, use_warehouse, fresh_database, broker, tmp_path):
         target.ensure(target.table(table, DATASETS["penalty_info"], FIELDS))
     target.engine.dispose()
     return {**os.environ, "HUBEI_DATA_DIR": str(tmp_path), "HUBEI_DATA_DATABASE_URL": share_db.url,
-            "HUBEI_DATA_SUBSCRIPTIONS": str(folder), TARGET_ENV: target_url, "HUBEI_DATA_CELERY_BROKER": broker}
+            project.VARIABLE: str(root), TARGET_ENV: target_url, "HUBEI_DATA_CELERY_BROKER": broker}
 
 
 def _start_worker(name: str, environment: dict, logs: Path) -> subprocess.Popen:

@@ -37,6 +37,5 @@ def reporting(migrated_database, use_warehouse, tmp_path, monkeypatch) -> Report
     """A migrated warehouse in use, the project's subscriptions, reports going to a folder of the test's own."""
     info = migrated_database("reports")
     use_warehouse(info)
-    monkeypatch.delenv("HUBEI_DATA_SUBSCRIPTIONS", raising=False)
     monkeypatch.setenv("HUBEI_DATA_REPORTS_DIR", str(tmp_path / "reports"))
     return Reporting(info.url, info, tmp_path / "reports")
