@@ -66,5 +66,3 @@ DECLARED = registry.load()
 SOURCES: dict[str, m.Source] = build(DECLARED)
 # Each owner's Chinese name, as sources carry it, with its English one, as the interface document titles it.
 OWNERS = {owner.chinese: owner.english for owner in DECLARED.owners.values()}
-DRUG_REGULATOR = DECLARED.owners["drug_regulator"].chinese
-HEALTH_COMMISSION = DECLARED.owners["health_commission"].chinese

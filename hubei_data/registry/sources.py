@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Tag, field_validator, model_validator
+from pydantic import Discriminator, StringConstraints, Tag, field_validator, model_validator
 
 from hubei_data.registry.standards import TYPES, Declaration, Name, PositiveInteger, Text
 
@@ -12,10 +12,13 @@ CHANNELS = ("database", "file")
 
 
 class Owner(Declaration):
-    """A provincial body that owns sources (数据提供方)."""
+    """A provincial body that owns sources (数据提供方) and provides catalog entries: its full name, as the catalog
+    lists a provider, and its office code in resource codes (420000-SYJ-…)."""
 
     chinese: Text
     english: Text
+    full_name: Text
+    office: Annotated[str, StringConstraints(pattern=r"^[A-Z]+$")]
 
 
 class System(Declaration):

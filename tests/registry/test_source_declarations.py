@@ -104,7 +104,7 @@ def test_a_source_declared_twice_is_refused(copy):
 
 def test_a_system_naming_an_unknown_owner_is_refused(copy):
     path = copy / "sources" / "_systems.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("owner: health_commission}", "owner: health}", 1),
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: health_commission,", "owner: health,", 1),
                     encoding="utf-8")
     assert _refusal(copy).startswith("registry/sources/_systems.yaml: system immunisation: owner: unknown owner"
                                      " 'health'; the owners are: drug_regulator, health_commission")
