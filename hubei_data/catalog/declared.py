@@ -1,8 +1,9 @@
 """The catalog entries the code declares: every resource, subject and share table and every data API.
 
-Share datasets carry their own catalog entry; the resource library follows the source contracts, the
-subject library its models, and an API the share items it answers with. These are the first published
-versions (migration 0009) and what `hubei-data catalog show --declared` offers to register.
+Share datasets carry their own catalog entry; the resource library follows the source contracts, each under the
+code its declaration carries, the subject library its models, and an API the share items it answers with. These
+are the first published versions (migration 0009) and what `hubei-data catalog show --declared` offers to
+register.
 """
 
 import re
@@ -17,7 +18,8 @@ from hubei_data.contracts.sources import HEALTH_COMMISSION
 
 INTERNAL = "内部加工库，不直接共享：经共享库数据集或数据接口按共享清单提供"
 DAILY = "每日"
-# The office code in a resource code (420000-SYJ-…) and the layer's (资源 ZY, 主体 ZT, 接口 JK).
+# The office code in a resource code (420000-SYJ-…) and the layers numbered here (主体 ZT, 接口 JK); a source
+# declares its resource table's code (资源 ZY) in registry/sources/.
 OFFICES = {REGULATOR: "SYJ", HEALTH: "WJW"}
 HEALTH_MODELS = (CHILD_IDENTIFIER.name, CHILD_PROFILE.name)
 # What a metric API answers (hubei_data.api.spec.METRIC_FIELDS): computed values, never records.
@@ -34,7 +36,7 @@ METRIC_ITEMS = {field: DataItem(field=field, name=name, data_type=data_type, sta
 def declared_entries() -> dict[str, Entry]:
     """Every entry the code declares, by resource code."""
     entries = [*map(_dataset, SHARE_DATASETS), *_numbered(_subject, SUBJECT_MODELS, "ZT"),
-               *_numbered(_resource, SOURCES.values(), "ZY"), *_numbered(_api, _apis(), "JK")]
+               *map(_resource, SOURCES.values()), *_numbered(_api, _apis(), "JK")]
     return {entry.code: entry for entry in entries}
 
 
@@ -75,14 +77,15 @@ def _subject(model: Model, code: str) -> Entry:
                      map(item_of, model.items))
 
 
-def _resource(source, code: str) -> Entry:
+def _resource(source) -> Entry:
+    """A source's resource-library table, under the catalog code its declaration carries."""
     provider = HEALTH if source.owner == HEALTH_COMMISSION else REGULATOR
     items = (DataItem(field=column.name, name=column.chinese, data_type=POSTGRES_TYPES[column.type],
                       length=column.length, standard=standard_of(column), share_type=NOT_SHARED, masking=NO_MASKING)
              for column in source.columns)
     summary = f"{source.system}的{source.chinese}：通过质量规则的记录，每个业务主键的最新版本。"
-    return _internal(code, f"{source.chinese}（资源库）", summary, provider, "资源库", f"resource.{source.name}",
-                     items)
+    return _internal(source.resource_code, f"{source.chinese}（资源库）", summary, provider, "资源库",
+                     f"resource.{source.name}", items)
 
 
 def _apis() -> list:
