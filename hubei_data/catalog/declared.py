@@ -17,8 +17,9 @@ from hubei_data.contracts.sources import DECLARED
 
 INTERNAL = "内部加工库，不直接共享：经共享库数据集或数据接口按共享清单提供"
 DAILY = "每日"
-# Each provider's office code in a resource code (420000-SYJ-…; the layer's follows: 资源 ZY, 主体 ZT, 接口 JK), and
-# the provider a source's owner is, by the owner's name as a source carries it.
+# Each provider's office code in a resource code (420000-SYJ-…; the layers numbered here follow: 主体 ZT, 接口 JK; a
+# source declares its resource table's code, 资源 ZY, in registry/sources/), and the provider a source's owner is,
+# by the owner's name as a source carries it.
 OFFICES = {owner.full_name: owner.office for owner in DECLARED.owners.values()}
 PROVIDERS = {owner.chinese: owner.full_name for owner in DECLARED.owners.values()}
 # Who provides what no share dataset answers for: the metric APIs.
@@ -37,7 +38,7 @@ METRIC_ITEMS = {field: DataItem(field=field, name=name, data_type=data_type, sta
 def declared_entries() -> dict[str, Entry]:
     """Every entry the code declares, by resource code."""
     entries = [*map(_dataset, SHARE_DATASETS), *_numbered(_subject, SUBJECT_MODELS, "ZT"),
-               *_numbered(_resource, SOURCES.values(), "ZY"), *_numbered(_api, _apis(), "JK")]
+               *map(_resource, SOURCES.values()), *_numbered(_api, _apis(), "JK")]
     return {entry.code: entry for entry in entries}
 
 
@@ -77,13 +78,14 @@ def _subject(model: Model, code: str) -> Entry:
                      map(item_of, model.items))
 
 
-def _resource(source, code: str) -> Entry:
+def _resource(source) -> Entry:
+    """A source's resource-library table, under the catalog code its declaration carries."""
     items = (DataItem(field=column.name, name=column.chinese, data_type=POSTGRES_TYPES[column.type],
                       length=column.length, standard=standard_of(column), share_type=NOT_SHARED, masking=NO_MASKING)
              for column in source.columns)
     summary = f"{source.system}的{source.chinese}：通过质量规则的记录，每个业务主键的最新版本。"
-    return _internal(code, f"{source.chinese}（资源库）", summary, PROVIDERS[source.owner], "资源库", f"resource.{source.name}",
-                     items)
+    return _internal(source.resource_code, f"{source.chinese}（资源库）", summary, PROVIDERS[source.owner], "资源库",
+                     f"resource.{source.name}", items)
 
 
 def _apis() -> list:
