@@ -1,6 +1,7 @@
 """The pandera schema of a resource table holds every rule of its contract, judged column by column at once."""
 
 import datetime as dt
+import warnings
 from decimal import Decimal
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pandera.errors
 import pytest
 
 from hubei_data.contracts import source
+from hubei_data.contracts.model import Pattern
 from hubei_data.quality.schemas import schema
 
 TODAY = dt.date.today()
@@ -111,3 +113,16 @@ def test_a_licence_format_binds_only_its_own_licence_type():
 def test_failed_items_are_required_only_when_the_sample_failed():
     assert _failed_checks("sampling", SAMPLING | {"failed_items": None}) == {"required_when"}
     assert _failed_checks("sampling", SAMPLING | {"result": "合格", "failed_items": None}) == set()
+
+
+@pytest.mark.parametrize(
+    ("regex", "value", "matches"),
+    [("^A[0-9]$", "A1", True), ("^A[0-9]$", "xA1", False), ("^A[0-9]$", "A12", False), ("A[0-9]", "xA1y", True),
+     ("^(G|J)[0-9]$", "J1", True), ("[0-9]$", "A\n1", True)],
+)
+def test_a_pattern_searches_the_value_as_sql_does(regex, value, matches):
+    """SQL `~` searches the value; only the expression's own anchors pin it to the whole."""
+    test = Pattern("code", regex, "shape").value_test()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert test(pd.Series([value], dtype=object)).tolist() == [matches]

@@ -12,7 +12,8 @@ class Pattern(Rule):
     `shape` says the format to a person; `when` limits the rule to rows where another
     column has one value, as licence numbers have one documented format per licence type.
     Both engines search the value for the expression (SQL `~`, Python `re.search`), so only
-    its own anchors pin it to the whole value.
+    its own anchors pin it to the whole value. Python's `$` also matches before a final newline,
+    which values never end in once standardised (std.clean trims them).
     """
 
     label: str
@@ -40,16 +41,22 @@ class Pattern(Rule):
         return Check(self.name, column.name, condition,
                      f"format('{column.name} %s does not match the {self.label} format{scope}', {text})")
 
+    @property
+    def searched(self) -> str:
+        """The expression as `Series.str.match` takes it to search a whole value, as SQL `~` does
+        (`str.contains` would warn of the groups some expressions have)."""
+        return f"(?s:.*?)(?:{self.regex})"
+
     def value_test(self) -> ValueTest | None:
         if self.when:
             return None
-        return lambda codes: codes.str.contains(self.regex, regex=True)
+        return lambda codes: codes.str.match(self.searched)
 
     def row_test(self, column: str) -> RowTest | None:
         if not self.when:
             return None
         other, equals = self.when
-        return lambda rows: (rows[other] != equals) | rows[column].str.contains(self.regex, regex=True, na=True)
+        return lambda rows: (rows[other] != equals) | rows[column].str.match(self.searched, na=True)
 
     def parameters(self) -> dict:
         found = super().parameters()
