@@ -54,8 +54,8 @@ class Rule:
     `words` what the interface document says of it.
 
     The pandera re-check of what dbt produced tests a rule either on a column's present values alone
-    (`value_test`) or on whole rows (`row_test`); each test takes a pandas object and answers for every value
-    or row at once, as the warehouse does, never calling Python per value.
+    (`value_test`) or on whole rows (`row_test`); each test takes a pandas object and answers for all its values
+    or rows at once, through numpy and pandas' vectorised methods rather than a function called per value.
     """
 
     @property
@@ -71,11 +71,11 @@ class Rule:
         raise NotImplementedError
 
     def value_test(self) -> ValueTest | None:
-        """A test of a column's present values, each judged alone; None when the rule reads other columns."""
+        """A test of a column's present values, each judged alone; None when the rule reads more than the value."""
         return None
 
     def row_test(self, column: str) -> RowTest | None:
-        """A test of rows, for a rule that reads other columns of the row too."""
+        """A test of rows, for a rule that reads other columns of the row too; None for any other rule."""
         return None
 
     def parameters(self) -> dict:
