@@ -1,7 +1,25 @@
-"""The shapes a source contract is declared in: sources, columns and their rules."""
+"""The shapes a source contract is declared in: sources and columns, with the rules of hubei_data.contracts.rules."""
 
 import re
 from dataclasses import dataclass, field
+
+from hubei_data.contracts.rules import (
+    After,
+    Between,
+    BirthDateMatchesId,
+    ExistsIn,
+    HubeiDivision,
+    NotFuture,
+    OneOf,
+    Pattern,
+    RequiredWhen,
+    ResidentId,
+    Rule,
+    Uscc,
+)
+
+__all__ = ["DATE_FORMATS", "SYSTEM_CODE", "TYPES", "After", "Between", "BirthDateMatchesId", "Column", "ExistsIn",
+           "HubeiDivision", "NotFuture", "OneOf", "Pattern", "RequiredWhen", "ResidentId", "Rule", "Source", "Uscc"]
 
 # A business system's short ASCII name: it names the system's URL variable, HUBEI_DATA_SYSTEM_<CODE>_URL.
 SYSTEM_CODE = re.compile(r"[a-z][a-z0-9_]{0,29}")
@@ -14,158 +32,6 @@ TYPES = {
     "integer": "a whole number (digits, optionally signed)",
     "decimal": "a number (digits, optionally signed, with at most one decimal point)",
 }
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule of the interface (docs/sources.md) on one column; `name` is what quality
-    reports call it and `words` what the interface document says of it."""
-
-    @property
-    def name(self) -> str:
-        raise NotImplementedError
-
-    @property
-    def words(self) -> str:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Uscc(Rule):
-    """GB 32100-2015 unified social credit code with a valid check character."""
-
-    name = "uscc_check"
-    words = "GB 32100-2015 code of 18 characters (digits and letters but I, O, S, V, Z) with a valid check character"
-
-
-@dataclass(frozen=True)
-class ResidentId(Rule):
-    """GB 11643-1999 citizen ID number with a valid check digit and birth date."""
-
-    name = "id_check"
-    words = "GB 11643-1999 ID number: 17 digits and a valid check digit (0-9 or X), with a real birth date inside"
-
-
-@dataclass(frozen=True)
-class HubeiDivision(Rule):
-    """A GB/T 2260 division code inside Hubei that the shipped code list has."""
-
-    name = "hubei_division"
-    words = "a GB/T 2260 division code inside Hubei (42xxxx) that the shipped code list has"
-
-
-@dataclass(frozen=True)
-class OneOf(Rule):
-    """The value is one of an enumerated list."""
-
-    values: tuple[str, ...]
-    name = "accepted_values"
-
-    @property
-    def words(self) -> str:
-        return "one of " + ", ".join(self.values)
-
-
-@dataclass(frozen=True)
-class NotFuture(Rule):
-    """A date that is not after today."""
-
-    name = "not_future"
-    words = "not in the future (not after today)"
-
-
-@dataclass(frozen=True)
-class After(Rule):
-    """A date after (or, inclusive, on or after) another date column of the row."""
-
-    other: str
-    inclusive: bool = False
-    name = "date_order"
-
-    @property
-    def words(self) -> str:
-        return f"{'on or after' if self.inclusive else 'after'} {self.other}, when both are present"
-
-
-@dataclass(frozen=True)
-class Between(Rule):
-    """A number inside an inclusive range; either bound may be open."""
-
-    low: float | None = None
-    high: float | None = None
-    name = "range"
-
-    @property
-    def words(self) -> str:
-        if self.high is None:
-            return f"{self.low:g} or more"
-        if self.low is None:
-            return f"{self.high:g} or less"
-        return f"from {self.low:g} to {self.high:g}"
-
-
-@dataclass(frozen=True)
-class Pattern(Rule):
-    """A code matching a regular expression (valid in Python and PostgreSQL alike).
-
-    `shape` says the format to a person; `when` limits the rule to rows where another
-    column has one value, as licence numbers have one documented format per licence type.
-    """
-
-    label: str
-    regex: str
-    shape: str
-    when: tuple[str, str] | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.label}_format"
-
-    @property
-    def words(self) -> str:
-        scope = f"when {self.when[0]} is {self.when[1]}: " if self.when else ""
-        return f"{scope}{self.shape} (pattern `{self.regex}`)"
-
-
-@dataclass(frozen=True)
-class RequiredWhen(Rule):
-    """The value is required when another column has a given value."""
-
-    column: str
-    equals: str
-    name = "required_when"
-
-    @property
-    def words(self) -> str:
-        return f"required when {self.column} is {self.equals}"
-
-
-@dataclass(frozen=True)
-class BirthDateMatchesId(Rule):
-    """A birth date that equals the one inside an ID number column, when both are present."""
-
-    id_column: str
-    name = "id_birth_date"
-
-    @property
-    def words(self) -> str:
-        return f"equals the birth date inside {self.id_column}, when both are present and {self.id_column} is valid"
-
-
-@dataclass(frozen=True)
-class ExistsIn(Rule):
-    """The value names a record that the platform received from another source."""
-
-    source: str
-    column: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.source}_exists"
-
-    @property
-    def words(self) -> str:
-        return f"names a {self.column} received in {self.source}"
 
 
 @dataclass(frozen=True)

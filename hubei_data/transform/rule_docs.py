@@ -2,11 +2,10 @@
 `meta.rules`, so the catalog says what a value must look like, not only the rule's name."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from hubei_data.contracts.model import OneOf, Rule
+from hubei_data.contracts.model import Rule
 from hubei_data.registry import Registry
-
 
 
 @dataclass(frozen=True)
@@ -16,18 +15,6 @@ class Documented:
     sentence: str
     rules: list[dict]
     standard: str | None
-
-
-def parameters(rule: Rule) -> dict:
-    """A rule's declared parameters (a pattern's regex and shape, the values allowed, the column a rule reads …)."""
-    found = {}
-    for declared in fields(rule):
-        value = getattr(rule, declared.name)
-        if declared.name == "when" and value is not None:
-            found["when"] = {"column": value[0], "equals": value[1]}
-        elif value is not None:
-            found[declared.name] = list(value) if isinstance(value, tuple) else value
-    return found
 
 
 def documented(rules: Sequence[Rule], required: bool, element: str | None, registry: Registry) -> Documented:
@@ -43,14 +30,8 @@ def documented(rules: Sequence[Rule], required: bool, element: str | None, regis
 
 
 def _rule(rule: Rule, element: str | None, registry: Registry) -> dict:
-    found = parameters(rule)
-    words = rule.words
     code_list = registry.elements[element].code_list if element in registry.elements else None
-    if isinstance(rule, OneOf) and code_list is not None:
-        version = registry.code_lists[code_list].version
-        found.update(code_list=code_list, code_list_version=version)
-        words = f"{words}; code list {code_list} version {version}"
-    return {"rule": rule.name, "parameters": found, "words": words}
+    return rule.documented((code_list, registry.code_lists[code_list].version) if code_list is not None else None)
 
 
 def _standard(element: str | None, registry: Registry) -> str | None:

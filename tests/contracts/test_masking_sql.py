@@ -1,5 +1,6 @@
 """The masking rules (std.mask_*) on the real warehouse, and pandera's checks of masked values."""
 
+import pandas as pd
 import psycopg
 import pytest
 from hypothesis import given, settings
@@ -45,15 +46,19 @@ def test_rules_keep_only_what_they_allow(conn, rule, value, masked):
     assert mask(conn, rule, value) == masked
 
 
+def passes(rule: str, value: str) -> bool:
+    """The pandera masking check's verdict on one value, in a column of its own."""
+    return bool(masking_check(rule)._check_fn(pd.Series([value], dtype=object)).item())
+
+
 @PROPERTY
 @given(st.text(HANZI, min_size=1, max_size=6))
 def test_a_masked_name_passes_the_check_and_a_clear_one_does_not(conn, name):
-    check = masking_check("name")
     masked = mask(conn, "name", name)
     assert len(masked) == len(name)
-    assert check.element_wise and check._check_fn(masked)
+    assert passes("name", masked)
     if len(name) >= 2:
-        assert not check._check_fn(name)
+        assert not passes("name", name)
 
 
 @PROPERTY
@@ -62,5 +67,5 @@ def test_masked_numbers_pass_the_checks_and_clear_ones_do_not(conn, number):
     for rule in ("id_number", "phone"):
         masked = mask(conn, rule, number)
         assert len(masked) == len(number)
-        assert masking_check(rule)._check_fn(masked)
-        assert not masking_check(rule)._check_fn(number)
+        assert passes(rule, masked)
+        assert not passes(rule, number)

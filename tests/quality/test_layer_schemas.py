@@ -44,3 +44,16 @@ def test_a_quarantined_row_must_name_a_broken_rule():
     frame = _received().assign(_issues=[[{"rule": "required", "detail": "case_no is required"}], []])
     assert _failed_checks("quarantine", frame) == {"issues_listed"}
     assert _failed_checks("staging", frame) == set()
+
+
+@pytest.mark.parametrize(
+    "issues",
+    [[{"rule": "required"}], [{"rule": "", "detail": "d"}], [None], [{"rule": "r", "detail": "d"}, "x"],
+     {"rule": "required", "detail": "d"}, "required"],
+    ids=["no-detail", "blank-rule", "none", "one-not-an-issue", "not-a-list", "text"],
+)
+def test_issues_that_do_not_each_name_a_rule_and_detail_fail(issues):
+    listed = [{"rule": "required", "detail": "case_no is required"}]
+    frame = _received().assign(_issues=[listed, issues])
+    assert _failed_checks("quarantine", frame) == {"issues_listed"}
+    assert _failed_checks("staging", frame) == {"issues_listed"}
