@@ -105,8 +105,11 @@ class Permission(StrEnum):
         "hubei-data catalog approve", "hubei-data catalog reject",
     )
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
-    QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why, and the rectification tickets", (
+    QUALITY_ISSUE_VIEW = "quality_issue.view", (
+        "see every flagged record and why, the rectification tickets and the column profiles"
+    ), (
         "hubei-data quality issues", "hubei-data quality tickets", "hubei-data quality ticket",
+        "hubei-data quality profile",
     )
     QUALITY_ISSUE_HANDLE = "quality_issue.handle", (
         "move rectification tickets (整改工单) on and resolve them; export a ticket's rows for its owner and vendor"
