@@ -78,8 +78,10 @@ class Permission(StrEnum):
     ), (
         "hubei-data push status", "hubei-data api stats", "hubei-data status", "hubei-data alerts",
     )
-    REPORT_VIEW = "report.view", "generate and read the weekly sharing and annual operations reports", (
-        "hubei-data report weekly", "hubei-data report annual",
+    REPORT_VIEW = "report.view", (
+        "generate and read the weekly sharing report, the weekly data-quality bulletin and the annual operations report"
+    ), (
+        "hubei-data report weekly", "hubei-data report quality", "hubei-data report annual",
     )
     CATALOG_VIEW = "catalog.view", (
         "read the data resource catalog (数据资源目录), the data standards (数据标准), the APIs and the metrics"
