@@ -1,5 +1,6 @@
 """The weekly data-quality bulletin's numbers per source system: tickets open at the week's end, rows received and
-flagged in the week, and how long the tickets resolved in the week took."""
+flagged in the week, and how long the tickets resolved in the week took. Tickets of problems departments reported
+on share datasets are their providers', not a source system's, and are left out."""
 
 import statistics
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ last_steps as (
 tickets as (
 
     select ticket_id, source, rule, system, owner, opened_at, due_at from ops.quality_tickets
+    where origin = 'rule'
 
 ),
 
@@ -70,6 +72,7 @@ final as (
         )) / 86400 as days
     from resolutions
     inner join ops.quality_tickets as tickets on tickets.ticket_id = resolutions.ticket_id
+    where tickets.origin = 'rule'
 
 )
 
@@ -78,7 +81,7 @@ select * from final
 
 _OPENED = """
 select system, count(*) as opened from ops.quality_tickets
-where opened_at >= %(start)s and opened_at < %(end)s
+where origin = 'rule' and opened_at >= %(start)s and opened_at < %(end)s
 group by system
 """
 

@@ -1,12 +1,12 @@
 """Column profiles: per build, each resource table column's nulls, distinct values, range, lengths and top values.
 
-Revision ID: 0012
+Revision ID: 0013
 """
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
