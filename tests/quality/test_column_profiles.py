@@ -18,7 +18,8 @@ CASES = [f"P{uuid.uuid4().hex[:10]}" for _ in range(12)]
 
 def _land(folder, name: str, rows: list[tuple[str, str, str, str]]) -> None:
     path = folder / name
-    path.write_text(HEADER + "".join(f"{case},{USCC},{decided},{violation},{fine},{dt.datetime.now():%Y-%m-%d %H:%M:%S}\n"
+    now = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}"
+    path.write_text(HEADER + "".join(f"{case},{USCC},{decided},{violation},{fine},{now}\n"
                                      for case, decided, violation, fine in rows), encoding="utf-8")
     [result], built = land_and_build({"penalty": [str(path)]}, build=True)
     assert result["status"] == "loaded" and built, result

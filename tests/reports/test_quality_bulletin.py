@@ -52,15 +52,22 @@ def _a_week_of_tickets(conn) -> None:
         last_at, _, stage = steps[-1]
         resolved = stage == "resolved"
         ticket_id = conn.execute(
-            "insert into ops.quality_tickets (source, rule, system, owner, stage, resolution, affected_rows,"
+            "insert into ops.quality_tickets (origin, source, rule, system, owner, stage, resolution, affected_rows,"
             " newest_batch, first_seen, last_seen, opened_at, due_at, resolved_at)"
-            " values (%s, %s, %s, 'owner', %s, %s, 1, 1, %s, %s, %s, %s::timestamptz + interval '5 days', %s)"
+            " values ('rule', %s, %s, %s, 'owner', %s, %s, 1, 1, %s, %s, %s, %s::timestamptz + interval '5 days', %s)"
             " returning ticket_id",
             (source, rule, system, stage, "fixed_at_source" if resolved else None, steps[0][0], steps[0][0],
              steps[0][0], steps[0][0], last_at if resolved else None)).fetchone()[0]
         for at, before, after in steps:
             conn.execute("insert into ops.quality_ticket_steps (ticket_id, at, actor, stage_from, stage_to,"
                          " affected_rows) values (%s, %s, 'recheck', %s, %s, 1)", (ticket_id, at, before, after))
+    # A problem a department reported on a share dataset is its provider's, not a source system's.
+    reported = conn.execute(
+        "insert into ops.quality_tickets (origin, source, rule, owner, affected_rows, first_seen, last_seen, opened_at,"
+        " due_at, reporter, report) values ('report', 'penalty_info', 'feedback', '省药监局', 0, %(at)s, %(at)s,"
+        " %(at)s, %(at)s, 't_department', '罚款金额不符') returning ticket_id", {"at": "2026-11-24 09:00+08"}).fetchone()[0]
+    conn.execute("insert into ops.quality_ticket_steps (ticket_id, at, actor, stage_to, affected_rows)"
+                 " values (%s, '2026-11-24 09:00+08', 't_department', 'new', 0)", (reported,))
 
 
 def test_the_bulletin_ranks_systems_by_open_tickets_then_defect_rate(reporting):
