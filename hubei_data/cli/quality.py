@@ -82,6 +82,32 @@ def ticket_command(ticket_id: int, fmt: str) -> None:
          [[_minute(at), *rest] for at, *rest in taken], fmt)
 
 
+@quality.command("profile")
+@click.argument("source", type=click.Choice(list(SOURCES)))
+@format_option
+def profile_command(source: str, fmt: str) -> None:
+    """The latest column profile (数据剖析) of a source's resource table, against the builds before it: null rate
+    beside the highest of them, distinct values beside the fewest, range, lengths, top values, and what jumped."""
+    from hubei_data.quality import profile_jumps, profiles
+
+    with connect_current() as conn:
+        latest = profiles.latest(conn, f"resource.{source}")
+        history = {p.column_name: profiles.before(conn, p) for p in latest}
+    if latest:
+        click.echo(f"resource.{source}: {latest[0].rows} rows, profiled {_minute(latest[0].at)}"
+                   f" (run {latest[0].run_id}) against {max(map(len, history.values()))} builds before", err=True)
+    emit(["column", "nulls", "null_rate", "null_rate_before", "distinct", "distinct_before", "min", "max",
+          "min_length", "max_length", "top_values", "jumped"],
+         [[p.column_name, p.nulls, f"{p.null_rate:.1%}",
+           f"{max(h.null_rate for h in history[p.column_name]):.1%}" if history[p.column_name] else None,
+           p.distinct_values, min((h.distinct_values for h in history[p.column_name]), default=None),
+           p.min_value, p.max_value, p.min_length, p.max_length,
+           ", ".join(f"{top['value']} ({top['rows']})" for top in p.top_values),
+           ", ".join(jump.metric for jump in profile_jumps.jumps(p, history[p.column_name]))]
+          for p in latest], fmt,
+         empty=f"resource.{source} has not been profiled yet: a build that touches it profiles it")
+
+
 @quality.command("move")
 @click.argument("ticket_id", type=int)
 @click.argument("stage", type=click.Choice(["acknowledged", "in_progress", "resolved"]))

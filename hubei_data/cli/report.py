@@ -1,4 +1,5 @@
-"""`hubei-data report`: the weekly sharing report, the annual O&M report and ad-hoc SQL reports, as HTML and XLSX."""
+"""`hubei-data report`: the weekly sharing report and quality bulletin, the annual O&M report and ad-hoc SQL reports,
+as HTML and XLSX."""
 
 from pathlib import Path
 
@@ -15,7 +16,7 @@ _REFUSALS = (ReportError, RegistryError, adhoc_query.QueryRefused, warehouse.War
 
 @click.group()
 def report() -> None:
-    """Reports (报告): 政务信息共享情况周报, 年度运维报告 and ad-hoc SQL reports, each as HTML and XLSX."""
+    """Reports (报告): 政务信息共享情况周报, 数据质量通报, 年度运维报告 and ad-hoc SQL reports, each as HTML and XLSX."""
 
 
 def _output(command):
@@ -44,20 +45,43 @@ def _directory(output: Path | None) -> Path:
     return output or reports_dir()
 
 
+def _week(command):
+    return click.option(
+        "--week", help="ISO week, e.g. 2026-W48 (Monday to Sunday, Beijing time).  [default: the last full week]",
+    )(command)
+
+
+def _make_week(make, week: str | None, output: Path | None) -> None:
+    """`_make` for a report of one week: `make(conn, week, directory, by)` returns what it found and its files."""
+    from hubei_data.reports.periods import Week
+
+    def write(conn, by):
+        chosen = Week.parse(week) if week else Week.last_complete()
+        return make(conn, chosen, _directory(output), by)[1]
+
+    _make(write)
+
+
 @report.command()
-@click.option("--week", help="ISO week, e.g. 2026-W48 (Monday to Sunday, Beijing time).  [default: the last full week]")
+@_week
 @_output
 def weekly(week: str | None, output: Path | None) -> None:
     """政务信息共享情况周报: rows pushed, pushes failed and recovered, API calls and new quality issues,
     per department and dataset, for one week."""
     from hubei_data.reports.generate import weekly_report
-    from hubei_data.reports.periods import Week
 
-    def write(conn, by):
-        chosen = Week.parse(week) if week else Week.last_complete()
-        return weekly_report(conn, chosen, _directory(output), by)[1]
+    _make_week(weekly_report, week, output)
 
-    _make(write)
+
+@report.command()
+@_week
+@_output
+def quality(week: str | None, output: Path | None) -> None:
+    """数据质量通报: source systems ranked by rectification tickets open at the week's end, defect rate (rows
+    flagged of rows received in the week) and median days to fix the tickets resolved in the week."""
+    from hubei_data.reports.generate import quality_report
+
+    _make_week(quality_report, week, output)
 
 
 @report.command()

@@ -78,8 +78,10 @@ class Permission(StrEnum):
     ), (
         "hubei-data push status", "hubei-data api stats", "hubei-data status", "hubei-data alerts",
     )
-    REPORT_VIEW = "report.view", "generate and read the weekly sharing and annual operations reports", (
-        "hubei-data report weekly", "hubei-data report annual",
+    REPORT_VIEW = "report.view", (
+        "generate and read the weekly sharing report, the weekly data-quality bulletin and the annual operations report"
+    ), (
+        "hubei-data report weekly", "hubei-data report quality", "hubei-data report annual",
     )
     CATALOG_VIEW = "catalog.view", (
         "read the data resource catalog (数据资源目录), the data standards (数据标准), the APIs and the metrics"
@@ -105,8 +107,11 @@ class Permission(StrEnum):
         "hubei-data catalog approve", "hubei-data catalog reject",
     )
     STANDARD_EDIT = "standard.edit", "edit data standards and code lists (数据标准)"
-    QUALITY_ISSUE_VIEW = "quality_issue.view", "see every flagged record and why, and the rectification tickets", (
+    QUALITY_ISSUE_VIEW = "quality_issue.view", (
+        "see every flagged record and why, the rectification tickets and the column profiles"
+    ), (
         "hubei-data quality issues", "hubei-data quality tickets", "hubei-data quality ticket",
+        "hubei-data quality profile",
     )
     QUALITY_ISSUE_HANDLE = "quality_issue.handle", (
         "move rectification tickets (整改工单) on and resolve them; export a ticket's rows for its owner and vendor"

@@ -11,9 +11,11 @@ from hubei_data.resources import WarehouseResource
 
 RULE = "quality_ticket"
 QUARANTINE = dg.AssetKey(["quarantine", "issues"])
+# After the profiles, so the tickets their jumps open are alerted in the same build.
+PROFILES = dg.AssetKey(["quality", "profiles"])
 
 
-@dg.asset(key=["quality", "tickets"], deps=[QUARANTINE], group_name="quality", kinds={"postgres"})
+@dg.asset(key=["quality", "tickets"], deps=[QUARANTINE, PROFILES], group_name="quality", kinds={"postgres"})
 def quality_tickets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rectification tickets (整改工单): one per source and rule whose rows the quarantine holds, opened, updated,
     resolved or reopened by this build's recheck, and each open ticket an alert to the owning office."""

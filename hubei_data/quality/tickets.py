@@ -6,7 +6,8 @@ resolving with a reason (fixed at source, false positive, accepted). After every
 ticket in line with the quarantine: a defect without a ticket opens one; a ticket whose rows are all replaced
 resolves itself (`recheck_passed`) and comes back if the defect does. A ticket a person resolved comes back only
 when a later batch brings new rows of its defect: rows fixed at source are replaced when their new version lands,
-and rows accepted or judged a false positive stay where they are.
+and rows accepted or judged a false positive stay where they are. A jump in a column's profile opens a ticket
+too (rule `profile_<metric>`); no recheck can tell it is over, so people resolve those.
 """
 
 import datetime as dt
@@ -28,6 +29,8 @@ MOVES = {"new": ("acknowledged", "in_progress", "resolved"), "acknowledged": ("i
          "in_progress": ("resolved",), "resolved": ()}
 REASONS = {"fixed_at_source": "源头已整改", "false_positive": "误报", "accepted": "接受现状"}
 RECHECK = "recheck"
+# Rules of tickets opened by column profiles rather than the quarantine; the recheck leaves them to people.
+PROFILE = "profile_"
 # Days to fix a reported problem, and a defect of a system that declares none (registry/sources/_systems.yaml).
 DEFAULT_DAYS = 5
 
@@ -80,23 +83,15 @@ def recheck(conn: psycopg.Connection, now: dt.datetime | None = None) -> Recheck
     """Bring every ticket in line with the defects the quarantine holds now, in one transaction."""
     now = now or dt.datetime.now(dt.UTC)
     found = {(d.source, d.rule): d for d in defects.current(conn)}
-    opened, updated, resolved, reopened = [], [], [], []
+    changed = {"opened": [], "updated": [], "reopened": []}
+    resolved = []
     with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.ops.quality_tickets'))")
-        held = {(t.source, t.rule): t for t in _select(conn, "where origin = 'rule'")}
+        _lock(conn)
+        held = {(t.source, t.rule): t
+                for t in _select(conn, "where origin = 'rule' and not starts_with(rule, %s)", [PROFILE])}
         for key, defect in found.items():
-            ticket = held.get(key)
-            if ticket is None:
-                opened.append(_open(conn, defect, now))
-            elif ticket.stage == "resolved" and (ticket.resolution == "recheck_passed"
-                                                 or defect.newest_batch > ticket.newest_batch):
-                _reopen(conn, ticket, defect, now)
-                reopened.append(ticket.ticket_id)
-            else:
-                conn.execute("update ops.quality_tickets set affected_rows = %s, newest_batch = %s, last_seen = %s"
-                             " where ticket_id = %s",
-                             (defect.rows, defect.newest_batch, defect.last_seen, ticket.ticket_id))
-                updated.append(ticket.ticket_id)
+            what, ticket_id = _bring(conn, held.get(key), defect, now)
+            changed[what].append(ticket_id)
         for key, ticket in held.items():
             if key not in found and ticket.stage != "resolved":
                 conn.execute("update ops.quality_tickets set stage = 'resolved', resolution = 'recheck_passed',"
@@ -104,7 +99,21 @@ def recheck(conn: psycopg.Connection, now: dt.datetime | None = None) -> Recheck
                 _step(conn, ticket.ticket_id, RECHECK, ticket.stage, "resolved", "recheck_passed", 0,
                       "复核通过：隔离区已无该规则的待整改记录", now)
                 resolved.append(ticket.ticket_id)
-    return Recheck(opened, updated, resolved, reopened)
+    return Recheck(changed["opened"], changed["updated"], resolved, changed["reopened"])
+
+
+def found_elsewhere(conn: psycopg.Connection, defect: defects.Defect, comment: str,
+                    now: dt.datetime | None = None) -> tuple[str, int]:
+    """A defect found outside the quarantine (a jump in a column profile, rule `profile_<metric>`): it opens its
+    source's ticket for the rule, reopens a resolved one when a newer batch brings it, or updates an open one.
+    The recheck leaves these tickets alone: people resolve them. Whether the ticket was opened, reopened or
+    updated, and its id."""
+    if not defect.rule.startswith(PROFILE):
+        raise TicketError(f"rule {defect.rule!r}: defects found outside the quarantine have rules named {PROFILE}…")
+    with conn.transaction():
+        _lock(conn)
+        held = _select(conn, "where origin = 'rule' and source = %s and rule = %s", [defect.source, defect.rule])
+        return _bring(conn, held[0] if held else None, defect, now or dt.datetime.now(dt.UTC), comment)
 
 
 def move(conn: psycopg.Connection, actor: audit_trail.Actor, ticket_id: int, stage: str,
@@ -197,7 +206,25 @@ def _allowed(ticket: Ticket, stage: str, reason: str | None) -> None:
         raise TicketError("a reason is given only when resolving a ticket")
 
 
-def _open(conn, defect: defects.Defect, now: dt.datetime) -> int:
+def _lock(conn) -> None:
+    conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.ops.quality_tickets'))")
+
+
+def _bring(conn, ticket: Ticket | None, defect: defects.Defect, now: dt.datetime,
+           comment: str | None = None) -> tuple[str, int]:
+    """Open, reopen or update the ticket of a defect found now; what was done, and the ticket's id."""
+    if ticket is None:
+        return "opened", _open(conn, defect, now, comment)
+    if ticket.stage == "resolved" and (ticket.resolution == "recheck_passed"
+                                       or defect.newest_batch > ticket.newest_batch):
+        _reopen(conn, ticket, defect, now, comment)
+        return "reopened", ticket.ticket_id
+    conn.execute("update ops.quality_tickets set affected_rows = %s, newest_batch = %s, last_seen = %s"
+                 " where ticket_id = %s", (defect.rows, defect.newest_batch, defect.last_seen, ticket.ticket_id))
+    return "updated", ticket.ticket_id
+
+
+def _open(conn, defect: defects.Defect, now: dt.datetime, comment: str | None) -> int:
     source = SOURCES[defect.source]
     system = DECLARED.systems[source.system_code]
     ticket_id = conn.execute(
@@ -208,12 +235,12 @@ def _open(conn, defect: defects.Defect, now: dt.datetime) -> int:
          defect.newest_batch, defect.first_seen, defect.last_seen, now,
          now + dt.timedelta(days=system.fix_within_days)),
     ).fetchone()[0]
-    _step(conn, ticket_id, RECHECK, None, "new", None, defect.rows, f"构建发现 {defect.rows} 条记录违反规则 {defect.rule}",
-          now)
+    _step(conn, ticket_id, RECHECK, None, "new", None, defect.rows,
+          comment or f"构建发现 {defect.rows} 条记录违反规则 {defect.rule}", now)
     return ticket_id
 
 
-def _reopen(conn, ticket: Ticket, defect: defects.Defect, now: dt.datetime) -> None:
+def _reopen(conn, ticket: Ticket, defect: defects.Defect, now: dt.datetime, comment: str | None) -> None:
     days = DECLARED.systems[ticket.system].fix_within_days if ticket.system in DECLARED.systems else DEFAULT_DAYS
     conn.execute(
         "update ops.quality_tickets set stage = 'new', resolution = null, resolved_at = null, acknowledged_at = null,"
@@ -221,7 +248,7 @@ def _reopen(conn, ticket: Ticket, defect: defects.Defect, now: dt.datetime) -> N
         " where ticket_id = %s",
         (defect.rows, defect.newest_batch, defect.last_seen, now + dt.timedelta(days=days), ticket.ticket_id))
     _step(conn, ticket.ticket_id, RECHECK, "resolved", "new", None, defect.rows,
-          f"问题复现：{defect.rows} 条记录仍违反规则 {defect.rule}", now)
+          comment or f"问题复现：{defect.rows} 条记录仍违反规则 {defect.rule}", now)
 
 
 def _step(conn, ticket_id: int, actor: str, stage_from: str | None, stage_to: str, resolution: str | None,

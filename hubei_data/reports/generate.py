@@ -9,7 +9,8 @@ import psycopg
 from hubei_data.control.audit_trail import Actor
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.subscription import load_subscriptions
-from hubei_data.reports import adhoc, annual, annual_data, weekly, weekly_data, writing
+from hubei_data.reports import (adhoc, annual, annual_data, quality_bulletin, quality_data, weekly, weekly_data,
+                                writing)
 from hubei_data.reports.periods import Week
 
 
@@ -19,6 +20,15 @@ def weekly_report(conn: psycopg.Connection, week: Week, directory: Path, by: Act
     require_current(conn)
     data = weekly_data.collect(conn, week, load_subscriptions())
     return data, writing.publish(conn, weekly.build(data, now or dt.datetime.now(dt.UTC)), directory, by)
+
+
+def quality_report(conn: psycopg.Connection, week: Week, directory: Path, by: Actor,
+                   now: dt.datetime | None = None) -> tuple[list[quality_data.SystemWeek], list[Path]]:
+    """数据质量通报 of one week; the systems as ranked and the files written."""
+    require_current(conn)
+    systems = quality_data.collect(conn, week)
+    return systems, writing.publish(conn, quality_bulletin.build(week, systems, now or dt.datetime.now(dt.UTC)),
+                                    directory, by)
 
 
 def annual_report(conn: psycopg.Connection, instance: dg.DagsterInstance, year: int, directory: Path, by: Actor,

@@ -1,42 +1,19 @@
 """Rectification tickets (整改工单) follow a defect from the build that finds it to the one that no longer does."""
 
 import datetime as dt
-import os
 import uuid
 
 import openpyxl
 import pytest
 
-from hubei_data import runner
 from hubei_data import warehouse as wh
 from hubei_data.cli.jobs import land_and_build
-from hubei_data.control import schema
 from hubei_data.control.audit_trail import Actor
 from hubei_data.quality import tickets
 from tests.people import invoke
 
 HEADER = "case_no,uscc,decided_on,fine_yuan,updated_at\n"
 USCC = "91420102MAYLRJ8BMN"
-
-
-@pytest.fixture(scope="module")
-def own_warehouse(warehouse):
-    """A database of this module's own, so no other test's penalty rows join its tickets."""
-    name = f"tickets_{uuid.uuid4().hex[:8]}"
-    info = wh.create_database(name)
-    schema.upgrade(info)
-    before = os.environ.get(wh.URL_VARIABLE)
-    os.environ[wh.URL_VARIABLE] = info.url
-    wh.connect_info.cache_clear()
-    runner.instance.cache_clear()
-    yield info
-    if before is None:
-        os.environ.pop(wh.URL_VARIABLE, None)
-    else:
-        os.environ[wh.URL_VARIABLE] = before
-    wh.connect_info.cache_clear()
-    runner.instance.cache_clear()
-    wh.drop_database(name)
 
 
 def _land(folder, name: str, fines: dict[str, str]) -> None:
