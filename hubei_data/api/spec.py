@@ -72,7 +72,11 @@ def load_apis(root: Path | None = None) -> dict[str, ApiSpec]:
 
     The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
     registry's loader; it needs no database."""
-    declared = registry.load(root)
+    return specs(registry.load(root))
+
+
+def specs(declared: registry.Registry) -> dict[str, ApiSpec]:
+    """The APIs of a loaded registry, each checked as `load_apis` checks them."""
     return {name: _spec(declared, name, api) for name, api in declared.apis.items()}
 
 

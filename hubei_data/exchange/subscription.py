@@ -70,7 +70,11 @@ def load_subscriptions(root: Path | None = None) -> list[Subscription]:
 
     The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
     registry's loader; it needs no database."""
-    declared = registry.load(root)
+    return subscriptions_of(registry.load(root))
+
+
+def subscriptions_of(declared: registry.Registry) -> list[Subscription]:
+    """The subscriptions of a loaded registry, each checked as `load_subscriptions` checks them."""
     files = declared.declared_in["subscriptions"]
     subscriptions = [checked(subscription, files[name]) for name, subscription in declared.subscriptions.items()]
     for subscription in subscriptions:

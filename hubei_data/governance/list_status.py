@@ -10,8 +10,14 @@ import psycopg
 from psycopg import sql
 
 from hubei_data import registry
+from hubei_data.api.spec import specs
 from hubei_data.catalog import lifecycle
+from hubei_data.catalog.declared import datasets_read
 from hubei_data.catalog.entry import Entry
+from hubei_data.catalog.models import table_name
+from hubei_data.exchange.subscription import subscriptions_of
+from hubei_data.governance.lists import shared
+from hubei_data.governance.negative import manifest_breaches
 from hubei_data.ops.freshness import CYCLES
 
 
@@ -30,6 +36,7 @@ def responsibilities(conn: psycopg.Connection, instance: dg.DagsterInstance, dec
                      now: dt.datetime) -> list[Status]:
     """Each responsibility: every catalog entry it names published, with rows behind it, built within its cycle."""
     published = {version.code: version.entry for version in lifecycle.published_versions(conn)}
+    apis = specs(declared)
     found = []
     for code, duty in declared.lists["responsibilities"].entries.items():
         problems = []
@@ -38,22 +45,19 @@ def responsibilities(conn: psycopg.Connection, instance: dg.DagsterInstance, dec
             if entry is None:
                 problems.append(f"{each} has no published catalog version")
                 continue
-            for table in tables_behind(entry):
+            for table in tables_behind(entry, apis):
                 problems += _table_problems(conn, instance, each, table, duty.cycle, now)
         found.append(Status("responsibilities", code, duty.name, not problems,
                             "; ".join(problems) or f"published, with data, built within its cycle ({duty.cycle})"))
     return found
 
 
-def tables_behind(entry: Entry) -> list[str]:
-    """The warehouse tables (`schema.table`) holding an entry's data: its own table, or those its data API reads."""
+def tables_behind(entry: Entry, apis: dict) -> list[str]:
+    """The warehouse tables (`schema.table`) holding an entry's data: its own table, or those its data API (among
+    `apis`, by name) reads."""
     if entry.kind == "table":
         return [entry.target]
-    from hubei_data.api.spec import load_apis
-    from hubei_data.catalog.declared import datasets_read
-    from hubei_data.catalog.models import table_name
-
-    spec = load_apis().get(entry.target)
+    spec = apis.get(entry.target)
     return [f"share.{table_name(dataset)}" for dataset in datasets_read(spec)] if spec else []
 
 
@@ -84,9 +88,7 @@ def _table_problems(conn, instance, code: str, table: str, cycle: str, now: dt.d
 
 def demands(declared: registry.Registry, today: dt.date) -> list[Status]:
     """Each demand: met by a share dataset, a data API or a subscription valid today, or answered in writing."""
-    from hubei_data.exchange.subscription import load_subscriptions
-
-    subscriptions = {subscription.id: subscription for subscription in load_subscriptions(declared.root)}
+    subscriptions = {subscription.id: subscription for subscription in subscriptions_of(declared)}
     found = []
     for code, demand in declared.lists["demands"].entries.items():
         met, lapsed = [], []
@@ -109,14 +111,9 @@ def demands(declared: registry.Registry, today: dt.date) -> list[Status]:
 
 def negative(declared: registry.Registry, manifest: dict) -> list[str]:
     """Everything that reaches a negative-list item: share model columns, data API answers, subscription fields."""
-    from hubei_data.api.spec import load_apis
-    from hubei_data.exchange.subscription import load_subscriptions
-    from hubei_data.governance.negative import manifest_breaches
-
     found = manifest_breaches(manifest, declared.lists["negative"])
-    for load in (load_apis, load_subscriptions):
-        try:
-            load(declared.root)
-        except registry.RegistryError as error:
-            found.append(str(error))
+    try:
+        shared(declared)
+    except registry.RegistryError as error:
+        found.append(str(error))
     return found

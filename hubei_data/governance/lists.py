@@ -24,7 +24,18 @@ def replaced(declared: registry.Registry, kind: str, document) -> registry.Regis
                                                                                             document)})
     list_references.check(changed)
     check(changed, catalog())
+    shared(changed)
     return changed
+
+
+def shared(declared: registry.Registry) -> None:
+    """Load the registry's data APIs and subscriptions as the service and pushes do, so one giving out an item of
+    the negative list is refused, naming both."""
+    from hubei_data.api.spec import specs
+    from hubei_data.exchange.subscription import subscriptions_of
+
+    specs(declared)
+    subscriptions_of(declared)
 
 
 def catalog() -> dict[str, Entry]:

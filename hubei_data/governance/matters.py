@@ -8,7 +8,9 @@ import dagster as dg
 import psycopg
 
 from hubei_data import registry
+from hubei_data.api.spec import specs
 from hubei_data.catalog import lifecycle
+from hubei_data.catalog.declared import datasets_read
 from hubei_data.catalog.models import table_name
 from hubei_data.governance.list_status import has_rows, last_built
 from hubei_data.governance.negative import DATASETS
@@ -44,11 +46,8 @@ def report(conn: psycopg.Connection, instance: dg.DagsterInstance, declared: reg
     """Each matter: supported fully when every share dataset it uses, itself or through its data APIs (which the
     registry holds defined), is published, holds data and is fresh within its update cycle; not at all when none
     is; partly otherwise."""
-    from hubei_data.api.spec import load_apis
-    from hubei_data.catalog.declared import datasets_read
-
     check(declared)
-    apis = load_apis(declared.root)
+    apis = specs(declared)
     found = []
     for code, matter in declared.matters.items():
         read = {name: None for name in matter.datasets}
