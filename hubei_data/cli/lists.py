@@ -33,15 +33,27 @@ def lists_group() -> None:
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(kind: str, workbook: Path) -> None:
     """Replace a list by the entries of an XLSX workbook in the agencies' layout (docs/lists.md), as its next version;
-    a bad workbook changes nothing and the error names its row and column."""
+    a bad workbook changes nothing and the error names its row and column. Done or refused, it is audited."""
     from hubei_data import registry
+    from hubei_data.cli.gate import acting, source
+    from hubei_data.control import audit_trail
+    from hubei_data.control.audit_chain import Action, Outcome
+    from hubei_data.control.schema import connect_current
     from hubei_data.governance.list_workbook import import_list
     from hubei_data.reports import ReportError
 
-    try:
-        written, version, count = import_list(kind, workbook)
-    except (registry.RegistryError, ReportError) as error:
-        raise click.ClickException(str(error)) from None
+    detail = {"change": "lists import", "workbook": workbook.name}
+    with connect_current(autocommit=True) as conn:
+        def audit(outcome: Outcome, **more) -> None:
+            audit_trail.append(conn, acting().username, source(), Action.CONFIG_CHANGE, f"lists {kind}", outcome,
+                               {**detail, **more})
+
+        try:
+            written, version, count = import_list(kind, workbook)
+        except (registry.RegistryError, ReportError) as error:
+            audit(Outcome.FAILURE, error=str(error))
+            raise click.ClickException(str(error)) from None
+        audit(Outcome.SUCCESS, version=version, entries=count)
     click.echo(f"{written}: {LISTS[kind].chinese} version {version}, {count} entries from {workbook.name}")
 
 

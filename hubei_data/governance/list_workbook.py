@@ -13,7 +13,6 @@ from hubei_data import registry
 from hubei_data.governance import lists
 from hubei_data.ingest.errors import UnreadableFile
 from hubei_data.ingest.workbook import read_xlsx
-from hubei_data.registry import files
 from hubei_data.registry.lists import LISTS
 from hubei_data.reports.writing import write_whole
 
@@ -34,15 +33,14 @@ MET_KINDS = {"共享数据集": "dataset", "数据接口": "api", "数据订阅"
 SEPARATORS = r"[、,，;；\s]+"
 
 
-def import_list(kind: str, workbook: Path, root: Path | None = None, today: dt.date | None = None) -> tuple[Path, int,
-                                                                                                          int]:
+def import_list(kind: str, workbook: Path) -> tuple[Path, int, int]:
     """Replace a list's registry file by the workbook's entries; the file written, its version and how many entries.
     A RegistryError names the workbook, the row and the column of the first thing wrong, and nothing is written."""
-    declared = registry.load(root)
+    declared = registry.load()
     rows, document = _read(kind, workbook)
     target = declared.root / LISTS[kind].path
-    document = {"version": _version(target, declared.root) + 1, "imported_from": workbook.name,
-                "imported_on": today or dt.date.today(), "entries": document}
+    document = {"version": declared.lists[kind].version + 1, "imported_from": workbook.name,
+                "imported_on": dt.date.today(), "entries": document}
     try:
         lists.replaced(declared, kind, document)
     except registry.RegistryError as error:
@@ -101,13 +99,6 @@ def _entry(kind: str, workbook: Path, number: int, cells: dict) -> dict:
         if names:
             entry["met_by"] = [{"kind": MET_KINDS[met_kind], "name": name} for name in names]
     return entry
-
-
-def _version(target: Path, root: Path) -> int:
-    if not target.exists():
-        return 0
-    held = files.read(target, f"{root.name}/{target.relative_to(root)}")
-    return held.get("version", 0) if isinstance(held, dict) else 0
 
 
 def _at_row(kind: str, workbook: Path, rows: dict[str, int], error: registry.RegistryError) -> registry.RegistryError:

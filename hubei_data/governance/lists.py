@@ -5,7 +5,10 @@ import dataclasses
 from pathlib import Path
 
 from hubei_data import registry
+from hubei_data.api.spec import specs
+from hubei_data.catalog.declared import declared_entries
 from hubei_data.catalog.entry import Entry
+from hubei_data.exchange.subscription import subscriptions_of
 from hubei_data.ops.freshness import CYCLES
 from hubei_data.registry import list_references, listed
 
@@ -13,7 +16,7 @@ from hubei_data.registry import list_references, listed
 def load(root: Path | None = None) -> registry.Registry:
     """The registry with its lists checked against the catalog's declared entries, or the first RegistryError."""
     declared = registry.load(root)
-    check(declared, catalog())
+    check(declared, declared_entries())
     return declared
 
 
@@ -23,7 +26,7 @@ def replaced(declared: registry.Registry, kind: str, document) -> registry.Regis
     changed = dataclasses.replace(declared, lists={**declared.lists, kind: listed.read_list(declared.root, kind,
                                                                                             document)})
     list_references.check(changed)
-    check(changed, catalog())
+    check(changed, declared_entries())
     shared(changed)
     return changed
 
@@ -31,18 +34,8 @@ def replaced(declared: registry.Registry, kind: str, document) -> registry.Regis
 def shared(declared: registry.Registry) -> None:
     """Load the registry's data APIs and subscriptions as the service and pushes do, so one giving out an item of
     the negative list is refused, naming both."""
-    from hubei_data.api.spec import specs
-    from hubei_data.exchange.subscription import subscriptions_of
-
     specs(declared)
     subscriptions_of(declared)
-
-
-def catalog() -> dict[str, Entry]:
-    """The catalog entries the lists may name, by code."""
-    from hubei_data.catalog.declared import declared_entries
-
-    return declared_entries()
 
 
 def tables(entries: dict[str, Entry]) -> dict[str, Entry]:
@@ -51,7 +44,8 @@ def tables(entries: dict[str, Entry]) -> dict[str, Entry]:
 
 
 def check(declared: registry.Registry, entries: dict[str, Entry]) -> None:
-    """Raise the first catalog code, data item, dataset or cycle a list names that the catalog does not hold."""
+    """Raise the first catalog code, data item, dataset or cycle a list names that the catalog (`entries`, by code:
+    those the code declares, which the published versions start from) does not hold."""
     root = declared.root
 
     def known_codes(kind: str, code: str, codes) -> None:

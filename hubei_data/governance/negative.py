@@ -1,17 +1,25 @@
 """The negative list (负面清单) enforced: no share model column, data API answer or subscription field may carry an
 item it names, as 不予共享 items may not.
 
-An item named as `table.field` is reached by the same field of that table and, in the dbt graph, by a share column of
-the same name built from it; an item named by its data element is reached by every share item of that element."""
+An item named as `table.field` is reached by that field of its table and by a share item of the same name and data
+element (so an item named where the data comes from, in the resource or subject library, is followed into the share
+library without dbt's graph); over the dbt manifest also by a share column of the same name built from its table. An
+item named by its data element is reached by every share item of that element."""
 
 from collections.abc import Iterable
 
 from hubei_data.catalog import manifest as m
 from hubei_data.catalog.models import Dataset, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.catalog.subject import SUBJECT_MODELS
+from hubei_data.contracts import SOURCES
 from hubei_data.registry.lists import LISTS, Negative
 
 DATASETS = {table_name(dataset): dataset for dataset in SHARE_DATASETS}
+# Each table's fields with their data element: resource tables from the sources, subject and share from the catalog.
+ELEMENTS = {name: {column.name: column.element for column in source.columns} for name, source in SOURCES.items()}
+ELEMENTS |= {table_name(model): {item.name: item.element for item in model.items}
+             for model in (*SUBJECT_MODELS, *SHARE_DATASETS)}
 
 
 def _named(code: str, negative: Negative) -> str:
@@ -20,11 +28,20 @@ def _named(code: str, negative: Negative) -> str:
 
 
 def reaching(negative: Negative, dataset: Dataset, field: str) -> list[str]:
-    """The codes of the negative-list items a field of a share dataset carries: by its name or its data element."""
-    item = next((item for item in dataset.items if item.name == field), None)
-    element = item.element if item else None
-    return [code for code, entry in negative.entries.items()
-            if entry.item == f"{table_name(dataset)}.{field}" or (entry.element and entry.element == element)]
+    """The codes of the negative-list items a field of a share dataset carries: itself, the same field with the same
+    data element upstream, or its data element."""
+    element = ELEMENTS[table_name(dataset)].get(field)
+    found = []
+    for code, entry in negative.entries.items():
+        table, _, named = (entry.item or "").partition(".")
+        if entry.item is None:
+            reached = entry.element == element
+        else:
+            reached = named == field and (table == table_name(dataset)
+                                          or (element is not None and ELEMENTS.get(table, {}).get(named) == element))
+        if reached:
+            found.append(code)
+    return found
 
 
 def read_breaches(negative: Negative, datasets: Iterable[Dataset], fields: Iterable[str]) -> list[str]:

@@ -11,8 +11,9 @@ def check(registry: Registry) -> None:
     for code, demand in registry.lists["demands"].entries.items():
         for number, met in enumerate(demand.met_by):
             if met.kind in declared and met.name not in declared[met.kind]:
+                named = ", ".join(declared[met.kind])
                 raise error(registry.root, "demands", code, f"met_by[{number}].name",
-                            f"no {met.kind} {met.name!r} is declared (the {met.kind}s: {', '.join(declared[met.kind])})")
+                            f"no {met.kind} {met.name!r} is declared (the {met.kind}s: {named})")
     for code, negative in registry.lists["negative"].entries.items():
         if negative.element is not None and negative.element not in registry.elements:
             raise error(registry.root, "negative", code, "element", f"unknown data element {negative.element!r}")

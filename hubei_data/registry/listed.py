@@ -12,16 +12,12 @@ from hubei_data.registry.matters import CODED
 
 
 def read_list(root: Path, kind: str, document=None):
-    """One list (a key of LISTS) from its file under `root`, or from `document` as if it were that file."""
-    file = f"{root.name}/{LISTS[kind].path}"
-    if document is None:
-        document = files.read(root / LISTS[kind].path, file)
-    return validate_list(kind, document, file)
-
-
-def validate_list(kind: str, document, file: str):
-    """A list's document validated by its model: the version first, then each entry by its code."""
+    """One list (a key of LISTS) from its file under `root`, or from `document` as if it were that file: each entry
+    validated by its code, then the list's version."""
     declared = LISTS[kind]
+    file = f"{root.name}/{declared.path}"
+    if document is None:
+        document = files.read(root / declared.path, file)
     if not isinstance(document, dict) or not isinstance(document.get("entries"), dict):
         raise RegistryError(file, None, None, "a list is a mapping with its version and its entries by code under"
                                               " `entries`")
@@ -49,7 +45,7 @@ def _entry(model, label: str, file: str, code, document):
     try:
         TypeAdapter(ListCode).validate_python(code)
     except ValidationError as error:
-        raise RegistryError(file, f"{label} {code}", None, str(first(error)["ctx"]["error"])) from None
+        raise explained(first(error), file, label, code) from None
     try:
         return model.model_validate(document)
     except ValidationError as error:
@@ -58,5 +54,8 @@ def _entry(model, label: str, file: str, code, document):
 
 def error(root: Path, kind: str, code: str, field: str | None, reason: str) -> RegistryError:
     """The error for one entry of a list (a key of LISTS) or of the matters or rejections (a key of CODED)."""
-    path, label = (LISTS[kind].path, LISTS[kind].label) if kind in LISTS else CODED[kind][::2]
+    if kind in LISTS:
+        path, label = LISTS[kind].path, LISTS[kind].label
+    else:
+        path, _, label = CODED[kind]
     return RegistryError(f"{root.name}/{path}", f"{label} {code}", field, reason)

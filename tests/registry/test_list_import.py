@@ -2,6 +2,7 @@
 layout becomes the registry's next version of each; a bad workbook is refused whole, naming its row and column,
 and the list's file is left as it was."""
 
+import psycopg
 import pytest
 import yaml
 from openpyxl import Workbook
@@ -37,6 +38,12 @@ def registry_copy(copy, monkeypatch, warehouse):
     return copy
 
 
+def _last_audited(warehouse, kind: str) -> tuple:
+    with psycopg.connect(warehouse.url) as conn:
+        return conn.execute("select outcome, detail from control.audit_trail where target = %s order by seq desc"
+                            " limit 1", (f"lists {kind}",)).fetchone()
+
+
 def _workbook(path, kind: str, rows, headings=None):
     book = Workbook()
     book.active.append(headings or [heading for heading, _, _ in COLUMNS[kind]])
@@ -46,7 +53,7 @@ def _workbook(path, kind: str, rows, headings=None):
     return path
 
 
-def test_a_small_set_of_lists_is_imported_as_the_next_version_of_each(tmp_path, registry_copy):
+def test_a_small_set_of_lists_is_imported_as_the_next_version_of_each(tmp_path, registry_copy, warehouse):
     for kind, rows in ROWS.items():
         workbook = _workbook(tmp_path / f"{kind}.xlsx", kind, rows)
         imported = invoke(["lists", "import", kind, str(workbook)])
@@ -62,6 +69,9 @@ def test_a_small_set_of_lists_is_imported_as_the_next_version_of_each(tmp_path, 
     assert (demands.version, demands.imported_from) == (2, "demands.xlsx")
     assert [(met.kind, met.name) for met in demands.entries["XQ-YB-101"].met_by] == [("api", "vaccination")]
     assert demands.entries["XQ-MZ-101"].answer == "列入负面清单，不予共享"
+    outcome, detail = _last_audited(warehouse, "demands")
+    assert outcome == "success"
+    assert detail == {"change": "lists import", "workbook": "demands.xlsx", "version": 2, "entries": 3}
     written = yaml.safe_load((registry_copy / "lists" / "negative.yaml").read_text(encoding="utf-8"))
     assert written["version"] == 2 and list(written["entries"]) == ["FM-WJW-101"]
     shown = invoke(["lists", "show", "demands", "--format", "csv"])
@@ -83,7 +93,8 @@ def test_a_small_set_of_lists_is_imported_as_the_next_version_of_each(tmp_path, 
     ("negative", ["FM-1", "抽检不合格项目", "sampling_result.failed_items", None, "依据", "处室"], "",
      "registry/apis/sampling.yaml: API sampling: fields: failed_items is negative-list item FM-1 抽检不合格项目"),
 ])
-def test_a_bad_workbook_is_refused_whole_naming_its_row_and_column(tmp_path, registry_copy, kind, row, where, reason):
+def test_a_bad_workbook_is_refused_whole_naming_its_row_and_column(tmp_path, registry_copy, warehouse, kind, row, where,
+                                                                  reason):
     before = (registry_copy / "lists" / f"{kind}.yaml").read_bytes()
     workbook = _workbook(tmp_path / "bad.xlsx", kind, [*ROWS[kind], row])
     imported = invoke(["lists", "import", kind, str(workbook)])
@@ -93,6 +104,8 @@ def test_a_bad_workbook_is_refused_whole_naming_its_row_and_column(tmp_path, reg
     assert imported.output.startswith(f"Error: {workbook}: {where}".rstrip(": ")), imported.output
     assert reason in imported.output
     assert (registry_copy / "lists" / f"{kind}.yaml").read_bytes() == before
+    outcome, detail = _last_audited(warehouse, kind)
+    assert outcome == "failure" and reason in detail["error"]
 
 
 def test_a_workbook_with_a_missing_or_unknown_column_is_refused_naming_them(tmp_path):

@@ -62,6 +62,26 @@ def test_a_negative_item_among_a_subscriptions_fields_stops_the_subscriptions_lo
         " item FM-T-003")
 
 
+def test_an_item_named_where_the_data_comes_from_is_followed_into_the_apis_and_subscriptions(copy):
+    _forbid(copy, "FM-T-005", "item: vaccination.child_name")
+    with pytest.raises(RegistryError) as refused:
+        load_apis(copy)
+    assert refused.value.entry == "API vaccination"
+    assert refused.value.reason.startswith("child_name is negative-list item FM-T-005")
+    with pytest.raises(RegistryError) as refused:
+        load_subscriptions(copy)
+    assert refused.value.entry == "subscription gongan_newborn"
+
+
+def test_an_item_sharing_only_its_data_element_with_an_answered_field_is_not_followed():
+    from hubei_data import registry
+    from hubei_data.governance.negative import ELEMENTS
+
+    assert registry.load().lists["negative"].entries["FM-WJW-001"].item == "birth_certificate.mother_id_no"
+    assert ELEMENTS["birth_certificate"]["mother_id_no"] == ELEMENTS["newborn_vaccination_lookup"]["child_id_no"]
+    assert "child_id_no" in load_apis()["vaccination"].fields
+
+
 def test_a_share_column_built_from_a_negative_item_upstream_breaks_the_catalogs_rules(copy, monkeypatch):
     _forbid(copy, "FM-T-004", "item: vaccination.vaccine_name")
     monkeypatch.setattr(loader, "REGISTRY", copy)
