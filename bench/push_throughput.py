@@ -21,7 +21,7 @@ from psycopg import sql
 
 from hubei_data import warehouse
 from hubei_data.catalog.dbt_yml import model_doc
-from hubei_data.catalog.share import PENALTY_INFO
+from hubei_data.catalog.share import DATASETS
 from hubei_data.control import schema
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import checked
@@ -39,7 +39,7 @@ def _fill(source, rows: int) -> None:
     with psycopg.connect(source.url, autocommit=True) as conn:
         conn.execute("create schema if not exists share")
         columns = [sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["data_type"]))
-                   for c in model_doc(PENALTY_INFO)["columns"]]
+                   for c in model_doc(DATASETS["penalty_info"])["columns"]]
         conn.execute(sql.SQL("create table share.penalty_info ({})").format(sql.SQL(", ").join(columns)))
         conn.execute(
             "insert into share.penalty_info select '鄂药监罚〔2026〕' || n || '号', '91420100MA4K12345K',"

@@ -13,7 +13,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from starlette.exceptions import HTTPException
 
 from hubei_data import signing
-from hubei_data.api import admin
+from hubei_data.api import admin, feedback
 from hubei_data.api.audit import AuditLog, params_digest
 from hubei_data.api.body_limit import BodyLimit
 from hubei_data.api.call_recorder import CallRecorder
@@ -109,7 +109,7 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(CallRecorder, audit=app.state.audit, apis={s.path: s.name for s in specs.values()},
-                       signed={s.path for s in specs.values()} | {APPLICATIONS}, problems=problems)
+                       signed={s.path for s in specs.values()} | {APPLICATIONS, *feedback.PATHS}, problems=problems)
 
     @app.get("/health", tags=["service"], responses={503: {"description": "not answering data calls, and why"}})
     async def health() -> JSONResponse:
@@ -132,6 +132,7 @@ def create_app(specs: dict[str, ApiSpec], vault: Vault, settings: Settings) -> F
     for spec in specs.values():
         _add_route(app, spec)
     _add_application_route(app)
+    feedback.add_routes(app, _authenticate, _SIGNED_HEADERS, _SIGNED_RESPONSES)
     admin.add_routes(app, settings)
     add_docs(app)
     return app

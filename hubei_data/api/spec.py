@@ -7,12 +7,11 @@ from pathlib import Path
 from hubei_data import registry
 from hubei_data.api.sql_check import SqlRuleError, check_sql
 from hubei_data.catalog.declared import datasets_read
-from hubei_data.catalog.models import Dataset, table_name
-from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.catalog.models import Dataset
+from hubei_data.catalog.share import DATASETS
 from hubei_data.governance.negative import read_breaches
 from hubei_data.registry.apis import MetricApi, SqlApi, WizardApi
 
-DATASETS = {table_name(d): d for d in SHARE_DATASETS}
 _ITEM_TYPES = {"text": "string", "bigint": "integer", "integer": "integer", "numeric": "number", "date": "date",
                "boolean": "boolean"}
 # Metric APIs answer computed indicator values (aggregates, never records) from metric.metric_values.
@@ -70,8 +69,9 @@ def load_apis(root: Path | None = None) -> dict[str, ApiSpec]:
     """Every API the registry declares, by name, each checked against the share datasets it reads and the negative
     list (负面清单).
 
-    The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
-    registry's loader; it needs no database."""
+    The registry's loader knows a wizard API's dataset exists; whether its fields can be asked and answered as it
+    declares, and what an SQL API's query reads, takes the items as the catalog builds them, so it is checked here;
+    it needs no database."""
     return specs(registry.load(root))
 
 
@@ -104,9 +104,7 @@ def _require_any(api: WizardApi | SqlApi) -> tuple[str, ...]:
 
 
 def _wizard(api: WizardApi, common: dict, fail) -> ApiSpec:
-    dataset = DATASETS.get(api.dataset)
-    if dataset is None:
-        fail("dataset", f"{api.dataset!r} is not a share dataset ({', '.join(DATASETS)})")
+    dataset = DATASETS[api.dataset]
     items = {item.name: item for item in dataset.items}
     params = []
     for number, param in enumerate(api.params):

@@ -10,16 +10,20 @@ import re
 from hubei_data.catalog.entry import DataItem, Entry
 from hubei_data.catalog.items import CONDITIONAL, DATE, NO_MASKING, NOT_SHARED, POSTGRES_TYPES, Item, standard_of
 from hubei_data.catalog.models import Dataset, Model, table_name
-from hubei_data.catalog.share import HEALTH, REGULATOR, SHARE_DATASETS
-from hubei_data.catalog.subject import CHILD_IDENTIFIER, CHILD_PROFILE, SUBJECT_MODELS
+from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.contracts import SOURCES
-from hubei_data.contracts.sources import HEALTH_COMMISSION
+from hubei_data.contracts.sources import DECLARED
 
 INTERNAL = "内部加工库，不直接共享：经共享库数据集或数据接口按共享清单提供"
 DAILY = "每日"
-# The office code in a resource code (420000-SYJ-…) and the layer's (资源 ZY, 主体 ZT, 接口 JK).
-OFFICES = {REGULATOR: "SYJ", HEALTH: "WJW"}
-HEALTH_MODELS = (CHILD_IDENTIFIER.name, CHILD_PROFILE.name)
+# Each provider's office code in a resource code (420000-SYJ-…; the layers numbered here follow: 主体 ZT, 接口 JK; a
+# source declares its resource table's code, 资源 ZY, in registry/sources/), and the provider a source's owner is,
+# by the owner's name as a source carries it.
+OFFICES = {owner.full_name: owner.office for owner in DECLARED.owners.values()}
+PROVIDERS = {owner.chinese: owner.full_name for owner in DECLARED.owners.values()}
+# Who provides what no share dataset answers for: the metric APIs.
+REGULATOR = DECLARED.owners["drug_regulator"].full_name
 # What a metric API answers (hubei_data.api.spec.METRIC_FIELDS): computed values, never records.
 METRIC_ITEMS = {field: DataItem(field=field, name=name, data_type=data_type, standard=standard,
                                 share_type=CONDITIONAL, masking=NO_MASKING)
@@ -34,7 +38,7 @@ METRIC_ITEMS = {field: DataItem(field=field, name=name, data_type=data_type, sta
 def declared_entries() -> dict[str, Entry]:
     """Every entry the code declares, by resource code."""
     entries = [*map(_dataset, SHARE_DATASETS), *_numbered(_subject, SUBJECT_MODELS, "ZT"),
-               *_numbered(_resource, SOURCES.values(), "ZY"), *_numbered(_api, _apis(), "JK")]
+               *map(_resource, SOURCES.values()), *_numbered(_api, _apis(), "JK")]
     return {entry.code: entry for entry in entries}
 
 
@@ -70,19 +74,18 @@ def _internal(code: str, name: str, summary: str, provider: str, category: str, 
 
 
 def _subject(model: Model, code: str) -> Entry:
-    provider = HEALTH if model.name in HEALTH_MODELS else REGULATOR
-    return _internal(code, model.chinese, model.description, provider, "主体库", f"subject.{table_name(model)}",
+    return _internal(code, model.chinese, model.description, model.provider, "主体库", f"subject.{table_name(model)}",
                      map(item_of, model.items))
 
 
-def _resource(source, code: str) -> Entry:
-    provider = HEALTH if source.owner == HEALTH_COMMISSION else REGULATOR
+def _resource(source) -> Entry:
+    """A source's resource-library table, under the catalog code its declaration carries."""
     items = (DataItem(field=column.name, name=column.chinese, data_type=POSTGRES_TYPES[column.type],
                       length=column.length, standard=standard_of(column), share_type=NOT_SHARED, masking=NO_MASKING)
              for column in source.columns)
     summary = f"{source.system}的{source.chinese}：通过质量规则的记录，每个业务主键的最新版本。"
-    return _internal(code, f"{source.chinese}（资源库）", summary, provider, "资源库", f"resource.{source.name}",
-                     items)
+    return _internal(source.resource_code, f"{source.chinese}（资源库）", summary, PROVIDERS[source.owner], "资源库",
+                     f"resource.{source.name}", items)
 
 
 def _apis() -> list:

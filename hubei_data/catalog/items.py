@@ -108,8 +108,13 @@ def standard_of(column: Column) -> str:
         if isinstance(rule, Pattern) and rule.label in FORMATS:
             return FORMATS[rule.label]
         if isinstance(rule, OneOf):
-            return "代码表：" + "、".join(rule.values)
+            return code_list(rule.values)
     return _element_standard(column.element) or _TYPE_STANDARDS.get(column.type, TEXT)
+
+
+def code_list(values: tuple[str, ...]) -> str:
+    """The standard of an item that takes only the listed values."""
+    return "代码表：" + "、".join(values)
 
 
 def _element_standard(name: str | None) -> str | None:
@@ -121,11 +126,11 @@ def _element_standard(name: str | None) -> str | None:
     return _CHECK_STANDARDS.get(element.check) or FORMATS.get(name)
 
 
-def from_source(source: str, column_name: str, **changes) -> Item:
-    """The item as a source contract declares it; `changes` override what the model makes of it."""
+def from_source(source: str, column_name: str) -> Item:
+    """The item as a source contract declares it."""
     column = SOURCES[source].column(column_name)
     accepted = next((r.values for r in column.rules if isinstance(r, OneOf)), ())
-    item = Item(
+    return Item(
         name=column_name,
         chinese=column.chinese,
         data_type=POSTGRES_TYPES[column.type],
@@ -136,12 +141,4 @@ def from_source(source: str, column_name: str, **changes) -> Item:
         element=column.element,
         rules=tuple(r for r in column.rules if isinstance(r, _VALUE_RULES) or (isinstance(r, Pattern) and not r.when)),
     )
-    return replace(item, **changes)
 
-
-def count(name: str, chinese: str, description: str = "") -> Item:
-    return Item(name, chinese, "bigint", COUNT, description=description, required=True)
-
-
-def flag(name: str, chinese: str, description: str) -> Item:
-    return Item(name, chinese, "boolean", FLAG, description=description, required=True)

@@ -73,7 +73,9 @@ def ticket_command(ticket_id: int, fmt: str) -> None:
             raise click.ClickException(str(error)) from None
     click.echo(f"ticket {ticket.ticket_id}: {ticket.source} / {ticket.rule}, {ticket.stage}"
                f"{f' ({ticket.resolution})' if ticket.resolution else ''}, {ticket.affected_rows} rows\n"
-               f"  system {ticket.system}, owner {ticket.owner}, vendor {ticket.vendor or '-'}\n"
+               + (f"  reported by {ticket.reporter}{f' on record {ticket.record_key}' if ticket.record_key else ''}:"
+                  f" {ticket.report}\n" if ticket.origin == "report" else "")
+               + f"  system {ticket.system or '-'}, owner {ticket.owner}, vendor {ticket.vendor or '-'}\n"
                f"  rows received {_minute(ticket.first_seen)} to {_minute(ticket.last_seen)};"
                f" opened {_minute(ticket.opened_at)}, due {_minute(ticket.due_at)}", err=True)
     emit(["at", "actor", "from", "to", "resolution", "rows", "comment"],
@@ -115,6 +117,10 @@ def rows_command(ticket_id: int, output: Path) -> None:
             ticket = tickets.one(conn, ticket_id)
         except tickets.TicketError as error:
             raise click.ClickException(str(error)) from None
+        if ticket.origin == "report":
+            raise click.ClickException(f"ticket {ticket_id} is a problem {ticket.reporter} reported on"
+                                       f" {ticket.source}{f' record {ticket.record_key}' if ticket.record_key else ''}:"
+                                       " it has no flagged rows; `hubei-data quality ticket` shows the report")
         found = defects.rows(conn, ticket.source, ticket.rule)
     try:
         output.write_bytes(workbook(ticket, found))
@@ -132,3 +138,45 @@ def _took(start: dt.datetime, end: dt.datetime | None) -> str | None:
         return None
     hours = (end - start).total_seconds() / 3600
     return f"{hours:.1f} h"
+
+
+@quality.command("report")
+@click.argument("dataset")
+@click.option("--problem", required=True, help="What is wrong, in a sentence or two.")
+@click.option("--key", "record_key", help="The business key of the one record concerned.")
+def report_command(dataset: str, problem: str, record_key: str | None) -> None:
+    """Report a problem with a share dataset, or one record of it (数据质量反馈): a ticket for its provider."""
+    from hubei_data.api.spec import DATASETS
+    from hubei_data.catalog.models import table_name
+    from hubei_data.cli.gate import acting, source
+    from hubei_data.control.audit_trail import Actor
+    from hubei_data.quality import tickets
+
+    found = DATASETS.get(dataset)
+    if found is None:
+        raise click.ClickException(f"no share dataset {dataset!r}: the datasets are {', '.join(DATASETS)}")
+    if not problem.strip() or len(problem) > 500:
+        raise click.ClickException("--problem says what is wrong in at most 500 characters")
+    with connect_current(autocommit=True) as conn:
+        ticket = tickets.report(conn, Actor(acting().username, source()), table_name(found), found.provider,
+                                problem, record_key)
+    click.echo(f"ticket {ticket.ticket_id} opened for {ticket.owner}; `hubei-data quality reported"
+               f" {ticket.ticket_id}` shows how it stands")
+
+
+@quality.command("reported")
+@click.argument("ticket_id", type=int, required=False)
+@format_option
+def reported_command(ticket_id: int | None, fmt: str) -> None:
+    """The problems you reported and how each stands (only yours)."""
+    from hubei_data.cli.gate import acting
+    from hubei_data.quality import tickets
+
+    with connect_current() as conn:
+        try:
+            held = tickets.reported(conn, acting().username, ticket_id)
+        except tickets.TicketError as error:
+            raise click.ClickException(str(error)) from None
+    emit(["id", "dataset", "record", "problem", "stage", "resolution", "owner", "opened", "due", "resolved"],
+         [[t.ticket_id, t.source, t.record_key, t.report, t.stage, t.resolution, t.owner, _minute(t.opened_at),
+           _minute(t.due_at), _minute(t.resolved_at)] for t in held], fmt, empty="you have reported no problems")

@@ -48,7 +48,10 @@ usually arrives through.
 - **Rejected files.** A file that cannot be read (not CSV or XLSX, an encoding other than
   those above, no header) or that lacks a required column is rejected as a whole, with one
   message naming the file and the reason, recorded in `landing.batches` (a missing required
-  column also as a breaking drift finding); none of its rows is kept.
+  column also as a breaking drift finding); none of its rows is kept. A day's extract of a
+  table without a required column, or from a system whose table is gone, lands nothing and
+  fails naming the reason, also as a breaking drift finding; a column retyped or resized in
+  the table is a finding while its values still land.
 - **Standardised before checked.** Full-width digits and letters (０-９, Ａ-Ｚ), ideographic
   spaces and surrounding blanks occur in real exports. Every value is standardised (Unicode
   NFKC, trimmed; a blank value is empty) and the columns of type `code` are also

@@ -203,6 +203,7 @@ class Source:
     one_of_required: tuple[str, ...] = ()
     description: str = ""
     table: str | None = None
+    resource_code: str = ""
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

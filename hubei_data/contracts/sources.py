@@ -27,6 +27,7 @@ def _source(loaded: Registry, name: str, source: declared.Source) -> m.Source:
         system_english=system.english, system_code=source.system, channel=source.channel, key=source.key,
         columns=tuple(_column(loaded, source, column_name, column) for column_name, column in source.columns.items()),
         one_of_required=source.one_of_required, description=source.description or "", table=source.table,
+        resource_code=source.resource_code,
     )
 
 
@@ -66,5 +67,3 @@ DECLARED = registry.load()
 SOURCES: dict[str, m.Source] = build(DECLARED)
 # Each owner's Chinese name, as sources carry it, with its English one, as the interface document titles it.
 OWNERS = {owner.chinese: owner.english for owner in DECLARED.owners.values()}
-DRUG_REGULATOR = DECLARED.owners["drug_regulator"].chinese
-HEALTH_COMMISSION = DECLARED.owners["health_commission"].chinese

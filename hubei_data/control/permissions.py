@@ -114,6 +114,9 @@ class Permission(StrEnum):
     QUALITY_ISSUE_HANDLE = "quality_issue.handle", (
         "move rectification tickets (整改工单) on and resolve them; export a ticket's rows for its owner and vendor"
     ), ("hubei-data quality move", "hubei-data quality rows")
+    QUALITY_REPORT = "quality.report", "report a problem with a share dataset or record and follow it (数据质量反馈)", (
+        "hubei-data quality report", "hubei-data quality reported",
+    )
     METRIC_VIEW = "metric.view", "read metric values", ("hubei-data metrics query",)
     QUERY_RUN = "query.run", "run read-only SQL over the libraries; ad-hoc reports of a query", (
         "hubei-data query", "hubei-data report adhoc",
@@ -158,7 +161,7 @@ class Role(StrEnum):
     )
     DATA_DEVELOPER = "data_developer", "数据开发", "Data developer", "builds, backfills, quality rules and catalog drafts", (
         P.BUILD_RUN, P.BACKFILL_RUN, P.QUALITY_RULE_CHANGE, P.RUN_VIEW, P.CATALOG_VIEW, P.QUALITY_ISSUE_VIEW,
-        P.METRIC_VIEW, P.QUERY_RUN, P.METADATA_VIEW, P.CATALOG_EDIT,
+        P.METRIC_VIEW, P.QUERY_RUN, P.METADATA_VIEW, P.CATALOG_EDIT, P.QUALITY_REPORT,
     )
     OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
         P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
@@ -167,10 +170,10 @@ class Role(StrEnum):
     DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.CATALOG_REVIEW, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW,
         P.QUALITY_ISSUE_HANDLE, P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW, P.METADATA_HARVEST,
-        P.METADATA_VIEW,
+        P.METADATA_VIEW, P.QUALITY_REPORT,
     )
     DEPARTMENT_USER = "department_user", "部门用户", "Department user", "applies for data and sees its own grants", (
-        P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN,
+        P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN, P.QUALITY_REPORT,
     )
     VIEWER = "viewer", "查看人员", "Viewer", "reads the Dagster UI, the catalog and the metrics", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.METRIC_VIEW,

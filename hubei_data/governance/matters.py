@@ -12,8 +12,8 @@ from hubei_data.api.spec import specs
 from hubei_data.catalog import lifecycle
 from hubei_data.catalog.declared import datasets_read
 from hubei_data.catalog.models import table_name
+from hubei_data.catalog.share import DATASETS
 from hubei_data.governance.list_status import has_rows, last_built
-from hubei_data.governance.negative import DATASETS
 from hubei_data.ops.freshness import allowed_age
 from hubei_data.registry.listed import error
 

@@ -10,12 +10,11 @@ from collections.abc import Iterable
 
 from hubei_data.catalog import manifest as m
 from hubei_data.catalog.models import Dataset, table_name
-from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.catalog.share import DATASETS, SHARE_DATASETS
 from hubei_data.catalog.subject import SUBJECT_MODELS
 from hubei_data.contracts import SOURCES
 from hubei_data.registry.lists import LISTS, Negative
 
-DATASETS = {table_name(dataset): dataset for dataset in SHARE_DATASETS}
 # Each table's fields with their data element: resource tables from the sources, subject and share from the catalog.
 ELEMENTS = {name: {column.name: column.element for column in source.columns} for name, source in SOURCES.items()}
 ELEMENTS |= {table_name(model): {item.name: item.element for item in model.items}

@@ -13,6 +13,8 @@ from hubei_data.contracts import Source
 from hubei_data.ingest import landing
 from hubei_data.ingest.errors import IngestError
 from hubei_data.ingest.headers import MissingColumns, map_headers
+from hubei_data.metadata.observe import after_table
+from hubei_data.metadata.reading import table_columns
 from hubei_data.systems import SourceSystemError, first_line
 
 
@@ -51,16 +53,19 @@ def extract_window(
     The batch is identified by a digest of its content, so re-running a day whose rows did
     not change lands nothing, and a day whose rows changed lands the new versions. A source
     system that cannot be reached or read, or whose table lacks a required column, is one line
-    naming it, and lands nothing.
+    naming it, and lands nothing. The table's columns are first compared with the contract, as a
+    harvest compares them: a difference, or the table gone, is a drift finding for the source's owner.
     """
+    where = _qualified(schema, source.table_name)
+    seen_in = f"{source.system_code} daily extract of {start:%Y-%m-%d} ({where})"
     try:
+        after_table(conn, source, seen_in, table_columns(engine, schema, source.table_name))
         return _extract_window(conn, engine, schema, source, start, end)
     except sa.exc.NoSuchTableError:
-        raise IngestError(f"system {source.system_code}",
-                          f"has no table {_qualified(schema, source.table_name)}") from None
+        after_table(conn, source, seen_in, None)
+        raise IngestError(f"system {source.system_code}", f"has no table {where}") from None
     except MissingColumns as error:
-        raise IngestError(f"system {source.system_code} table {_qualified(schema, source.table_name)}",
-                          str(error)) from None
+        raise IngestError(f"system {source.system_code} table {where}", str(error)) from None
     except sa.exc.DBAPIError as error:
         raise SourceSystemError(
             f"system {source.system_code} ({source.system}) cannot be read at"

@@ -1,5 +1,6 @@
 """Maps received column headers (English or Chinese 列名) onto a source contract."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hubei_data.contracts import Source
@@ -29,13 +30,24 @@ class MissingColumns(ValueError):
         self.mapping = mapping
 
 
-def map_headers(source: Source, headers: list) -> HeaderMap:
-    """Match headers to contract columns; raise ValueError when the layout is unusable (MissingColumns when
-    required columns are absent)."""
+def contract_names(source: Source) -> Callable[[str | None], str | None]:
+    """The contract column a header or a table's column names, by its English name (any case) or its Chinese 列名."""
     lookup = {}
     for column in source.columns:
         lookup[column.name.lower()] = column.name
         lookup[standardise(column.chinese)] = column.name
+
+    def named(header: str | None) -> str | None:
+        label = standardise(header)
+        return None if label is None else lookup.get(label) or lookup.get(label.lower())
+
+    return named
+
+
+def map_headers(source: Source, headers: list) -> HeaderMap:
+    """Match headers to contract columns; raise ValueError when the layout is unusable (MissingColumns when
+    required columns are absent)."""
+    named = contract_names(source)
     columns: dict[int, str] = {}
     extras: dict[int, str] = {}
     seen: dict[str, object] = {}
@@ -44,7 +56,7 @@ def map_headers(source: Source, headers: list) -> HeaderMap:
         if label is None:
             extras[index] = f"column_{index + 1}"
             continue
-        name = lookup.get(label) or lookup.get(label.lower())
+        name = named(label)
         if name is None:
             extras[index] = label
         elif name in seen:

@@ -1,9 +1,9 @@
 """Schema drift (元数据漂移): how the columns a source's system or file really has differ from its contract.
 
-A drift is breaking when a required column is gone (renamed or removed): every batch without it is
-rejected. Everything else is informational, because landing keeps going: an added column is kept in raw's
-`_extra`, an absent optional column is empty, and a retyped or resized column still lands as text, its
-values typed (or quarantined) in the resource layer as before.
+A drift is breaking when a required column is gone (renamed or removed), or the source's table itself: every
+batch without it is rejected. Everything else is informational, because landing keeps going: an added column is
+kept in raw's `_extra`, an absent optional column is empty, and a retyped or resized column still lands as text,
+its values typed (or quarantined) in the resource layer as before.
 """
 
 from dataclasses import asdict, dataclass
@@ -24,14 +24,17 @@ class Seen:
     length: int | None = None
 
     @classmethod
-    def harvested(cls, column: ColumnMeta) -> "Seen":
-        return cls(column.name, column.position, contract_type(column.type_name), column.data_type, column.length)
+    def harvested(cls, column: ColumnMeta, name: str | None = None) -> "Seen":
+        """A column its database described, under `name` when that is the contract's name for it."""
+        return cls(name or column.name, column.position, contract_type(column.type_name), column.data_type,
+                   column.length)
 
 
 @dataclass(frozen=True)
 class Drift:
     """One difference: `kind` is added, removed, renamed (likely: see `compare`), retyped, lengthened or
-    shortened; `declared` says the contract's column, `observed` what was seen instead."""
+    shortened; `declared` says the contract's column, `observed` what was seen instead. `table_removed` says the
+    source's table itself is gone (`column` names the table)."""
 
     kind: str
     column: str
@@ -45,6 +48,8 @@ class Drift:
     def describe(self) -> str:
         if self.kind == "added":
             return f"{self.column} added" + (f" ({self.observed})" if self.observed else "")
+        if self.kind == "table_removed":
+            return f"table {self.column} removed ({self.declared} declared)"
         if self.kind == "removed":
             return f"{self.column} ({self.declared}) removed"
         if self.kind == "renamed":
@@ -77,6 +82,11 @@ def compare(source: Source, seen: list[Seen], complete: bool = True) -> list[Dri
         if name in observed:
             drifts += _changed(column, observed[name])
     return drifts
+
+
+def table_removed(source: Source) -> list[Drift]:
+    """The source's table gone from its system: breaking, as no extract can read it."""
+    return [Drift("table_removed", source.table_name, f"{len(source.columns)} columns", None, True)]
 
 
 def _renames(removed: list[tuple[int, Column]], added: list[Seen]) -> list[tuple[Column, Seen]]:

@@ -10,7 +10,7 @@ from hubei_data.ops import alerting, contacts
 from hubei_data.ops.contacts import OPERATIONS
 
 RULE = "schema_drift"
-_SEEN_IN = {"harvest": "业务系统表", "file": "落地文件"}
+_SEEN_IN = {findings.TABLE: "业务系统表", findings.FILE: "落地文件"}
 
 
 def raise_alerts(conn: psycopg.Connection, now: dt.datetime | None = None) -> alerting.Changes:
@@ -30,7 +30,8 @@ def raise_alerts(conn: psycopg.Connection, now: dt.datetime | None = None) -> al
 def _condition(finding: findings.Finding) -> alerting.Condition:
     source = SOURCES.get(finding.source)
     name = f"{finding.source}（{source.chinese}）" if source else finding.source
-    effect = "缺少必填列，批次将被拒收" if finding.breaking else "数据照常接收"
+    effect = ("表已不存在，抽取将被拒绝" if any(d["kind"] == "table_removed" for d in finding.diff)
+              else "缺少必填列，批次将被拒收" if finding.breaking else "数据照常接收")
     message = (f"数据源 {name}的{_SEEN_IN[finding.channel]}与登记结构不符（漂移 #{finding.finding_id}，{effect}）："
                f"{finding.summary()}")
     return alerting.Condition(RULE, f"{finding.source}#{finding.finding_id}",

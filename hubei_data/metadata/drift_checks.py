@@ -46,13 +46,15 @@ def _outcome(conn, source: str) -> dict:
 @dg.multi_asset_check(
     specs=[dg.AssetCheckSpec(CHECK, asset=check_key(name).asset_key, blocking=False,
                              description="元数据漂移: no open schema drift finding, i.e. the source's system table"
-                                         " (at harvest) and landed files match its contract (`hubei-data drift list`).")
+                                         " (at harvest and daily extract) and landed files match its contract"
+                                         " (`hubei-data drift list`).")
            for name in SOURCES],
     name="schema_drift_checks",
     can_subset=True,
 )
 def schema_drift_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    """Every source's schema-change check in one step, reading the findings harvests and landings recorded."""
+    """Every source's schema-change check in one step, reading the findings harvests, extracts and landings
+    recorded."""
     with warehouse.connect() as conn:
         for key in sorted(context.selected_asset_check_keys, key=str):
             yield result(conn, key.asset_key.path[1])

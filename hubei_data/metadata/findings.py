@@ -1,11 +1,11 @@
 """Drift findings (ops.schema_drift): one per distinct difference a source shows, open until it matches again.
 
-A source's system table is one thing: a new difference there resolves the one before, and a harvest that
-matches the contract resolves it. Its files may come from several senders at once, each with its layout: each
-distinct difference of its files stays open beside the others, and a file matching the contract resolves
-those not seen for a day (QUIET), so files alternating between two layouts do not open and close a finding
-with every file. The same difference seen again only marks when and where it was last seen, and one resolved
-before is reopened rather than found twice.
+A source's system table is one thing, whether a harvest or a daily extract looked at it (channel `table`): a new
+difference there resolves the one before, and a look that finds it like the contract resolves it. Its files may
+come from several senders at once, each with its layout: each distinct difference of its files stays open beside
+the others, and a file matching the contract resolves those not seen for a day (QUIET), so files alternating
+between two layouts do not open and close a finding with every file. The same difference seen again only marks
+when and where it was last seen, and one resolved before is reopened rather than found twice.
 """
 
 import datetime as dt
@@ -20,6 +20,7 @@ from hubei_data.contracts import Source
 from hubei_data.metadata.drift import Drift
 
 QUIET = dt.timedelta(days=1)
+TABLE, FILE = "table", "file"
 _COLUMNS = ("finding_id, source, system, channel, observed_in, diff, breaking, found_at, last_seen_at, last_seen_in,"
             " resolved_at, resolved_in")
 
@@ -75,11 +76,11 @@ def observe(conn: psycopg.Connection, source: Source, channel: str, observed_in:
             conn.execute("update ops.schema_drift set last_seen_at = now(), last_seen_in = %s where finding_id = %s",
                          (observed_in, known[digest]))
             return Observed(None, find(conn, known[digest]), [])
-        ending = sorted(known.values()) if channel == "harvest" or not drifts else []
+        ending = sorted(known.values()) if channel == TABLE or not drifts else []
         resolved = [finding_id for (finding_id,) in conn.execute(
             "update ops.schema_drift set resolved_at = now(), resolved_in = %s where finding_id = any(%s)"
-            " and (channel = 'harvest' or last_seen_at <= now() - %s) returning finding_id",
-            (observed_in, ending, QUIET))]
+            " and (channel = %s or last_seen_at <= now() - %s) returning finding_id",
+            (observed_in, ending, TABLE, QUIET))]
         if not drifts:
             return Observed(None, None, resolved)
         opened = conn.execute(

@@ -1,25 +1,36 @@
-"""Where drift is seen: every harvest compares each source its system's tables serve, every landed file its header."""
+"""Where drift is seen: every harvest and daily extract compares the system tables sources read, every landed
+file its header."""
+
+from collections.abc import Sequence
 
 import psycopg
 
 from hubei_data.contracts import SOURCES, Source
+from hubei_data.ingest.headers import contract_names
 from hubei_data.metadata import drift_checks, findings
-from hubei_data.metadata.drift import Seen, compare
+from hubei_data.metadata.drift import Seen, compare, table_removed
 from hubei_data.metadata.drift_alerts import raise_alerts
-from hubei_data.metadata.model import TableMeta
+from hubei_data.metadata.model import ColumnMeta, TableMeta
 
 
-def after_harvest(conn: psycopg.Connection, system: str, version: int, read: list[TableMeta]) -> list[str]:
-    """Compare each source of the system whose table (the one it reads) this harvest read; one line for each
-    finding opened, seen again or resolved."""
+def after_harvest(conn: psycopg.Connection, system: str, version: int, read: list[TableMeta],
+                  gone: list[TableMeta]) -> list[str]:
+    """Compare each source of the system whose table (the one it reads) this harvest read, or found gone (held
+    by the version before, in what this harvest read, and absent now); one line for each finding opened, seen
+    again or resolved."""
     said, changed = [], []
     for source in SOURCES.values():
-        table = next((t for t in read if t.name.lower() == source.table_name.lower()), None)
-        if source.system_code != system or table is None:
+        if source.system_code != system:
             continue
-        seen = [Seen.harvested(column) for column in table.columns]
-        outcome = findings.observe(conn, source, "harvest", f"{system} metadata version {version} ({table.qualified})",
-                                   compare(source, seen))
+        table = _named(read, source)
+        if table is not None:
+            outcome = after_table(conn, source, f"{system} metadata version {version} ({table.qualified})",
+                                  table.columns, tell=False)
+        elif (dropped := _named(gone, source)) is not None:
+            outcome = after_table(conn, source, f"{system} metadata version {version} (no {dropped.qualified})",
+                                  None, tell=False)
+        else:
+            continue
         said += _lines(source, outcome)
         if outcome.opened or outcome.resolved:
             changed.append(source.name)
@@ -27,12 +38,31 @@ def after_harvest(conn: psycopg.Connection, system: str, version: int, read: lis
     return said
 
 
+def after_table(conn: psycopg.Connection, source: Source, observed_in: str, columns: Sequence[ColumnMeta] | None,
+                tell: bool = True) -> findings.Observed:
+    """Compare the source's system table, as a harvest or an extract described its columns (None: it is gone),
+    its columns known by their English or Chinese names as an extract maps them."""
+    if columns is None:
+        drifts = table_removed(source)
+    else:
+        named = contract_names(source)
+        drifts = compare(source, [Seen.harvested(column, named(column.name)) for column in columns])
+    outcome = findings.observe(conn, source, findings.TABLE, observed_in, drifts)
+    if tell:
+        _tell(conn, [source.name] if outcome.opened or outcome.resolved else [])
+    return outcome
+
+
+def _named(tables: list[TableMeta], source: Source) -> TableMeta | None:
+    return next((t for t in tables if t.name.lower() == source.table_name.lower()), None)
+
+
 def after_landing(conn: psycopg.Connection, source: Source, observed_in: str, missing: list[str],
                   extras: list[str]) -> findings.Observed:
     """Compare a landed (or refused) file's layout: contract columns it lacks, headers the contract lacks."""
     seen = [Seen(name) for name in source.column_names if name not in missing]
     seen += [Seen(_printable(name)) for name in extras]
-    outcome = findings.observe(conn, source, "file", observed_in, compare(source, seen, complete=False))
+    outcome = findings.observe(conn, source, findings.FILE, observed_in, compare(source, seen, complete=False))
     _tell(conn, [source.name] if outcome.opened or outcome.resolved else [])
     return outcome
 

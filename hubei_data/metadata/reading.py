@@ -66,6 +66,15 @@ def _require_found(where: str, tables: Sequence[str], picked: dict[str, list[str
         raise HarvestError(f"{where} has no table {', '.join(map(repr, absent))}")
 
 
+def table_columns(engine: sa.Engine, schema: str | None, table: str) -> tuple[ColumnMeta, ...]:
+    """One table's columns described as a harvest describes them (schema None: the connection's default);
+    NoSuchTableError when it is not there. A daily extract compares them with the source's contract."""
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        return tuple(_column(inspector.dialect, position, column)
+                     for position, column in enumerate(inspector.get_columns(table, schema=schema), start=1))
+
+
 def _limits(url: sa.URL) -> dict:
     if url.get_backend_name() in ("postgresql", "mysql"):
         return {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}}

@@ -12,6 +12,7 @@ from hubei_data.metadata.candidates import skeleton
 from hubei_data.metadata.model import HarvestError, TableMeta
 from hubei_data.registry import source_files
 from hubei_data.registry.contents import Registry
+from hubei_data.registry.sources import office_of
 
 
 def find(tables: list[TableMeta], system: str, version: int, named: str) -> TableMeta:
@@ -29,7 +30,8 @@ def find(tables: list[TableMeta], system: str, version: int, named: str) -> Tabl
 def document(declared: Registry, system: str, table: TableMeta, name: str, key: tuple[str, ...],
              chinese: str | None) -> dict:
     """The source's declaration pre-filled from the table (candidates.skeleton), with `chinese` as its name and
-    `key` as its business key when given; a table without a primary key needs `key`."""
+    `key` as its business key when given, and the next catalog code of its owner; a table without a primary key
+    needs `key`."""
     described = skeleton(declared.elements, system, table, name)
     columns = [column.name for column in table.columns]
     if key:
@@ -42,7 +44,19 @@ def document(declared: Registry, system: str, table: TableMeta, name: str, key: 
         raise HarvestError(f"{table.qualified} has no primary key: name the business key with --key")
     if chinese:
         described["chinese"] = chinese
+    if system in declared.systems:
+        described = {field: value for field, value in described.items() if field != "columns"} | {
+            "resource_code": next_resource_code(declared, system), "columns": described["columns"]}
     return described
+
+
+def next_resource_code(declared: Registry, system: str) -> str:
+    """The catalog code of a new source of the system: the next number of its owner's office, after the highest
+    any source declares, so no other source's code changes."""
+    office = declared.owners[declared.systems[system].owner].office
+    taken = [int(source.resource_code[-4:]) for source in declared.sources.values()
+             if office_of(source.resource_code) == office]
+    return f"420000-{office}-ZY-{max(taken, default=0) + 1:04d}"
 
 
 def write(root: Path, name: str, described: dict, origin: str) -> Path:

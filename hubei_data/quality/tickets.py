@@ -28,6 +28,8 @@ MOVES = {"new": ("acknowledged", "in_progress", "resolved"), "acknowledged": ("i
          "in_progress": ("resolved",), "resolved": ()}
 REASONS = {"fixed_at_source": "源头已整改", "false_positive": "误报", "accepted": "接受现状"}
 RECHECK = "recheck"
+# Days to fix a reported problem, and a defect of a system that declares none (registry/sources/_systems.yaml).
+DEFAULT_DAYS = 5
 
 
 class TicketError(Exception):
@@ -36,16 +38,20 @@ class TicketError(Exception):
 
 @dataclass(frozen=True)
 class Ticket:
+    """A rule's defect in one source (origin `rule`: source is the source's name), or a problem a department
+    reported (origin `report`: source is the share dataset, rule `feedback`)."""
+
     ticket_id: int
+    origin: str
     source: str
     rule: str
-    system: str
+    system: str | None
     owner: str
     vendor: str | None
     stage: str
     resolution: str | None
     affected_rows: int
-    newest_batch: int
+    newest_batch: int | None
     first_seen: dt.datetime
     last_seen: dt.datetime
     opened_at: dt.datetime
@@ -53,6 +59,9 @@ class Ticket:
     acknowledged_at: dt.datetime | None
     resolved_at: dt.datetime | None
     reopened: int
+    reporter: str | None
+    record_key: str | None
+    report: str | None
 
     @property
     def overdue(self) -> bool:
@@ -74,7 +83,7 @@ def recheck(conn: psycopg.Connection, now: dt.datetime | None = None) -> Recheck
     opened, updated, resolved, reopened = [], [], [], []
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.ops.quality_tickets'))")
-        held = {(t.source, t.rule): t for t in _select(conn, "")}
+        held = {(t.source, t.rule): t for t in _select(conn, "where origin = 'rule'")}
         for key, defect in found.items():
             ticket = held.get(key)
             if ticket is None:
@@ -124,6 +133,35 @@ def move(conn: psycopg.Connection, actor: audit_trail.Actor, ticket_id: int, sta
     return _one(conn, ticket_id)
 
 
+def report(conn: psycopg.Connection, actor: audit_trail.Actor, dataset: str, owner: str, problem: str,
+           record_key: str | None = None, fix_within_days: int = DEFAULT_DAYS) -> Ticket:
+    """A problem a department reports on a share dataset (or one record of it) as a ticket for the dataset's
+    provider; the reporter follows it with `reported`."""
+    now = dt.datetime.now(dt.UTC)
+    with conn.transaction():
+        ticket_id = conn.execute(
+            "insert into ops.quality_tickets (origin, source, rule, owner, affected_rows, first_seen, last_seen,"
+            " opened_at, due_at, reporter, record_key, report) values ('report', %s, 'feedback', %s, %s, %s, %s, %s,"
+            " %s, %s, %s, %s) returning ticket_id",
+            (dataset, owner, 0 if record_key is None else 1, now, now, now, now + dt.timedelta(days=fix_within_days),
+             actor.name, record_key, problem),
+        ).fetchone()[0]
+        _step(conn, ticket_id, actor.name, None, "new", None, 0 if record_key is None else 1, problem, now)
+        audit_trail.append(conn, actor.name, actor.source, Action.CONFIG_CHANGE, f"quality ticket {ticket_id}",
+                           Outcome.SUCCESS, {"change": "quality problem reported", "dataset": dataset,
+                                             "record": record_key or ""})
+    return _one(conn, ticket_id)
+
+
+def reported(conn: psycopg.Connection, reporter: str, ticket_id: int | None = None) -> list[Ticket]:
+    """The tickets a reporter opened (one, when asked by id), newest first; someone else's ticket is unknown."""
+    found = _select(conn, "where origin = 'report' and reporter = %s and (%s::bigint is null or ticket_id = %s)"
+                          " order by ticket_id desc", [reporter, ticket_id, ticket_id])
+    if ticket_id is not None and not found:
+        raise TicketError(f"there is no quality ticket {ticket_id} reported by {reporter}")
+    return found
+
+
 def listed(conn: psycopg.Connection, stage: str | None = None, source: str | None = None) -> list[Ticket]:
     """Tickets, open ones first by due date, then resolved ones newest first."""
     conditions, values = [], []
@@ -163,8 +201,8 @@ def _open(conn, defect: defects.Defect, now: dt.datetime) -> int:
     source = SOURCES[defect.source]
     system = DECLARED.systems[source.system_code]
     ticket_id = conn.execute(
-        "insert into ops.quality_tickets (source, rule, system, owner, vendor, affected_rows, newest_batch,"
-        " first_seen, last_seen, opened_at, due_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "insert into ops.quality_tickets (origin, source, rule, system, owner, vendor, affected_rows, newest_batch,"
+        " first_seen, last_seen, opened_at, due_at) values ('rule', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " returning ticket_id",
         (defect.source, defect.rule, source.system_code, source.owner, system.vendor, defect.rows,
          defect.newest_batch, defect.first_seen, defect.last_seen, now,
@@ -176,7 +214,7 @@ def _open(conn, defect: defects.Defect, now: dt.datetime) -> int:
 
 
 def _reopen(conn, ticket: Ticket, defect: defects.Defect, now: dt.datetime) -> None:
-    days = DECLARED.systems[ticket.system].fix_within_days if ticket.system in DECLARED.systems else 5
+    days = DECLARED.systems[ticket.system].fix_within_days if ticket.system in DECLARED.systems else DEFAULT_DAYS
     conn.execute(
         "update ops.quality_tickets set stage = 'new', resolution = null, resolved_at = null, acknowledged_at = null,"
         " affected_rows = %s, newest_batch = %s, last_seen = %s, due_at = %s, reopened = reopened + 1"

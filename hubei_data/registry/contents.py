@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubei_data.registry.apis import API_MODES, Api
+from hubei_data.registry.catalog import Share, Subject
 from hubei_data.registry.errors import RegistryError
 from hubei_data.registry.feeds import Feed
 from hubei_data.registry.lists import Version
@@ -35,12 +36,14 @@ KINDS = {
 }
 # One file per source, named after it; files starting with _ hold what sources share.
 SOURCES = Kind("source", "sources/{}.yaml", Source)
-# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API a file, one
-# subscription a file.
+# Kinds whose entries are spread over the files of a folder: metrics in a file per area, one API, subscription,
+# subject model or share dataset a file.
 SPREAD = {
-    "metrics": Spread("metrics", "metric", "code", "kind", METRIC_KINDS, Metric, listed_under("metrics")),
-    "apis": Spread("apis", "API", "name", "mode", API_MODES, Api, one_a_file),
-    "subscriptions": Spread("subscriptions", "subscription", "id", "mode", MODES, Subscription, one_a_file),
+    "metrics": Spread("metrics", "metric", "code", Metric, listed_under("metrics"), "kind", METRIC_KINDS),
+    "apis": Spread("apis", "API", "name", Api, one_a_file, "mode", API_MODES),
+    "subscriptions": Spread("subscriptions", "subscription", "id", Subscription, one_a_file, "mode", MODES),
+    "subjects": Spread("catalog/subject", "subject model", "name", Subject, one_a_file),
+    "shares": Spread("catalog/share", "share dataset", "name", Share, one_a_file),
 }
 
 
@@ -65,6 +68,8 @@ class Registry:
     metrics: dict[str, Metric]
     apis: dict[str, Api]
     subscriptions: dict[str, Subscription]
+    subjects: dict[str, Subject]
+    shares: dict[str, Share]
     # The three lists by kind (a key of hubei_data.registry.lists.LISTS), the matters and the rejections by code.
     lists: dict[str, Version]
     matters: dict[str, Matter]

@@ -29,6 +29,14 @@ def validate_tagged(adapter: TypeAdapter, tag_field: str, tags: tuple[str, ...],
         raise explained({**problem, "loc": location}, file, label, name) from None
 
 
+def validated(adapter: TypeAdapter, document, file: str, label: str, name: str):
+    """One declaration of a single model, or the RegistryError naming the file, the entry, the field and why."""
+    try:
+        return adapter.validate_python(document)
+    except ValidationError as error:
+        raise explained(first(error), file, label, name) from None
+
+
 def first(error) -> dict:
     """The problem to tell first: a field the model does not know, since a typo in a name also makes it missing."""
     problems = error.errors()
@@ -54,7 +62,8 @@ def _untagged(location: tuple) -> list:
 
 def _reason(problem: dict) -> str:
     if problem["type"] == "extra_forbidden":
-        fields = sorted({field for model in _models(Declaration) for field in model.model_fields})
+        fields = sorted({info.alias or field for model in _models(Declaration)
+                         for field, info in model.model_fields.items()})
         if problem["loc"][-1] in fields:
             return "unknown field: not one this kind of declaration has"
         guess = difflib.get_close_matches(str(problem["loc"][-1]), fields, n=1)

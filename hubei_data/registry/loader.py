@@ -5,7 +5,15 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from hubei_data import project
-from hubei_data.registry import files, list_references, listed, metric_references, references, source_references
+from hubei_data.registry import (
+    catalog_references,
+    files,
+    list_references,
+    listed,
+    metric_references,
+    references,
+    source_references,
+)
 from hubei_data.registry.contents import KINDS, SOURCES, SPREAD, Kind, Registry, shown
 from hubei_data.registry.errors import RegistryError
 from hubei_data.registry.explained import explained, first
@@ -29,6 +37,7 @@ def load(root: Path | None = None, adding: dict[str, object] | None = None) -> R
     references.check(registry)
     source_references.check(registry)
     metric_references.check(registry)
+    catalog_references.check(registry)
     list_references.check(registry)
     return registry
 

@@ -2,7 +2,7 @@
 and no source checks its values against itself through others."""
 
 from hubei_data.registry import sources as s
-from hubei_data.registry.contents import Registry
+from hubei_data.registry.contents import SOURCES, Registry, shown
 from hubei_data.registry.references import first_cycle
 
 
@@ -13,6 +13,7 @@ def check(registry: Registry) -> None:
             raise registry.error("systems", code, "owner", _unknown("owner", system.owner, registry.owners))
     for name, source in registry.sources.items():
         _source(registry, name, source)
+    _resource_codes(registry)
     _no_cycle(registry)
 
 
@@ -94,6 +95,22 @@ def _values_problem(registry: Registry, column: s.Column, values: tuple[str, ...
 def _columns_of(source: s.Source, element: str) -> list[str]:
     """The source's columns holding a data element, which a format's condition on that element reads."""
     return [name for name, column in source.columns.items() if column.element == element]
+
+
+def _resource_codes(registry: Registry) -> None:
+    """Each source's catalog code carries its owner's office and is no other source's: a catalog entry is one table."""
+    holders: dict[str, str] = {}
+    for name, source in sorted(registry.sources.items()):
+        code = source.resource_code
+        office, named = registry.owners[registry.systems[source.system].owner].office, s.office_of(code)
+        if named != office:
+            raise registry.error("sources", name, "resource_code", f"{code} names office {named}, but system"
+                                                                   f" {source.system}'s owner is office {office}")
+        if code in holders:
+            other = holders[code]
+            raise registry.error("sources", name, "resource_code",
+                                 f"{code} is already source {other}'s, in {shown(registry.root, SOURCES, other)}")
+        holders[code] = name
 
 
 def _no_cycle(registry: Registry) -> None:

@@ -1,21 +1,44 @@
 """Source contracts as declared: the owners, the business systems, and each source's columns and rules."""
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Tag, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Tag, field_validator, model_validator
 
 from hubei_data.registry.standards import TYPES, Declaration, Name, PositiveInteger, Text
 
 # Rules that take nothing: a standard's check on the value, or a date not after today.
 WORDS = ("uscc", "resident_id", "hubei_division", "not_future")
 CHANNELS = ("database", "file")
+# 信息资源代码 of a source's resource-library table: province, the owner's office, ZY (资源库), its number.
+RESOURCE_CODE = re.compile(r"420000-([A-Z]{3})-ZY-\d{4}")
+
+
+def _office(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"{value!r} is not an office code: three capital letters, e.g. SYJ")
+    return value
+
+
+def _resource_code(value: str) -> str:
+    if not RESOURCE_CODE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a resource code: 420000-<office>-ZY-<four digits>, e.g. 420000-SYJ-ZY-0001")
+    return value
+
+
+def office_of(code: str) -> str:
+    """The office a resource code names (SYJ in 420000-SYJ-ZY-0001)."""
+    return RESOURCE_CODE.fullmatch(code).group(1)
 
 
 class Owner(Declaration):
-    """A provincial body that owns sources (数据提供方)."""
+    """A provincial body that owns sources (数据提供方) and provides catalog entries: its full name, as the catalog
+    lists a provider, and its office, its part of the catalog codes (e.g. SYJ in 420000-SYJ-…)."""
 
     chinese: Text
     english: Text
+    full_name: Text
+    office: Annotated[str, AfterValidator(_office)]
 
 
 class System(Declaration):
@@ -132,10 +155,12 @@ class Column(Declaration):
 
 class Source(Declaration):
     """One source layout (对接数据项): the file's name is the source's; a database source reads the table of that
-    name, or `table`."""
+    name, or `table`. `resource_code` is its resource-library table's catalog code (信息资源代码), declared so that
+    adding a source never renumbers another."""
 
     chinese: Text
     system: Name
+    resource_code: Annotated[str, AfterValidator(_resource_code)]
     channel: Literal[CHANNELS]
     key: tuple[Name, ...]
     columns: dict[Name, Column]

@@ -9,22 +9,22 @@ from pydantic import TypeAdapter
 
 from hubei_data.registry import files
 from hubei_data.registry.errors import RegistryError
-from hubei_data.registry.explained import validate_tagged
+from hubei_data.registry.explained import validate_tagged, validated
 
 
 @dataclass(frozen=True)
 class Spread:
-    """A kind kept in a folder: what an error calls one entry, the field naming it, the field telling its model
-    (with the values it takes), the model, and how a file's document holds its entries."""
+    """A kind kept in a folder: what an error calls one entry, the field naming it, the model, how a file's document
+    holds its entries, and for a kind of several models the field telling which (with the values it takes)."""
 
     folder: str
     label: str
     key: str
-    tag_field: str
-    tags: tuple[str, ...]
     model: object
     # The entries of one file's document, each with what to call it if it names itself wrongly or not at all.
     entries: Callable[[object, str, Path], Iterable[tuple[str, object]]]
+    tag_field: str | None = None
+    tags: tuple[str, ...] = ()
 
     def load(self, root: Path) -> tuple[dict, dict[str, str]]:
         """Every entry by name, and the file (as errors name it) declaring each."""
@@ -38,7 +38,11 @@ class Spread:
                 if name in declared:
                     raise RegistryError(file, f"{self.label} {shown}", self.key,
                                         f"already declared in {declared_in[name]}")
-                declared[name] = validate_tagged(adapter, self.tag_field, self.tags, document, file, self.label, shown)
+                if self.tag_field:
+                    declared[name] = validate_tagged(adapter, self.tag_field, self.tags, document, file, self.label,
+                                                     shown)
+                else:
+                    declared[name] = validated(adapter, document, file, self.label, shown)
                 declared_in[name] = file
         return declared, declared_in
 

@@ -4,35 +4,14 @@ import psycopg
 import pytest
 
 from hubei_data.metadata.drift_checks import check_key
+from tests import inspection_system as inspection_system_
+from tests.inspection_system import INSPECTION_TABLE
 from tests.people import invoke
-
-INSPECTION_TABLE = """
-create table inspection (
-    inspection_id varchar(40) primary key,
-    uscc varchar(18) not null,
-    inspected_on date,
-    division_code varchar(6),
-    result text,
-    findings integer,
-    updated_at timestamp not null
-);
-insert into inspection values ('JC-1', '91420100MA4K0000X1', '2026-01-02', '420102', '合格', 0, '2026-01-02 09:00');
-"""
-
 
 @pytest.fixture
 def inspection_system(migrated_database, fresh_database, use_warehouse, tmp_path, monkeypatch):
     """A warehouse of its own, the inspection system's database shaped as its contract, and 省药监局's contacts."""
-    use_warehouse(migrated_database("drift"))
-    system = fresh_database("inspection")
-    with psycopg.connect(system.url, autocommit=True) as conn:
-        conn.execute(INSPECTION_TABLE)
-    monkeypatch.setenv("HUBEI_DATA_SYSTEM_INSPECTION_URL", system.sqlalchemy_url)
-    monkeypatch.delenv("HUBEI_DATA_SYSTEM_INSPECTION_SCHEMA", raising=False)
-    contacts = tmp_path / "contacts.yaml"
-    contacts.write_text("省药监局:\n  emails: [inspection@yjj.example.gov.cn]\n", encoding="utf-8")
-    monkeypatch.setenv("HUBEI_DATA_CONTACTS", str(contacts))
-    return system
+    return inspection_system_.connect(migrated_database, fresh_database, use_warehouse, tmp_path, monkeypatch)
 
 
 def _harvest() -> str:
@@ -123,4 +102,39 @@ def test_the_nightly_harvest_finds_drift_as_the_command_does(inspection_system):
     lengthened = {"kind": "lengthened", "column": "uscc", "declared": "text(18)", "observed": "VARCHAR(20)",
                   "breaking": False}
     assert _rows(warehouse.connect_info(), "select source, channel, diff from ops.schema_drift") == [
-        ("inspection", "harvest", [lengthened])]
+        ("inspection", "table", [lengthened])]
+
+
+def test_a_dropped_source_table_is_a_breaking_finding_told_to_its_owner_until_it_is_back(inspection_system):
+    from hubei_data import warehouse
+
+    here = warehouse.connect_info()
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute("create table checklist (item text)")
+    _harvest()
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute("drop table inspection")
+    assert invoke(["metadata", "harvest", "inspection", "--table", "checklist"]).exit_code == 0
+    assert _rows(here, "select count(*) from ops.schema_drift") == [(0,)], (
+        "a harvest of other tables did not look for it")
+    said = _harvest()
+    assert "inspection: drift finding" in said and "table inspection removed (7 columns declared)" in said
+    [(finding_id, diff, observed_in, breaking)] = _rows(
+        here, "select finding_id, diff, observed_in, breaking from ops.schema_drift")
+    assert diff == [{"kind": "table_removed", "column": "inspection", "declared": "7 columns", "observed": None,
+                     "breaking": True}]
+    assert (observed_in, breaking) == ("inspection metadata version 2 (no public.inspection)", True)
+    shown = invoke(["drift", "show", str(finding_id), "--format", "csv"])
+    assert "table_removed,inspection,7 columns,,yes" in shown.stdout and "breaking, open" in shown.stderr
+    assert not _check_passed()
+    [(subject,)] = _rows(here, "select subject from ops.notifications")
+    assert subject.startswith(f"[告警] 数据源 inspection（日常监督检查）的业务系统表与登记结构不符（漂移 #{finding_id}，"
+                              "表已不存在，抽取将被拒绝）：table inspection removed")
+
+    _harvest()
+    assert _rows(here, "select count(*) from ops.schema_drift where resolved_at is null") == [(1,)], (
+        "still gone: still open, and not found twice")
+    with psycopg.connect(inspection_system.url, autocommit=True) as conn:
+        conn.execute(INSPECTION_TABLE)
+    assert f"drift finding {finding_id} resolved" in _harvest()
+    assert _check_passed()

@@ -64,6 +64,7 @@ def test_a_harvested_table_becomes_a_source_with_its_models(warehouse, system, c
     written = (copied / "registry" / "sources" / "recall.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(written) == {
         "chinese": "药品召回", "system": code, "channel": "database", "key": ["recall_no"], "table": "recall_notice",
+        "resource_code": "420000-SYJ-ZY-0009",
         "columns": {
             "recall_no": {"chinese": "召回编号", "required": True, "length": 20},
             "approval_no": {"chinese": "approval_no", "length": 30, "element": "approval_no"},

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from hubei_data.catalog.share import ENTERPRISE_BASIC, NEWBORN_VACCINATION
+from hubei_data.catalog.share import DATASETS
 from hubei_data.quality.catalog_schemas import catalog_schema
 
 
@@ -29,7 +29,7 @@ def _failed_checks(model, rows) -> set[str]:
 
 
 def test_a_clean_masked_row_passes():
-    assert _failed_checks(ENTERPRISE_BASIC, [_enterprise()]) == set()
+    assert _failed_checks(DATASETS["enterprise_basic"], [_enterprise()]) == set()
 
 
 @pytest.mark.parametrize(
@@ -43,11 +43,11 @@ def test_a_clean_masked_row_passes():
     ],
 )
 def test_a_broken_row_fails_its_rule(changes, check):
-    assert check in _failed_checks(ENTERPRISE_BASIC, [_enterprise(**changes)])
+    assert check in _failed_checks(DATASETS["enterprise_basic"], [_enterprise(**changes)])
 
 
 def test_a_repeated_key_fails():
-    assert _failed_checks(ENTERPRISE_BASIC, [_enterprise(), _enterprise(name="另一家")])
+    assert _failed_checks(DATASETS["enterprise_basic"], [_enterprise(), _enterprise(name="另一家")])
 
 
 def test_a_clear_child_id_number_fails():
@@ -57,5 +57,5 @@ def test_a_clear_child_id_number_fails():
         "vaccine_name": "乙肝疫苗", "dose_no": 1, "vaccinated_on": dt.date(2026, 1, 5), "unit_code": None,
         "division_code": "420102",
     }
-    assert _failed_checks(NEWBORN_VACCINATION, [row]) == {"masked_id_number"}
-    assert _failed_checks(NEWBORN_VACCINATION, [{**row, "child_id_no": "420102********0019"}]) == set()
+    assert _failed_checks(DATASETS["newborn_vaccination"], [row]) == {"masked_id_number"}
+    assert _failed_checks(DATASETS["newborn_vaccination"], [{**row, "child_id_no": "420102********0019"}]) == set()

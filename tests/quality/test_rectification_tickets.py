@@ -139,3 +139,20 @@ def test_tickets_are_listed_with_their_times(opened):
     listed = invoke(["quality", "tickets", "--source", "penalty", "--format", "json"])
     assert listed.exit_code == 0, listed.output
     assert '"rule": "range"' in listed.output and '"owner": "省药监局"' in listed.output
+
+
+def test_a_problem_reported_from_the_command_line_reaches_the_provider_and_only_its_reporter_follows_it(opened):
+    reported = invoke(["quality", "report", "penalty_info", "--key", "鄂药监罚〔2026〕1号", "--problem", "罚款金额与决定书不符"])
+    assert reported.exit_code == 0, reported.output
+    ticket_id = int(reported.output.split()[1])
+    mine = invoke(["quality", "reported", "--format", "json"])
+    assert mine.exit_code == 0 and f'"id": {ticket_id}' in mine.output and '"stage": "new"' in mine.output
+    with wh.connect() as conn:
+        ticket = tickets.one(conn, ticket_id)
+        assert (ticket.origin, ticket.owner, ticket.report) == ("report", "湖北省药品监督管理局", "罚款金额与决定书不符")
+        with pytest.raises(tickets.TicketError, match="reported by someone_else"):
+            tickets.reported(conn, "someone_else", ticket_id)
+    no_rows = invoke(["quality", "rows", str(ticket_id), "--output", "/tmp/unused.xlsx"])
+    assert no_rows.exit_code == 1 and "has no flagged rows" in no_rows.output
+    unknown = invoke(["quality", "report", "no_such_dataset", "--problem", "x"])
+    assert unknown.exit_code == 1 and "no share dataset 'no_such_dataset'" in unknown.output

@@ -36,16 +36,51 @@ def test_the_shipped_files_declare_the_ten_sources_with_their_rules():
     assert SOURCES["vaccination"].owner == "省卫健委" and SOURCES["vaccination"].system == "免疫规划信息系统"
 
 
+RECALL = ("chinese: 药品召回\nsystem: approval\nresource_code: 420000-SYJ-ZY-0009\nchannel: file\nkey: [recall_no]\n"
+          "columns:\n  recall_no: {chinese: 召回编号, required: true}\n"
+          "  uscc: {chinese: 企业统一社会信用代码, code: true, length: 18, element: uscc,"
+          " rules: [uscc, {exists_in: {source: enterprise, column: uscc}}]}\n")
+
+
 def test_a_new_file_is_a_new_source(copy):
-    (copy / "sources" / "recall.yaml").write_text(
-        "chinese: 药品召回\nsystem: approval\nchannel: file\nkey: [recall_no]\ncolumns:\n"
-        "  recall_no: {chinese: 召回编号, required: true}\n"
-        "  uscc: {chinese: 企业统一社会信用代码, code: true, length: 18, element: uscc,"
-        " rules: [uscc, {exists_in: {source: enterprise, column: uscc}}]}\n", encoding="utf-8")
+    (copy / "sources" / "recall.yaml").write_text(RECALL, encoding="utf-8")
     recall = build(registry.load(copy))["recall"]
     assert list(build(registry.load(copy)))[-1] == "recall"
     assert recall.column("uscc").rules == (m.Uscc(), m.ExistsIn("enterprise", "uscc"))
     assert (recall.owner, recall.system_code, recall.key) == ("省药监局", "approval", ("recall_no",))
+
+
+def test_a_new_source_listed_first_renumbers_no_other_sources_catalog_code(copy):
+    (copy / "sources" / "recall.yaml").write_text("order: 1\n" + RECALL, encoding="utf-8")
+    built = build(registry.load(copy))
+    assert list(built)[:3] == ["enterprise", "recall", "license"], "listed before the sources after enterprise"
+    assert built["recall"].resource_code == "420000-SYJ-ZY-0009"
+    assert {name: source.resource_code for name, source in built.items() if name != "recall"} == {
+        name: source.resource_code for name, source in SOURCES.items()}
+    assert SOURCES["enterprise"].resource_code == "420000-SYJ-ZY-0001"
+    assert SOURCES["birth_certificate"].resource_code == "420000-WJW-ZY-0002"
+
+
+def test_a_catalog_code_another_source_declares_is_refused_naming_both_files(copy):
+    (copy / "sources" / "recall.yaml").write_text(RECALL.replace("ZY-0009", "ZY-0006"), encoding="utf-8")
+    assert _refusal(copy) == ("registry/sources/recall.yaml: source recall: resource_code: 420000-SYJ-ZY-0006 is"
+                              " already source inspection's, in registry/sources/inspection.yaml")
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("420000-SYJ-ZY-9", "'420000-SYJ-ZY-9' is not a resource code: 420000-<office>-ZY-<four digits>, e.g."
+                        " 420000-SYJ-ZY-0001"),
+    ("420000-SYJ-ZT-0009", "'420000-SYJ-ZT-0009' is not a resource code: "),
+    ("420000-WJW-ZY-0009", "420000-WJW-ZY-0009 names office WJW, but system approval's owner is office SYJ"),
+], ids=["short number", "another layer", "another office"])
+def test_a_malformed_catalog_code_is_refused(copy, code, message):
+    (copy / "sources" / "recall.yaml").write_text(RECALL.replace("420000-SYJ-ZY-0009", code), encoding="utf-8")
+    assert _refusal(copy).startswith(f"registry/sources/recall.yaml: source recall: resource_code: {message}")
+
+
+def test_a_source_without_a_catalog_code_is_refused(copy):
+    _edit(copy, "penalty", "resource_code: 420000-SYJ-ZY-0008\n", "")
+    assert _refusal(copy) == "registry/sources/penalty.yaml: source penalty: resource_code: required"
 
 
 @pytest.mark.parametrize(("source", "old", "new", "message"), [
@@ -79,8 +114,8 @@ def test_a_new_file_is_a_new_source(copy):
     ("enterprise", "  legal_rep: {chinese: 法定代表人, element: legal_representative}\n",
      "  legal_rep: {chinese: 法定代表人, element: legal_representative}\n"
      "  legal_rep: {chinese: 法人, element: legal_representative}\n",
-     "registry/sources/enterprise.yaml: not valid YAML: line 10, column 3: 'legal_rep' is declared twice"
-     " (first on line 9)"),
+     "registry/sources/enterprise.yaml: not valid YAML: line 11, column 3: 'legal_rep' is declared twice"
+     " (first on line 10)"),
 ], ids=["typo", "unknown rule", "unknown word rule", "unknown element", "unknown system", "unknown source",
         "unknown column elsewhere", "value not in code list", "unknown column here", "unknown key", "column twice"])
 def test_a_wrong_source_file_is_refused_in_one_line_naming_file_source_column_and_field(copy, source, old, new,
@@ -104,7 +139,7 @@ def test_a_source_declared_twice_is_refused(copy):
 
 def test_a_system_naming_an_unknown_owner_is_refused(copy):
     path = copy / "sources" / "_systems.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("owner: health_commission}", "owner: health}", 1),
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: health_commission,", "owner: health,", 1),
                     encoding="utf-8")
     assert _refusal(copy).startswith("registry/sources/_systems.yaml: system immunisation: owner: unknown owner"
                                      " 'health'; the owners are: drug_regulator, health_commission")

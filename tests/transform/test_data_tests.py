@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -57,8 +58,10 @@ def test_descriptions_say_the_rule():
 
 
 def test_a_column_referring_to_two_models_gets_a_test_named_for_each():
-    division = from_source("enterprise", "division_code", references=("sub_enterprise_profile", "division_code"))
-    model = Model("sub_example", "示例", "An example.", ("uscc",), (from_source("enterprise", "uscc"), division))
+    division = replace(from_source("enterprise", "division_code"),
+                       references=("sub_enterprise_profile", "division_code"))
+    model = Model("sub_example", "示例", "An example.", "湖北省药品监督管理局", ("uscc",),
+                  (from_source("enterprise", "uscc"), division))
     columns = {c["name"]: c for c in model_doc(model)["columns"]}
     names = [next(iter(t.values()))["name"] for t in columns["division_code"]["data_tests"]]
     assert names == ["relationships_division_code_sub_enterprise_profile", "relationships_division_code_hubei_divisions"]
