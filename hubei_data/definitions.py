@@ -5,6 +5,7 @@ import dagster as dg
 from hubei_data.api.definitions import api_definitions
 from hubei_data.catalog.definitions import catalog_definitions
 from hubei_data.exchange.definitions import exchange_definitions
+from hubei_data.governance.definitions import governance_definitions
 from hubei_data.executor import run_executor
 from hubei_data.ingest.definitions import ingest_definitions
 from hubei_data.metadata.definitions import metadata_definitions
@@ -26,6 +27,7 @@ def defs() -> dg.Definitions:
         transform_definitions(),
         quality_definitions(),
         catalog_definitions(),
+        governance_definitions(),
         exchange_definitions(),
         api_definitions(),
         metric_definitions(),

@@ -132,6 +132,18 @@ def test_each_bureau_feed_has_a_push_asset_sensor_job_and_sla_check(defs, graph)
         assert defs.resolve_job_def(f"push_{feed.name}_job")
 
 
+def test_every_build_takes_in_the_three_lists_after_the_share_library_with_a_check_per_list(defs, graph):
+    from hubei_data.catalog.models import table_name
+    from hubei_data.catalog.share import SHARE_DATASETS
+
+    node = graph.get(_key("lists/three_lists"))
+    assert node.group_name == "lists"
+    assert {k.to_user_string() for k in node.parent_keys} == {f"share/{table_name(d)}" for d in SHARE_DATASETS}
+    assert {k.name for k in graph.asset_check_keys if k.asset_key == node.key} == {
+        "responsibilities_published_and_fresh", "demands_met_or_answered", "negative_list_respected"}
+    assert node.key in defs.resolve_job_def("build_all_job").asset_layer.selected_asset_keys
+
+
 def test_builds_never_push(defs):
     build = defs.resolve_job_def("build_all_job")
     assert not [k for k in build.asset_layer.selected_asset_keys if k.path[0] == "exchange"]

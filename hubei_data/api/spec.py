@@ -6,8 +6,10 @@ from pathlib import Path
 
 from hubei_data import registry
 from hubei_data.api.sql_check import SqlRuleError, check_sql
+from hubei_data.catalog.declared import datasets_read
 from hubei_data.catalog.models import Dataset
 from hubei_data.catalog.share import DATASETS
+from hubei_data.governance.negative import read_breaches
 from hubei_data.registry.apis import MetricApi, SqlApi, WizardApi
 
 _ITEM_TYPES = {"text": "string", "bigint": "integer", "integer": "integer", "numeric": "number", "date": "date",
@@ -64,12 +66,17 @@ METRIC_PARAMS = (Param("metric_code", "string", required=True), Param("period_fr
 
 
 def load_apis(root: Path | None = None) -> dict[str, ApiSpec]:
-    """Every API the registry declares, by name, each checked against the share datasets it reads.
+    """Every API the registry declares, by name, each checked against the share datasets it reads and the negative
+    list (负面清单).
 
     The registry's loader knows a wizard API's dataset exists; whether its fields can be asked and answered as it
     declares, and what an SQL API's query reads, takes the items as the catalog builds them, so it is checked here;
     it needs no database."""
-    declared = registry.load(root)
+    return specs(registry.load(root))
+
+
+def specs(declared: registry.Registry) -> dict[str, ApiSpec]:
+    """The APIs of a loaded registry, each checked as `load_apis` checks them."""
     return {name: _spec(declared, name, api) for name, api in declared.apis.items()}
 
 
@@ -82,9 +89,11 @@ def _spec(declared: registry.Registry, name: str, api: WizardApi | SqlApi | Metr
     if api.mode == "metric":
         return ApiSpec(**common, params=METRIC_PARAMS, fields=METRIC_FIELDS, require_any=(), personal={},
                        sql=METRIC_SQL)
-    if api.mode == "wizard":
-        return _wizard(api, common, fail)
-    return _sql(api, common, fail)
+    spec = _wizard(api, common, fail) if api.mode == "wizard" else _sql(api, common, fail)
+    found = read_breaches(declared.lists["negative"], datasets_read(spec), spec.fields)
+    if found:
+        fail("fields" if api.mode == "wizard" else "sql", "; ".join(found))
+    return spec
 
 
 def _require_any(api: WizardApi | SqlApi) -> tuple[str, ...]:

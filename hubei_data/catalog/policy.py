@@ -1,7 +1,10 @@
-"""Rules the catalog must keep: every item described, nothing 不予共享 shared, personal fields masked."""
+"""Rules the catalog must keep: every item described, nothing 不予共享 or on the negative list (负面清单) shared,
+personal fields masked."""
 
+from hubei_data import registry
 from hubei_data.catalog import manifest as m
 from hubei_data.catalog.items import MASKING, NOT_SHARED
+from hubei_data.governance.negative import manifest_breaches
 
 COLUMN_FIELDS = ("chinese", "standard", "share_type", "masking")
 DATASET_FIELDS = (
@@ -12,7 +15,7 @@ DATASET_FIELDS = (
 
 def violations(manifest: dict) -> list[str]:
     """Every breach of the rules in the manifest; empty when the catalog is sound."""
-    found = []
+    found = manifest_breaches(manifest, registry.load().lists["negative"])
     for schema in m.CATALOG_SCHEMAS:
         for node in m.models(manifest, schema):
             found += _described(node, dataset=schema == "share")

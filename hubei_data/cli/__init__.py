@@ -22,6 +22,7 @@ from hubei_data.cli.demo import demo
 from hubei_data.cli.drift import drift
 from hubei_data.cli.freeze import freeze, list_freezes, unfreeze
 from hubei_data.cli.ingest import build, ingest
+from hubei_data.cli.lists import lists_group, matters
 from hubei_data.cli.login import login, logout, passwd, token, whoami
 from hubei_data.cli.metadata import metadata
 from hubei_data.cli.metrics import metrics
@@ -48,6 +49,6 @@ def main() -> None:
 for command in (demo, ingest, build, query, quality, sync_log_command, catalog, push, bureau_sim, serve, api, metrics,
                 ui, contracts, db, audit, login, logout, whoami, passwd, token, user, security, backup, up, watch,
                 status, alerts, report, freeze, unfreeze, list_freezes, queue, standards, metadata,
-                drift):
+                drift, lists_group, matters):
     main.add_command(command)
 guard(main, "hubei-data")

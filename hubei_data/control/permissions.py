@@ -84,11 +84,13 @@ class Permission(StrEnum):
         "hubei-data report weekly", "hubei-data report quality", "hubei-data report annual",
     )
     CATALOG_VIEW = "catalog.view", (
-        "read the data resource catalog (数据资源目录), the data standards (数据标准), the APIs and the metrics"
+        "read the data resource catalog (数据资源目录), the data standards (数据标准), the APIs and the metrics, the"
+        " three lists (三清单) with the big-data center's rejections, and the matters catalog (事项目录)"
     ), (
         "hubei-data catalog docs", "hubei-data catalog export", "hubei-data api list", "hubei-data metrics list",
         "hubei-data standards list", "hubei-data standards show", "hubei-data standards export",
         "hubei-data catalog list", "hubei-data catalog show", "hubei-data catalog history", "hubei-data catalog check",
+        "hubei-data lists show", "hubei-data lists check", "hubei-data lists rejections", "hubei-data matters report",
     )
     METADATA_HARVEST = "metadata.harvest", "harvest business systems' metadata now (元数据采集)", (
         "hubei-data metadata harvest",
@@ -100,9 +102,10 @@ class Permission(StrEnum):
         "hubei-data metadata systems", "hubei-data metadata versions", "hubei-data metadata show",
         "hubei-data metadata diff", "hubei-data metadata candidates", "hubei-data drift list", "hubei-data drift show",
     )
-    CATALOG_EDIT = "catalog.edit", "register and change catalog entries as drafts and submit them for review", (
-        "hubei-data catalog register", "hubei-data catalog change", "hubei-data catalog submit",
-    )
+    CATALOG_EDIT = "catalog.edit", (
+        "register and change catalog entries as drafts and submit them for review; import the three lists"
+    ), ("hubei-data catalog register", "hubei-data catalog change", "hubei-data catalog submit",
+        "hubei-data lists import")
     CATALOG_REVIEW = "catalog.review", "approve or reject catalog entries submitted for review, publishing them", (
         "hubei-data catalog approve", "hubei-data catalog reject",
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from hubei_data import registry
 from hubei_data.catalog.models import Dataset, table_name
 from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.governance.negative import read_breaches
 from hubei_data.registry.contents import SPREAD
 from hubei_data.registry.subscriptions import Subscription as Declared
 from hubei_data.row_filter import Condition, parse_condition
@@ -64,13 +65,23 @@ class Subscription:
 
 
 def load_subscriptions(root: Path | None = None) -> list[Subscription]:
-    """Every subscription the registry under `root` (by default registry/) declares, in the order of their files.
+    """Every subscription the registry under `root` (by default registry/) declares, in the order of their files,
+    none sending an item of the negative list (负面清单).
 
     The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
     registry's loader; it needs no database."""
-    declared = registry.load(root)
+    return subscriptions_of(registry.load(root))
+
+
+def subscriptions_of(declared: registry.Registry) -> list[Subscription]:
+    """The subscriptions of a loaded registry, each checked as `load_subscriptions` checks them."""
     files = declared.declared_in["subscriptions"]
-    return [checked(subscription, files[name]) for name, subscription in declared.subscriptions.items()]
+    subscriptions = [checked(subscription, files[name]) for name, subscription in declared.subscriptions.items()]
+    for subscription in subscriptions:
+        found = read_breaches(declared.lists["negative"], [subscription.dataset], subscription.fields)
+        if found:
+            raise declared.error("subscriptions", subscription.id, "fields", "; ".join(found))
+    return subscriptions
 
 
 def checked(declared: Declared, file: str) -> Subscription:

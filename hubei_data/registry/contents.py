@@ -7,6 +7,8 @@ from hubei_data.registry.apis import API_MODES, Api
 from hubei_data.registry.catalog import Share, Subject
 from hubei_data.registry.errors import RegistryError
 from hubei_data.registry.feeds import Feed
+from hubei_data.registry.lists import Version
+from hubei_data.registry.matters import Matter, Rejection
 from hubei_data.registry.metrics import METRIC_KINDS, Dimension, Metric
 from hubei_data.registry.sources import Owner, Source, System
 from hubei_data.registry.spread import Spread, listed_under, one_a_file
@@ -68,6 +70,10 @@ class Registry:
     subscriptions: dict[str, Subscription]
     subjects: dict[str, Subject]
     shares: dict[str, Share]
+    # The three lists by kind (a key of hubei_data.registry.lists.LISTS), the matters and the rejections by code.
+    lists: dict[str, Version]
+    matters: dict[str, Matter]
+    rejections: dict[str, Rejection]
     # For each kind of SPREAD, the file (as errors name it) declaring each entry.
     declared_in: dict[str, dict[str, str]]
 

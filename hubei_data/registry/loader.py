@@ -5,10 +5,20 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from hubei_data import project
-from hubei_data.registry import catalog_references, files, metric_references, references, source_references
+from hubei_data.registry import (
+    catalog_references,
+    files,
+    list_references,
+    listed,
+    metric_references,
+    references,
+    source_references,
+)
 from hubei_data.registry.contents import KINDS, SOURCES, SPREAD, Kind, Registry, shown
 from hubei_data.registry.errors import RegistryError
 from hubei_data.registry.explained import explained, first
+from hubei_data.registry.lists import LISTS
+from hubei_data.registry.matters import CODED
 from hubei_data.registry.standards import Name
 
 REGISTRY = project.root() / "registry"
@@ -21,11 +31,14 @@ def load(root: Path | None = None, adding: dict[str, object] | None = None) -> R
     spread = {kind: declared.load(root) for kind, declared in SPREAD.items()}
     registry = Registry(root, **{attribute: _entries(root, kind) for attribute, kind in KINDS.items()},
                         sources=_sources(root, adding or {}), **{kind: entries for kind, (entries, _) in spread.items()},
+                        lists={kind: listed.read_list(root, kind) for kind in LISTS},
+                        **{kind: listed.read_coded(root, kind) for kind in CODED},
                         declared_in={kind: files_of for kind, (_, files_of) in spread.items()})
     references.check(registry)
     source_references.check(registry)
     metric_references.check(registry)
     catalog_references.check(registry)
+    list_references.check(registry)
     return registry
 
 
