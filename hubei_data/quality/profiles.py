@@ -1,8 +1,10 @@
 """Column profiles (数据剖析): each column of a resource table measured in one query, kept per build in
 ops.column_profiles, so a change in its nulls or distinct values shows against the builds before.
 
-Distinct counts are exact (`count(distinct …)`): the resource tables hold one row per record, small enough that
-a scan with a sort per column takes seconds, and an exact count never looks like a jump by itself.
+Counts are exact (`count(distinct …)`) on a table of up to SAMPLE_ROWS rows. A larger one (the vaccination
+records reach 10^8) is measured on a Bernoulli sample of about SAMPLE_ROWS rows, so a build's profile costs one
+scan of the table rather than a sort of every column: its null rate is an estimate, its distinct count and top
+values those of the sample, and `rows` the sample's size, so profiles of one table compare like with like.
 """
 
 import datetime as dt
@@ -17,6 +19,8 @@ from psycopg.types.json import Jsonb
 TOP_VALUES = 5
 # Profiles a new one is compared with: about a week of daily builds.
 HISTORY = 7
+# Above this many rows a table is profiled on a sample of about as many.
+SAMPLE_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,19 @@ def measure(conn: psycopg.Connection, table: str, run_id: str, at: dt.datetime) 
     if not columns:
         return []
     with conn.cursor(row_factory=class_row(Profile)) as cursor:
-        return cursor.execute(_query(table, columns), {"table": table, "run_id": run_id, "at": at,
-                                                "top": TOP_VALUES}).fetchall()
+        return cursor.execute(_query(table, columns, _sample(conn, table)),
+                              {"table": table, "run_id": run_id, "at": at, "top": TOP_VALUES}).fetchall()
+
+
+def _sample(conn: psycopg.Connection, table: str) -> sql.Composable:
+    """The table whole, or a Bernoulli sample of about SAMPLE_ROWS rows when PostgreSQL's own counts (the planner's
+    estimate, or the live rows its statistics saw written) say it is larger."""
+    estimate = conn.execute(
+        "select greatest(c.reltuples, coalesce(s.n_live_tup, 0)) from pg_class c"
+        " left join pg_stat_user_tables s on s.relid = c.oid where c.oid = to_regclass(%s)", (table,)).fetchone()[0]
+    if estimate <= SAMPLE_ROWS:
+        return sql.SQL("")
+    return sql.SQL("tablesample bernoulli ({})").format(sql.Literal(round(100 * SAMPLE_ROWS / estimate, 6)))
 
 
 def record(conn: psycopg.Connection, profiles: list[Profile]) -> None:
@@ -89,7 +104,7 @@ def _select(conn: psycopg.Connection, tail: str, values) -> list[Profile]:
         return cursor.execute(f"select {fields} from ops.column_profiles {tail}", values).fetchall()
 
 
-def _query(table: str, columns: list[str]) -> sql.Composed:
+def _query(table: str, columns: list[str], sample: sql.Composable) -> sql.Composed:
     """Counts and ranges typed as the column is (so 9 sorts before 10 and dates in order); lengths and top values
     over the column's text."""
     def each(template: str, joiner: str = ", ") -> sql.Composable:
@@ -100,7 +115,7 @@ def _query(table: str, columns: list[str]) -> sql.Composed:
     return sql.SQL("""
         with measured as (
 
-            select * from {table}
+            select * from {table} {sample}
 
         ),
 
@@ -169,6 +184,7 @@ def _query(table: str, columns: list[str]) -> sql.Composed:
         select * from final order by column_name
     """).format(
         table=sql.Identifier(*table.split(".")),
+        sample=sample,
         aggregates=each("count(*) - count({column}) as {n}_nulls, count(distinct {column}) as {n}_distinct,"
                         " min({column})::text as {n}_min, max({column})::text as {n}_max,"
                         " min(length({column}::text)) as {n}_min_length, max(length({column}::text)) as {n}_max_length",

@@ -180,7 +180,7 @@ def test_a_run_that_would_write_a_frozen_asset_fails_before_writing_it(frozen_wa
     ("feed", "penalties", "the feeds are: cosmetic_filing, drug_sampling, penalty"),
     ("subscription", "yibao", "the subscriptions are: gongan_newborn, yibao_penalty"),
     ("asset", "share/penalty", "did you mean share/penalty_info"),
-    ("asset", "nowhere/penalty_info", "the groups being: api, exchange, landing, metric, quarantine, raw,"),
+    ("asset", "nowhere/penalty_info", "the groups being: api, exchange, landing, lists, metric, quality, quarantine,"),
 ])
 def test_an_unknown_name_is_refused_naming_what_exists_and_the_refusal_is_audited(
         frozen_warehouse, kind, name, named):

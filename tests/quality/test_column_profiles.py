@@ -99,3 +99,17 @@ def test_the_profile_command_shows_the_change_against_history(second):
     assert (rows["violation"]["distinct"], rows["violation"]["distinct_before"]) == (1, 12)
     assert rows["decided_on"]["jumped"] == "null_rate" and rows["violation"]["jumped"] == "distinct"
     assert rows["case_no"]["jumped"] == ""
+
+
+def test_a_table_above_the_sample_size_is_profiled_on_a_sample_of_about_that_many_rows(own_warehouse, monkeypatch):
+    monkeypatch.setattr(profiles, "SAMPLE_ROWS", 500)
+    with wh.connect(autocommit=True) as conn:
+        conn.execute("create table if not exists public.profiled_big as"
+                     " select n as id, case when n % 4 = 0 then null else 'v' || (n % 7) end as code"
+                     " from generate_series(1, 20000) as n")
+        conn.execute("analyze public.profiled_big")
+        found = profiles.measure(conn, "public.profiled_big", "run", dt.datetime.now(dt.UTC))
+        measured = {p.column_name: p for p in found}
+        conn.execute("drop table public.profiled_big")
+    assert 250 < measured["code"].rows < 1000
+    assert 0.15 < measured["code"].null_rate < 0.35 and measured["code"].distinct_values == 7
