@@ -95,8 +95,6 @@ def pushing(share_db, use_warehouse, fresh_database, broker, tmp_path):
     (root / "dbt_project" / "target").mkdir()
     shutil.copy2(ensure_manifest(), root / "dbt_project" / "target" / "manifest.json")
     folder = root / "registry" / "subscriptions"
-    for shipped in folder.glob("*.yaml"):
-        shipped.unlink()
     for subscription, table in TABLES.items():
         (folder / f"{subscription}.yaml").write_text(
             SUBSCRIPTION.format(id=subscription, fields=", ".join(FIELDS), env=TARGET_ENV, table=table),
