@@ -147,6 +147,9 @@ def rows_command(ticket_id: int, output: Path) -> None:
             raise click.ClickException(f"ticket {ticket_id} is a problem {ticket.reporter} reported on"
                                        f" {ticket.source}{f' record {ticket.record_key}' if ticket.record_key else ''}:"
                                        " it has no flagged rows; `hubei-data quality ticket` shows the report")
+        if ticket.origin == "check":
+            raise click.ClickException(f"ticket {ticket_id} is the failing check {ticket.rule} of {ticket.source}:"
+                                       " it has no flagged rows; the check's evaluation in the Dagster UI says why")
         found = defects.rows(conn, ticket.source, ticket.rule)
     try:
         output.write_bytes(workbook(ticket, found))

@@ -1,12 +1,14 @@
-"""The recheck after every build: tickets brought in line with the quarantine, their owners told."""
+"""The recheck after every build: tickets brought in line with the quarantine and the latest evaluation of
+every asset check, their owners told. A check evaluated in a step after this one is ticketed by the next build."""
 
 import datetime as dt
 
 import dagster as dg
 import psycopg
 
+from hubei_data import runner
 from hubei_data.ops import alerting, contacts
-from hubei_data.quality import tickets
+from hubei_data.quality import check_tickets, tickets
 from hubei_data.resources import WarehouseResource
 
 RULE = "quality_ticket"
@@ -17,20 +19,24 @@ PROFILES = dg.AssetKey(["quality", "profiles"])
 
 @dg.asset(key=["quality", "tickets"], deps=[QUARANTINE, PROFILES], group_name="quality", kinds={"postgres"})
 def quality_tickets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Rectification tickets (整改工单): one per source and rule whose rows the quarantine holds, opened, updated,
-    resolved or reopened by this build's recheck, and each open ticket an alert to the owning office."""
+    """Rectification tickets (整改工单): one per source and rule whose rows the quarantine holds and one per
+    failing asset check, opened, updated, resolved or reopened by this build's recheck, and each open ticket an
+    alert to the owning office."""
+    evaluations = check_tickets.latest(context.instance, runner.definitions().resolve_asset_graph().asset_check_keys)
     with warehouse.connect() as conn:
-        changed = tickets.recheck(conn)
+        by_rule = tickets.recheck(conn)
+        by_check = check_tickets.sync(conn, evaluations)
         raise_alerts(conn)
         held = tickets.listed(conn)
-    for label, ids in (("opened", changed.opened), ("resolved", changed.resolved), ("reopened", changed.reopened)):
+    changed = {label: getattr(by_rule, label) + getattr(by_check, label)
+               for label in ("opened", "resolved", "reopened")}
+    for label, ids in changed.items():
         if ids:
             context.log.info(f"quality tickets {label}: {', '.join(map(str, ids))}")
     return dg.MaterializeResult(metadata={
         "open": sum(t.stage != "resolved" for t in held),
         "overdue": sum(t.overdue for t in held),
-        "opened": len(changed.opened), "resolved": len(changed.resolved), "reopened": len(changed.reopened),
-    })
+    } | {label: len(ids) for label, ids in changed.items()})
 
 
 def raise_alerts(conn: psycopg.Connection, now: dt.datetime | None = None) -> alerting.Changes:
@@ -46,5 +52,6 @@ def raise_alerts(conn: psycopg.Connection, now: dt.datetime | None = None) -> al
 
 def _message(ticket: tickets.Ticket) -> str:
     vendor = f"，请{ticket.vendor}在源头整改" if ticket.vendor else ""
-    return (f"整改工单 #{ticket.ticket_id}：数据源 {ticket.source} 有 {ticket.affected_rows} 条记录违反规则 {ticket.rule}"
-            f"{vendor}，期限 {ticket.due_at:%Y-%m-%d}")[:500]
+    problem = (f"资产 {ticket.source} 的检查 {ticket.rule} 未通过" if ticket.origin == "check"
+               else f"数据源 {ticket.source} 有 {ticket.affected_rows} 条记录违反规则 {ticket.rule}")
+    return f"整改工单 #{ticket.ticket_id}：{problem}{vendor}，期限 {ticket.due_at:%Y-%m-%d}"[:500]

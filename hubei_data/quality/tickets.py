@@ -7,7 +7,8 @@ ticket in line with the quarantine: a defect without a ticket opens one; a ticke
 resolves itself (`recheck_passed`) and comes back if the defect does. A ticket a person resolved comes back only
 when a later batch brings new rows of its defect: rows fixed at source are replaced when their new version lands,
 and rows accepted or judged a false positive stay where they are. A jump in a column's profile opens a ticket
-too (rule `profile_<metric>`); no recheck can tell it is over, so people resolve those.
+too (rule `profile_<metric>`); no recheck can tell it is over, so people resolve those. Failing asset checks
+open tickets of their own (origin `check`, hubei_data.quality.check_tickets) through the same helpers.
 """
 
 import datetime as dt
@@ -41,8 +42,9 @@ class TicketError(Exception):
 
 @dataclass(frozen=True)
 class Ticket:
-    """A rule's defect in one source (origin `rule`: source is the source's name), or a problem a department
-    reported (origin `report`: source is the share dataset, rule `feedback`)."""
+    """A rule's defect in one source (origin `rule`: source is the source's name), an asset check that fails
+    (origin `check`: source is the asset as `layer/name`, rule the check), or a problem a department reported
+    (origin `report`: source is the share dataset, rule `feedback`)."""
 
     ticket_id: int
     origin: str
@@ -72,6 +74,16 @@ class Ticket:
 
 
 @dataclass(frozen=True)
+class Route:
+    """Who fixes a ticket's problem: the source system (if any), the owner office, the vendor and the days."""
+
+    system: str | None
+    owner: str
+    vendor: str | None
+    days: int
+
+
+@dataclass(frozen=True)
 class Recheck:
     opened: list[int]
     updated: list[int]
@@ -86,9 +98,9 @@ def recheck(conn: psycopg.Connection, now: dt.datetime | None = None) -> Recheck
     changed = {"opened": [], "updated": [], "reopened": []}
     resolved = []
     with conn.transaction():
-        _lock(conn)
+        lock(conn)
         held = {(t.source, t.rule): t
-                for t in _select(conn, "where origin = 'rule' and not starts_with(rule, %s)", [PROFILE])}
+                for t in select(conn, "where origin = 'rule' and not starts_with(rule, %s)", [PROFILE])}
         for key, defect in found.items():
             what, ticket_id = _bring(conn, held.get(key), defect, now)
             changed[what].append(ticket_id)
@@ -96,7 +108,7 @@ def recheck(conn: psycopg.Connection, now: dt.datetime | None = None) -> Recheck
             if key not in found and ticket.stage != "resolved":
                 conn.execute("update ops.quality_tickets set stage = 'resolved', resolution = 'recheck_passed',"
                              " resolved_at = %s, affected_rows = 0 where ticket_id = %s", (now, ticket.ticket_id))
-                _step(conn, ticket.ticket_id, RECHECK, ticket.stage, "resolved", "recheck_passed", 0,
+                step(conn, ticket.ticket_id, RECHECK, ticket.stage, "resolved", "recheck_passed", 0,
                       "复核通过：隔离区已无该规则的待整改记录", now)
                 resolved.append(ticket.ticket_id)
     return Recheck(changed["opened"], changed["updated"], resolved, changed["reopened"])
@@ -111,8 +123,8 @@ def found_elsewhere(conn: psycopg.Connection, defect: defects.Defect, comment: s
     if not defect.rule.startswith(PROFILE):
         raise TicketError(f"rule {defect.rule!r}: defects found outside the quarantine have rules named {PROFILE}…")
     with conn.transaction():
-        _lock(conn)
-        held = _select(conn, "where origin = 'rule' and source = %s and rule = %s", [defect.source, defect.rule])
+        lock(conn)
+        held = select(conn, "where origin = 'rule' and source = %s and rule = %s", [defect.source, defect.rule])
         return _bring(conn, held[0] if held else None, defect, now or dt.datetime.now(dt.UTC), comment)
 
 
@@ -131,7 +143,7 @@ def move(conn: psycopg.Connection, actor: audit_trail.Actor, ticket_id: int, sta
                 " resolution = %(reason)s, resolved_at = case when %(stage)s = 'resolved' then %(now)s end"
                 " where ticket_id = %(id)s",
                 {"stage": stage, "now": now, "reason": reason if stage == "resolved" else None, "id": ticket_id})
-            _step(conn, ticket_id, actor.name, ticket.stage, stage, reason, ticket.affected_rows, comment, now)
+            step(conn, ticket_id, actor.name, ticket.stage, stage, reason, ticket.affected_rows, comment, now)
             audit_trail.append(conn, actor.name, actor.source, Action.CONFIG_CHANGE, target, Outcome.SUCCESS,
                                {"change": "quality ticket moved", "from": ticket.stage, "to": stage,
                                 "reason": reason or "", "comment": comment or ""})
@@ -155,7 +167,7 @@ def report(conn: psycopg.Connection, actor: audit_trail.Actor, dataset: str, own
             (dataset, owner, 0 if record_key is None else 1, now, now, now, now + dt.timedelta(days=fix_within_days),
              actor.name, record_key, problem),
         ).fetchone()[0]
-        _step(conn, ticket_id, actor.name, None, "new", None, 0 if record_key is None else 1, problem, now)
+        step(conn, ticket_id, actor.name, None, "new", None, 0 if record_key is None else 1, problem, now)
         audit_trail.append(conn, actor.name, actor.source, Action.CONFIG_CHANGE, f"quality ticket {ticket_id}",
                            Outcome.SUCCESS, {"change": "quality problem reported", "dataset": dataset,
                                              "record": record_key or ""})
@@ -164,7 +176,7 @@ def report(conn: psycopg.Connection, actor: audit_trail.Actor, dataset: str, own
 
 def reported(conn: psycopg.Connection, reporter: str, ticket_id: int | None = None) -> list[Ticket]:
     """The tickets a reporter opened (one, when asked by id), newest first; someone else's ticket is unknown."""
-    found = _select(conn, "where origin = 'report' and reporter = %s and (%s::bigint is null or ticket_id = %s)"
+    found = select(conn, "where origin = 'report' and reporter = %s and (%s::bigint is null or ticket_id = %s)"
                           " order by ticket_id desc", [reporter, ticket_id, ticket_id])
     if ticket_id is not None and not found:
         raise TicketError(f"there is no quality ticket {ticket_id} reported by {reporter}")
@@ -179,7 +191,7 @@ def listed(conn: psycopg.Connection, stage: str | None = None, source: str | Non
             conditions.append(f"{column} = %s")
             values.append(value)
     where = f"where {' and '.join(conditions)}" if conditions else ""
-    return _select(conn, f"{where} order by stage = 'resolved', due_at, resolved_at desc, ticket_id", values)
+    return select(conn, f"{where} order by stage = 'resolved', due_at, resolved_at desc, ticket_id", values)
 
 
 def steps(conn: psycopg.Connection, ticket_id: int) -> list[tuple]:
@@ -206,7 +218,8 @@ def _allowed(ticket: Ticket, stage: str, reason: str | None) -> None:
         raise TicketError("a reason is given only when resolving a ticket")
 
 
-def _lock(conn) -> None:
+def lock(conn) -> None:
+    """Held until the transaction ends, so two rechecks never open the same ticket twice."""
     conn.execute("select pg_advisory_xact_lock(hashtext('hubei_data.ops.quality_tickets'))")
 
 
@@ -214,44 +227,52 @@ def _bring(conn, ticket: Ticket | None, defect: defects.Defect, now: dt.datetime
            comment: str | None = None) -> tuple[str, int]:
     """Open, reopen or update the ticket of a defect found now; what was done, and the ticket's id."""
     if ticket is None:
-        return "opened", _open(conn, defect, now, comment)
+        return "opened", open_ticket(conn, defect, now, comment)
     if ticket.stage == "resolved" and (ticket.resolution == "recheck_passed"
                                        or defect.newest_batch > ticket.newest_batch):
-        _reopen(conn, ticket, defect, now, comment)
+        reopen(conn, ticket, defect, now, comment)
         return "reopened", ticket.ticket_id
     conn.execute("update ops.quality_tickets set affected_rows = %s, newest_batch = %s, last_seen = %s"
                  " where ticket_id = %s", (defect.rows, defect.newest_batch, defect.last_seen, ticket.ticket_id))
     return "updated", ticket.ticket_id
 
 
-def _open(conn, defect: defects.Defect, now: dt.datetime, comment: str | None) -> int:
-    source = SOURCES[defect.source]
+def source_route(name: str) -> Route:
+    """A source's system, its owner office and vendor, and the days the system declares for a fix."""
+    source = SOURCES[name]
     system = DECLARED.systems[source.system_code]
+    return Route(source.system_code, source.owner, system.vendor, system.fix_within_days)
+
+
+def open_ticket(conn, defect: defects.Defect, now: dt.datetime, comment: str | None, origin: str = "rule",
+                route: Route | None = None) -> int:
+    """A new ticket for a defect, routed to its source's owner unless another route is given; its id."""
+    route = route or source_route(defect.source)
     ticket_id = conn.execute(
         "insert into ops.quality_tickets (origin, source, rule, system, owner, vendor, affected_rows, newest_batch,"
-        " first_seen, last_seen, opened_at, due_at) values ('rule', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " first_seen, last_seen, opened_at, due_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " returning ticket_id",
-        (defect.source, defect.rule, source.system_code, source.owner, system.vendor, defect.rows,
-         defect.newest_batch, defect.first_seen, defect.last_seen, now,
-         now + dt.timedelta(days=system.fix_within_days)),
+        (origin, defect.source, defect.rule, route.system, route.owner, route.vendor, defect.rows,
+         defect.newest_batch, defect.first_seen, defect.last_seen, now, now + dt.timedelta(days=route.days)),
     ).fetchone()[0]
-    _step(conn, ticket_id, RECHECK, None, "new", None, defect.rows,
+    step(conn, ticket_id, RECHECK, None, "new", None, defect.rows,
           comment or f"构建发现 {defect.rows} 条记录违反规则 {defect.rule}", now)
     return ticket_id
 
 
-def _reopen(conn, ticket: Ticket, defect: defects.Defect, now: dt.datetime, comment: str | None) -> None:
+def reopen(conn, ticket: Ticket, defect: defects.Defect, now: dt.datetime, comment: str | None) -> None:
+    """A resolved ticket back to `new`, due anew, with the defect's rows and times as found now."""
     days = DECLARED.systems[ticket.system].fix_within_days if ticket.system in DECLARED.systems else DEFAULT_DAYS
     conn.execute(
         "update ops.quality_tickets set stage = 'new', resolution = null, resolved_at = null, acknowledged_at = null,"
         " affected_rows = %s, newest_batch = %s, last_seen = %s, due_at = %s, reopened = reopened + 1"
         " where ticket_id = %s",
         (defect.rows, defect.newest_batch, defect.last_seen, now + dt.timedelta(days=days), ticket.ticket_id))
-    _step(conn, ticket.ticket_id, RECHECK, "resolved", "new", None, defect.rows,
+    step(conn, ticket.ticket_id, RECHECK, "resolved", "new", None, defect.rows,
           comment or f"问题复现：{defect.rows} 条记录仍违反规则 {defect.rule}", now)
 
 
-def _step(conn, ticket_id: int, actor: str, stage_from: str | None, stage_to: str, resolution: str | None,
+def step(conn, ticket_id: int, actor: str, stage_from: str | None, stage_to: str, resolution: str | None,
           rows: int, comment: str | None, at: dt.datetime) -> None:
     conn.execute("insert into ops.quality_ticket_steps (ticket_id, at, actor, stage_from, stage_to, resolution,"
                  " affected_rows, comment) values (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -259,7 +280,7 @@ def _step(conn, ticket_id: int, actor: str, stage_from: str | None, stage_to: st
 
 
 def _one(conn, ticket_id: int) -> Ticket:
-    found = _select(conn, "where ticket_id = %s", [ticket_id])
+    found = select(conn, "where ticket_id = %s", [ticket_id])
     if not found:
         raise TicketError(f"there is no quality ticket {ticket_id}: `hubei-data quality tickets` lists them")
     return found[0]
@@ -268,6 +289,6 @@ def _one(conn, ticket_id: int) -> Ticket:
 _FIELDS = ", ".join(Ticket.__dataclass_fields__)
 
 
-def _select(conn, tail: str, values: list | None = None) -> list[Ticket]:
+def select(conn, tail: str, values: list | None = None) -> list[Ticket]:
     with conn.cursor(row_factory=class_row(Ticket)) as cursor:
         return cursor.execute(f"select {_FIELDS} from ops.quality_tickets {tail}", values or []).fetchall()
