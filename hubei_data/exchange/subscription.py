@@ -8,13 +8,11 @@ from pathlib import Path
 
 from hubei_data import registry
 from hubei_data.catalog.models import Dataset, table_name
-from hubei_data.catalog.share import SHARE_DATASETS
+from hubei_data.catalog.share import DATASETS
 from hubei_data.governance.negative import read_breaches
 from hubei_data.registry.contents import SPREAD
 from hubei_data.registry.subscriptions import Subscription as Declared
 from hubei_data.row_filter import Condition, parse_condition
-
-DATASETS = {table_name(d): d for d in SHARE_DATASETS}
 
 
 class SubscriptionError(Exception):
@@ -68,8 +66,8 @@ def load_subscriptions(root: Path | None = None) -> list[Subscription]:
     """Every subscription the registry under `root` (by default registry/) declares, in the order of their files,
     none sending an item of the negative list (负面清单).
 
-    The share datasets are declared by the catalog, outside the registry, so this check is here rather than in the
-    registry's loader; it needs no database."""
+    The share datasets it is checked against are built from the registry's catalog declarations once the registry
+    has loaded, so this check follows the load rather than being part of it; it needs no database."""
     return subscriptions_of(registry.load(root))
 
 

@@ -49,7 +49,7 @@ class Subscription(Declaration):
     application is valid.
 
     The dataset, its fields and the filter are checked against the share library where pushes read them
-    (hubei_data.exchange.subscription): the catalog declares the share datasets, outside the registry."""
+    (hubei_data.exchange.subscription), once the registry has loaded and the share datasets are built from it."""
 
     id: Code
     department: Text
