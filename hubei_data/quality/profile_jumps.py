@@ -1,5 +1,5 @@
-"""Jumps in column profiles (奇异值): a null rate or distinct count far outside the column's recent builds opens a
-rectification ticket on its source, rule `profile_null_rate` or `profile_distinct`."""
+"""Jumps in column profiles: a null rate, distinct count or numeric range far outside the column's recent builds
+opens a rectification ticket on its source, rule `profile_null_rate`, `profile_distinct` or `profile_range`."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -15,7 +15,10 @@ NULL_RATE_RISE = 0.10
 # Records are replaced, never removed, so a column's distinct values only grow with new records; falling below
 # half the fewest of the recent builds is a default or placeholder overwriting real values (重复数据).
 DISTINCT_FALL = 0.5
-METRICS = ("null_rate", "distinct")
+# A number ten times the largest of the recent builds, or a negative one where there were none, is a value out of
+# all proportion (奇异值: a unit slip, digits run together), not growth.
+RANGE_FACTOR = 10
+METRICS = ("null_rate", "distinct", "range")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Jump:
     def words(self) -> str:
         if self.metric == "null_rate":
             return f"列 {self.column} 空值率由近期最高 {self.before:.0%} 升至 {self.now:.0%}"
+        if self.metric == "range":
+            return f"列 {self.column} 出现奇异值 {self.now:,g}（近期范围边界 {self.before:,g}）"
         return f"列 {self.column} 不同值个数由近期最少 {self.before:,.0f} 降至 {self.now:,.0f}"
 
 
@@ -51,7 +56,31 @@ def jumps(profile: profiles.Profile, history: list[profiles.Profile]) -> list[Ju
     # Values gone to null take their distinct values with them: that is the null rate's jump, told once.
     if not found and profile.distinct_values < fewest * (1 - DISTINCT_FALL):
         found.append(Jump(profile.column_name, "distinct", fewest, profile.distinct_values, profile.rows))
+    return found + _out_of_range(profile, history)
+
+
+def _out_of_range(profile: profiles.Profile, history: list[profiles.Profile]) -> list[Jump]:
+    """A numeric column's new largest value beyond RANGE_FACTOR times the recent largest, or a new negative
+    smallest where the recent builds had none; text and dates are not judged."""
+    now_min, now_max = _number(profile.min_value), _number(profile.max_value)
+    before_max = [n for n in (_number(p.max_value) for p in history) if n is not None]
+    before_min = [n for n in (_number(p.min_value) for p in history) if n is not None]
+    if now_max is None or not before_max or len(before_max) < len(history):
+        return []
+    found = []
+    if max(before_max) > 0 and now_max > RANGE_FACTOR * max(before_max):
+        found.append(Jump(profile.column_name, "range", max(before_max), now_max, profile.rows))
+    elif now_min is not None and before_min and min(before_min) >= 0 > now_min:
+        found.append(Jump(profile.column_name, "range", min(before_min), now_min, profile.rows))
     return found
+
+
+def _number(value: str | None) -> float | None:
+    """A profile's bound as a number, when the column is numeric (dates and text are not)."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def compare(conn: psycopg.Connection, measured: list[profiles.Profile]) -> list[Jump]:

@@ -9,6 +9,7 @@ import pytest
 from hubei_data import warehouse as wh
 from hubei_data.cli.jobs import land_and_build
 from hubei_data.quality import profiles, tickets
+from hubei_data.quality.profile_jumps import jumps
 from tests.people import invoke
 
 HEADER = "case_no,uscc,decided_on,violation,fine_yuan,updated_at\n"
@@ -113,3 +114,19 @@ def test_a_table_above_the_sample_size_is_profiled_on_a_sample_of_about_that_man
         conn.execute("drop table public.profiled_big")
     assert 250 < measured["code"].rows < 1000
     assert 0.15 < measured["code"].null_rate < 0.35 and measured["code"].distinct_values == 7
+
+
+def _profiled(min_value: str | None, max_value: str | None, nulls: int = 0) -> profiles.Profile:
+    return profiles.Profile("resource.penalty", "fine_yuan", "run", dt.datetime.now(dt.UTC), 100, nulls, 50,
+                            min_value, max_value, 1, 6, [])
+
+
+def test_a_number_far_beyond_the_recent_range_is_an_outlier_and_growth_or_dates_are_not():
+    history = [_profiled("10", "900"), _profiled("0", "1200")]
+    [outlier] = jumps(_profiled("10", "130000"), history)
+    assert (outlier.metric, outlier.before, outlier.now, outlier.rule) == ("range", 1200, 130000, "profile_range")
+    [negative] = jumps(_profiled("-5", "1000"), history)
+    assert (negative.metric, negative.now) == ("range", -5)
+    assert jumps(_profiled("10", "5000"), history) == []
+    dates = [_profiled("2026-01-01", "2026-03-01")]
+    assert jumps(_profiled("2026-01-01", "2099-12-31"), dates) == []
