@@ -29,7 +29,8 @@ def weekly_sharing_report(context: dg.AssetExecutionContext, warehouse: Warehous
         with warehouse.connect() as conn:
             conn.autocommit = True
             refuse_frozen_assets(conn, context.selected_asset_keys)
-            data, written = weekly_report(conn, week, reports_dir(), Actor("dagster", f"dagster run {context.run_id}"))
+            data, written = weekly_report(conn, week, reports_dir(), Actor("dagster", f"dagster run {context.run_id}"),
+                                          instance=context.instance)
     except (ReportError, RegistryError) as error:
         raise dg.Failure(description=str(error)) from None
     html, workbook = written
