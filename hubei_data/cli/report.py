@@ -66,8 +66,8 @@ def _make_week(make, week: str | None, output: Path | None) -> None:
 @_week
 @_output
 def weekly(week: str | None, output: Path | None) -> None:
-    """政务信息共享情况周报: rows pushed, pushes failed and recovered, API calls and new quality issues,
-    per department and dataset, for one week."""
+    """政务信息共享情况周报: rows pushed, pushes failed and recovered, API calls, new quality issues and
+    rectification tickets, per department, dataset and source, for one week; and the three lists and matters."""
     from hubei_data.reports.generate import weekly_report
 
     _make_week(weekly_report, week, output)

@@ -22,14 +22,17 @@ WEEKS = dg.WeeklyPartitionsDefinition(start_date="2025-12-29", day_offset=1, tim
 def weekly_sharing_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """政务信息共享情况周报: for one ISO week (Monday to Sunday, Beijing time), per department and dataset the
     rows pushed and the pushes failed and recovered (front-end databases and the national bureau), the data
-    API's calls and errors per consumer department, and the rows newly flagged per source, with charts; written
-    as HTML and XLSX into HUBEI_DATA_REPORTS_DIR (default `<data dir>/reports`), replacing an earlier run's."""
+    API's calls and errors per consumer department, per source the rows newly flagged and the rectification
+    tickets opened, resolved and open at the week's end, with charts, then the three lists' checks and the
+    matters' support; written as HTML and XLSX into HUBEI_DATA_REPORTS_DIR (default `<data dir>/reports`),
+    replacing an earlier run's."""
     week = Week(dt.date.fromisoformat(context.partition_key))
     try:
         with warehouse.connect() as conn:
             conn.autocommit = True
             refuse_frozen_assets(conn, context.selected_asset_keys)
-            data, written = weekly_report(conn, week, reports_dir(), Actor("dagster", f"dagster run {context.run_id}"))
+            data, written = weekly_report(conn, week, reports_dir(), Actor("dagster", f"dagster run {context.run_id}"),
+                                          instance=context.instance)
     except (ReportError, RegistryError) as error:
         raise dg.Failure(description=str(error)) from None
     html, workbook = written

@@ -6,20 +6,24 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
+from hubei_data import runner
 from hubei_data.control.audit_trail import Actor
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.subscription import load_subscriptions
-from hubei_data.reports import (adhoc, annual, annual_data, quality_bulletin, quality_data, weekly, weekly_data,
-                                writing)
+from hubei_data.reports import (adhoc, annual, annual_data, governance_data, quality_bulletin, quality_data, weekly,
+                                weekly_data, writing)
 from hubei_data.reports.periods import Week
 
 
-def weekly_report(conn: psycopg.Connection, week: Week, directory: Path, by: Actor,
-                  now: dt.datetime | None = None) -> tuple[weekly_data.WeeklyData, list[Path]]:
-    """政务信息共享情况周报 of one week; its numbers and the files written."""
+def weekly_report(conn: psycopg.Connection, week: Week, directory: Path, by: Actor, now: dt.datetime | None = None,
+                  instance: dg.DagsterInstance | None = None) -> tuple[weekly_data.WeeklyData, list[Path]]:
+    """政务信息共享情况周报 of one week; its numbers and the files written. The lists and matters are read from
+    `instance` (default: this process's), where builds record when each table was last built."""
     require_current(conn)
+    now = now or dt.datetime.now(dt.UTC)
     data = weekly_data.collect(conn, week, load_subscriptions())
-    return data, writing.publish(conn, weekly.build(data, now or dt.datetime.now(dt.UTC)), directory, by)
+    lists = governance_data.collect(conn, instance or runner.instance(), now)
+    return data, writing.publish(conn, weekly.build(data, lists, now), directory, by)
 
 
 def quality_report(conn: psycopg.Connection, week: Week, directory: Path, by: Actor,

@@ -7,17 +7,20 @@ from hubei_data.contracts import SOURCES
 from hubei_data.exchange.feeds import FEEDS
 from hubei_data.exchange.subscription import DATASETS
 from hubei_data.reports import charts
-from hubei_data.reports.document import NO_VALUE, Report, Section, percent
+from hubei_data.governance.matters import FULLY, NOT, PARTLY
+from hubei_data.registry.lists import LISTS
+from hubei_data.reports.document import Report, Section, percent
+from hubei_data.reports.governance_data import Governance
 from hubei_data.reports.weekly_data import WeeklyData
 
 TITLE = "政务信息共享情况周报"
 BUREAU = "国家药品监督管理局（国家局）"
 UNIDENTIFIED = "（未识别的调用方）"
-CLOSED_NOTE = ("已关闭：平台尚无质量问题的处理流程（分派、答复、关闭），关闭数在问题处理上线后统计，"
-               "此前记为“—”，不作估计。")
+ALL_SOUND = "所依赖的共享数据集均已发布、有数据且在更新周期内构建"
+SUPPORT = {FULLY: "完全支撑", PARTLY: "部分支撑", NOT: "不支撑"}
 
 
-def build(data: WeeklyData, generated_at: dt.datetime) -> Report:
+def build(data: WeeklyData, lists: Governance, generated_at: dt.datetime) -> Report:
     totals = data.totals()
     figures = (
         ("推送行数", totals["rows_pushed"]),
@@ -27,7 +30,9 @@ def build(data: WeeklyData, generated_at: dt.datetime) -> Report:
         ("接口调用", totals["api_calls"]),
         ("接口调用错误", totals["api_errors"]),
         ("新增质量问题记录", totals["new_flagged_rows"]),
-        ("已关闭质量问题", NO_VALUE),
+        ("新开整改工单", totals["tickets_opened"]),
+        ("解决整改工单", totals["tickets_resolved"]),
+        ("周末未关闭工单", totals["tickets_open"]),
     )
     notice = f"{data.week.chinese}没有共享推送、接口调用或新增质量问题。" if data.empty else None
     return Report(
@@ -36,7 +41,7 @@ def build(data: WeeklyData, generated_at: dt.datetime) -> Report:
         period=data.week.chinese,
         generated_at=generated_at,
         figures=figures,
-        sections=(_pushes(data), _calls(data), _quality(data)),
+        sections=(_pushes(data), _calls(data), _quality(data), _lists(lists)),
         notice=notice,
     )
 
@@ -86,20 +91,44 @@ def _calls(data: WeeklyData) -> Section:
 
 
 def _quality(data: WeeklyData) -> Section:
-    rows = [[_source(r["source"]), r["flagged_rows"], r["issues"], NO_VALUE] for r in data.flagged]
+    rows = [[_source(r["source"]), r["flagged_rows"], r["issues"], r["tickets_opened"], r["tickets_resolved"],
+             r["tickets_open"]] for r in data.flagged]
     chart = charts.bars([row[0] for row in rows], {"新增问题记录": [row[1] for row in rows]},
-                        "各数据来源新增质量问题记录", "行") if rows else None
+                        "各数据来源新增质量问题记录", "行") if any(row[1] for row in rows) else None
     return Section(
         title="数据质量问题",
-        headings=("数据来源", "新增问题记录（行）", "问题数（行×规则）", "已关闭"),
+        headings=("数据来源", "新增问题记录（行）", "问题数（行×规则）", "新开整改工单", "解决整改工单",
+                  "周末未关闭工单"),
         rows=rows,
         chart=chart,
         notes=(
             ("新增：本周收到的批次中被规则标记的行（hubei-data quality issues 列出每一行与规则），"
              "以及本周被国家局退回的记录。"),
-            CLOSED_NOTE,
+            ("整改工单为隔离区规则按数据来源与规则开出的工单（hubei-data quality tickets 列出）：新开含重开，解决含复检通过"
+             "自动解决；周末未关闭按下周一 0 时（北京时间）前最后一步所处阶段计。"),
         ),
-        empty="本周没有新增质量问题。",
+        empty="本周没有新增质量问题，也没有整改工单。",
+    )
+
+
+def _lists(lists: Governance) -> Section:
+    rows = [[LISTS[s.kind].chinese, s.code, s.name, "满足" if s.holds else "不满足", s.detail]
+            for s in lists.statuses]
+    rows += [[LISTS["negative"].chinese, None, None, "不满足", breach] for breach in lists.breaches]
+    if not lists.breaches:
+        rows.append([LISTS["negative"].chinese, None, None, "满足", "没有共享数据、数据接口或订阅触及负面清单"])
+    rows += [["事项目录", m.code, m.name, SUPPORT[m.support], "; ".join(m.problems) or ALL_SOUND]
+             for m in lists.matters]
+    return Section(
+        title="三清单与事项",
+        headings=("清单", "编号", "名称", "结果", "说明"),
+        rows=rows,
+        notes=(
+            "按报告生成时的状态检查，与每次构建的检查及 hubei-data lists check、hubei-data matters report 相同。",
+            "责任清单：所列目录已发布、有数据且在更新周期内构建；需求清单：已由共享数据集、数据接口或有效订阅满足，"
+            "或已书面答复；负面清单：逐条列出触及的共享字段、接口或订阅。",
+            "事项目录：所依赖的共享数据集（含经数据接口读取的）全部可用为完全支撑，全部不可用为不支撑，其余为部分支撑。",
+        ),
     )
 
 

@@ -156,9 +156,61 @@ select * from final order by source
 """
 
 
+# Per source, rule tickets opened (or reopened) and resolved in the week, and those open at its end: a ticket's stage
+# at a moment is where its last step before then took it.
+_TICKETS = """
+with steps as (
+
+    select * from ops.quality_ticket_steps where at < %(end)s
+
+),
+
+tickets as (
+
+    select ticket_id, source from ops.quality_tickets where origin = 'rule'
+
+),
+
+last_steps as (
+
+    select distinct on (ticket_id) ticket_id, stage_to
+    from steps
+    order by ticket_id, at desc
+
+),
+
+week_steps as (
+
+    select * from steps where at >= %(start)s
+
+),
+
+final as (
+
+    select
+        tickets.source,
+        count(distinct week_steps.ticket_id) filter (
+            where week_steps.stage_to = 'new' and coalesce(week_steps.stage_from, 'resolved') = 'resolved'
+        ) as tickets_opened,
+        count(distinct week_steps.ticket_id) filter (where week_steps.stage_to = 'resolved') as tickets_resolved,
+        count(distinct last_steps.ticket_id) filter (where last_steps.stage_to <> 'resolved') as tickets_open
+    from tickets
+    inner join last_steps on last_steps.ticket_id = tickets.ticket_id
+    left join week_steps on week_steps.ticket_id = tickets.ticket_id
+    group by tickets.source
+
+)
+
+select * from final
+where tickets_opened > 0 or tickets_resolved > 0 or tickets_open > 0
+order by source
+"""
+
+
 @dataclass(frozen=True)
 class WeeklyData:
-    """The rows of each part of the report; `pushes` holds every subscription active in the week, pushed or not."""
+    """The rows of each part of the report; `pushes` holds every subscription active in the week, pushed or not;
+    `flagged` each source with rows flagged or tickets opened, resolved or open in the week."""
 
     week: Week
     pushes: list[dict]
@@ -176,6 +228,9 @@ class WeeklyData:
             "api_calls": sum(r["calls"] for r in self.calls),
             "api_errors": sum(r["errors"] for r in self.calls),
             "new_flagged_rows": sum(r["flagged_rows"] for r in self.flagged),
+            "tickets_opened": sum(r["tickets_opened"] for r in self.flagged),
+            "tickets_resolved": sum(r["tickets_resolved"] for r in self.flagged),
+            "tickets_open": sum(r["tickets_open"] for r in self.flagged),
         }
 
     @property
@@ -205,6 +260,16 @@ def collect(conn: psycopg.Connection, week: Week, subscriptions: Iterable[Subscr
         pushes=sorted(pushes, key=lambda r: (r["department"], r["dataset"])),
         bureau=rows(_BUREAU, "exchange.bureau_batches"),
         calls=rows(_CALLS, "api.calls", "api.consumers"),
-        flagged=rows(_FLAGGED, "landing.batches", "quarantine.issues")
-        + rows(_REJECTED, "exchange.bureau_rejections"),
+        flagged=_with_tickets(rows(_FLAGGED, "landing.batches", "quarantine.issues")
+                              + rows(_REJECTED, "exchange.bureau_rejections"), rows(_TICKETS, "ops.quality_tickets")),
     )
+
+
+def _with_tickets(flagged: list[dict], tickets: list[dict]) -> list[dict]:
+    """Each source's flagged rows beside its tickets' counts, a source with only one of the two given zeros for the
+    other; sources with flagged rows first."""
+    by_source = {r["source"]: {"flagged_rows": 0, "issues": 0, "tickets_opened": 0, "tickets_resolved": 0,
+                               "tickets_open": 0} for r in flagged + tickets}
+    for row in flagged + tickets:
+        by_source[row["source"]] |= row
+    return list(by_source.values())

@@ -1,5 +1,5 @@
-"""A week of sharing as the platform logs it: pushes, bureau batches, API calls and flagged rows, with rows just
-outside the week that must not count."""
+"""A week of sharing as the platform logs it: pushes, bureau batches, API calls, flagged rows and rectification
+tickets, with rows just outside the week that must not count."""
 
 from hubei_data.ingest.landing import ensure_landing
 from hubei_data.reports.periods import Week
@@ -22,6 +22,16 @@ BATCHES = [
     ("b2", "drug_sampling", 20, "acknowledged", 3, None, "2026-11-26 09:00+08"),
     ("b3", "drug_sampling", 10, "pending", 2, "503 Service Unavailable", "2026-11-28 09:00+08"),
     ("b0", "drug_sampling", 99, "acknowledged", 1, None, "2026-11-20 09:00+08"),
+]
+
+# (source, rule, steps as (at, from, to)). enterprise: one ticket resolved in the week, one opened and still open,
+# one opened and resolved only after the week (open at its end); license: open all week, nothing flagged.
+TICKETS = [
+    ("enterprise", "uscc_check", [("2026-11-20 09:00+08", None, "new"), ("2026-11-26 09:00+08", "new", "resolved")]),
+    ("enterprise", "required", [("2026-11-24 09:00+08", None, "new"), ("2026-11-25 09:00+08", "new", "acknowledged")]),
+    ("enterprise", "hubei_division", [("2026-11-24 09:00+08", None, "new"),
+                                      ("2026-11-30 10:00+08", "new", "resolved")]),
+    ("license", "required", [("2026-11-10 09:00+08", None, "new"), ("2026-11-12 09:00+08", "new", "in_progress")]),
 ]
 
 
@@ -66,3 +76,11 @@ def _flagged(conn) -> None:
                      (rule, batch_id, row))
     conn.execute("insert into exchange.bureau_rejections values ('penalty', 'case-1', 'h', 'b9', '缺少必填项',"
                  " '2026-11-28 10:00+08')")
+    for source, rule, steps in TICKETS:
+        ticket_id = conn.execute(
+            "insert into ops.quality_tickets (origin, source, rule, owner, affected_rows, newest_batch, first_seen,"
+            " last_seen, opened_at, due_at) values ('rule', %s, %s, 'owner', 1, 1, %s, %s, %s, %s) returning ticket_id",
+            (source, rule, *[steps[0][0]] * 4)).fetchone()[0]
+        for at, before, after in steps:
+            conn.execute("insert into ops.quality_ticket_steps (ticket_id, at, actor, stage_from, stage_to,"
+                         " affected_rows) values (%s, %s, 'recheck', %s, %s, 1)", (ticket_id, at, before, after))

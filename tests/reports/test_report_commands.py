@@ -15,7 +15,7 @@ def test_the_weekly_report_of_a_chosen_week_goes_to_the_reports_folder(reporting
                                        for kind in ("html", "xlsx")]
     assert sheet(reporting.folder / "政务信息共享情况周报-2026-W48.xlsx", "共享推送")[2][6] == 150
     [(target, outcome, detail)] = reporting.exports()
-    assert (target, outcome, detail["rows"]) == ("report 政务信息共享情况周报-2026-W48", "success", 8)
+    assert (target, outcome, detail["rows"]) == ("report 政务信息共享情况周报-2026-W48", "success", 16)
 
 
 def test_without_a_week_it_is_the_last_full_one(reporting, tmp_path):

@@ -9,7 +9,6 @@ from hubei_data.control.audit_trail import Actor
 from hubei_data.reports import ReportError
 from hubei_data.reports.generate import weekly_report
 from hubei_data.reports.periods import Week
-from hubei_data.reports.weekly import CLOSED_NOTE
 from tests.reports.sharing_week import WEEK, a_week_of_sharing
 from tests.reports.workbooks import sheet
 
@@ -37,14 +36,22 @@ def test_the_week_per_department_and_dataset_in_the_workbook_and_the_page(report
                                   ("（未识别的调用方）", "enterprise", 1, 1, 100, 0)]
 
     quality = sheet(workbook, "数据质量问题")
-    assert quality[1:3] == [("企业基本信息（enterprise）", 3, 4, "—"), ("国家局退回：行政处罚信息", 1, 1, "—")]
-    assert quality[-1][0] == f"注：{CLOSED_NOTE}"
+    assert quality[0][3:] == ("新开整改工单", "解决整改工单", "周末未关闭工单")
+    assert quality[1:4] == [("企业基本信息（enterprise）", 3, 4, 2, 1, 2), ("国家局退回：行政处罚信息", 1, 1, 0, 0, 0),
+                            ("许可证（license）", 0, 0, 0, 0, 1)]
+
+    lists = {(row[0], row[1]): row[3:] for row in sheet(workbook, "三清单与事项")[1:] if row[3]}
+    assert lists[("责任清单", "ZR-WJW-001")] == ("不满足", "420000-WJW-GX-0001: share.newborn_vaccination holds no data")
+    assert lists[("需求清单", "XQ-GA-001")] == ("满足", "met by subscription gongan_newborn")
+    assert lists[("负面清单", None)] == ("满足", "没有共享数据、数据接口或订阅触及负面清单")
+    assert lists[("事项目录", "11420000MB1960929G4420117002000")] == (
+        "不支撑", "newborn_vaccination: holds no data; newborn_vaccination_lookup: holds no data")
 
     overview = dict(sheet(workbook, "概览")[1:])
     assert overview["期间"] == "2026年第48周（2026-11-23 至 2026-11-29）"
     assert (overview["推送行数"], overview["推送失败"], overview["失败后已恢复"]) == (200, 4, 2)
     assert (overview["接口调用"], overview["接口调用错误"], overview["新增质量问题记录"]) == (8, 2, 4)
-    assert overview["已关闭质量问题"] == "—"
+    assert (overview["新开整改工单"], overview["解决整改工单"], overview["周末未关闭工单"]) == (2, 1, 3)
     assert data.totals()["rows_pushed"] == 200
     with zipfile.ZipFile(workbook) as book:
         assert len([name for name in book.namelist() if name.startswith("xl/media/")]) == 3
@@ -53,10 +60,10 @@ def test_the_week_per_department_and_dataset_in_the_workbook_and_the_page(report
     assert "<h1>政务信息共享情况周报</h1>" in text and "2026年第48周" in text
     assert "<td>湖北省医疗保障局</td>" in text and '<td class="number">150</td>' in text
     assert text.count('src="data:image/png;base64,') == 3 and "http" not in text.split("<body>")[1]
-    assert CLOSED_NOTE in text
+    assert "已关闭" not in text
 
     assert reporting.exports() == [("report 政务信息共享情况周报-2026-W48", "success", {
-        "title": "政务信息共享情况周报", "period": "2026年第48周（2026-11-23 至 2026-11-29）", "rows": 8,
+        "title": "政务信息共享情况周报", "period": "2026年第48周（2026-11-23 至 2026-11-29）", "rows": 16,
         "files": f"{page}; {workbook}"})]
 
 
@@ -65,7 +72,7 @@ def test_a_quiet_week_says_so_instead_of_failing(reporting):
         _, (page, workbook) = weekly_report(conn, Week.parse("2026-W30"), reporting.folder, BY)
     text = page.read_text(encoding="utf-8")
     assert "2026年第30周（2026-07-20 至 2026-07-26）没有共享推送、接口调用或新增质量问题。" in text
-    assert "本周没有接口调用。" in text and "本周没有新增质量问题。" in text
+    assert "本周没有接口调用。" in text and "本周没有新增质量问题，也没有整改工单。" in text
     assert "data:image/png" not in text
     assert sheet(workbook, "数据服务调用")[1] == ("本周没有接口调用。", None, None, None, None, None)
     assert [row[2:] for row in sheet(workbook, "共享推送")[1:3]] == [(0, 0, 0, 0, 0)] * 2
