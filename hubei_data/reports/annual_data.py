@@ -10,6 +10,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from hubei_data.contracts import SOURCES
+from hubei_data.reports import window_rows
 from hubei_data.reports.periods import MONTHS, midnight, year_bounds
 
 _MONTH = "extract(month from {} at time zone 'Asia/Shanghai')::integer"
@@ -152,13 +153,7 @@ class AnnualData:
 def collect(conn: psycopg.Connection, instance: dg.DagsterInstance, year: int) -> AnnualData:
     """The year's rows; a part whose tables do not exist yet has none."""
     start, end = year_bounds(year)
-    window = {"start": start, "end": end}
-
-    def rows(query: str, *tables: str) -> list[dict]:
-        if not all(_exists(conn, t) for t in tables):
-            return []
-        with conn.cursor(row_factory=dict_row) as cursor:
-            return cursor.execute(query, window).fetchall()
+    rows = window_rows.reader(conn, start, end)
 
     return AnnualData(
         year=year,

@@ -6,9 +6,9 @@ import statistics
 from dataclasses import dataclass, field
 
 import psycopg
-from psycopg.rows import dict_row
 
 from hubei_data.contracts import SOURCES
+from hubei_data.reports import window_rows
 from hubei_data.reports.periods import Week
 
 # A ticket's stage at a moment is where its last step before then took it.
@@ -139,13 +139,7 @@ class SystemWeek:
 
 def collect(conn: psycopg.Connection, week: Week) -> list[SystemWeek]:
     """Every system that sources are read from, ranked; a part whose tables do not exist yet counts nothing."""
-    window = {"start": week.start, "end": week.end}
-
-    def rows(query: str, *tables: str) -> list[dict]:
-        if not all(conn.execute("select to_regclass(%s)", (t,)).fetchone()[0] for t in tables):
-            return []
-        with conn.cursor(row_factory=dict_row) as cursor:
-            return cursor.execute(query, window).fetchall()
+    rows = window_rows.reader(conn, week.start, week.end)
 
     systems = {s.system_code: SystemWeek(s.system_code) for s in SOURCES.values()}
 

@@ -4,9 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import psycopg
-from psycopg.rows import dict_row
 
 from hubei_data.exchange.subscription import Subscription
+from hubei_data.reports import window_rows
 from hubei_data.reports.periods import Week
 
 # A failed push counts as recovered when the same subscription pushed successfully later in the week.
@@ -241,13 +241,7 @@ class WeeklyData:
 
 def collect(conn: psycopg.Connection, week: Week, subscriptions: Iterable[Subscription]) -> WeeklyData:
     """The week's rows from the platform's logs; a part whose tables do not exist yet has no rows."""
-    window = {"start": week.start, "end": week.end}
-
-    def rows(query: str, *tables: str) -> list[dict]:
-        if not all(conn.execute("select to_regclass(%s)", (t,)).fetchone()[0] for t in tables):
-            return []
-        with conn.cursor(row_factory=dict_row) as cursor:
-            return cursor.execute(query, window).fetchall()
+    rows = window_rows.reader(conn, week.start, week.end)
 
     pushes = rows(_PUSHES, "exchange.share_pushes")
     pushed = {(r["department"], r["dataset"]) for r in pushes}
