@@ -51,9 +51,9 @@ def tickets_command(stage: str | None, source: str | None, fmt: str) -> None:
 
     with connect_current() as conn:
         held = tickets.listed(conn, stage, source)
-    emit(["id", "source", "rule", "stage", "resolution", "rows", "owner", "vendor", "opened", "due", "overdue",
-          "responded_in", "resolved_in", "reopened"],
-         [[t.ticket_id, t.source, t.rule, t.stage, t.resolution, t.affected_rows, t.owner, t.vendor,
+    emit(["id", "origin", "source", "rule", "stage", "resolution", "rows", "owner", "vendor", "opened", "due",
+          "overdue", "responded_in", "resolved_in", "reopened"],
+         [[t.ticket_id, t.origin, t.source, t.rule, t.stage, t.resolution, t.affected_rows, t.owner, t.vendor,
            _minute(t.opened_at), _minute(t.due_at), "yes" if t.overdue else "no", _took(t.opened_at, t.acknowledged_at),
            _took(t.opened_at, t.resolved_at), t.reopened] for t in held], fmt,
          empty="no quality tickets" + (f" at stage {stage}" if stage else "") + (f" for {source}" if source else ""))
