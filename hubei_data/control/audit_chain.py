@@ -44,6 +44,7 @@ class Action(StrEnum):
     CONFIG_CHANGE = "config_change"
     SQL_QUERY = "sql_query"
     DATA_EXPORT = "data_export"
+    DATA_VIEW = "data_view"
     BACKUP = "backup"
     RESTORE = "restore"
 

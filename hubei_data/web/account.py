@@ -6,7 +6,8 @@ from starlette.routing import Route
 
 from hubei_data.control import people, policy_store, sessions
 from hubei_data.control.permissions import Role
-from hubei_data.web import pages
+from hubei_data.web import pages, portal
+from hubei_data.web.csrf import checked_form, page_token
 from hubei_data.web.forms import form
 from hubei_data.web.origin import check_same_site
 from hubei_data.web.session import MustChangePassword, clear_cookie, identity, set_cookie, source, token
@@ -45,8 +46,8 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    check_same_site(request, required=True)
     if held := token(request):
+        await checked_form(request)
         await request.app.state.database.run(sessions.logout, held, source(request))
     response = RedirectResponse("/platform/login", status_code=303)
     clear_cookie(response, request)
@@ -59,9 +60,8 @@ async def password_page(request: Request) -> Response:
 
 
 async def change_password(request: Request) -> Response:
-    check_same_site(request, required=True)
     person = await identity(request)
-    fields = await form(request)
+    fields = await checked_form(request)
     if fields.get("new", "") != fields.get("confirm", ""):
         return await _password_form(request, person, 400, "the two new passwords differ")
     try:
@@ -77,13 +77,13 @@ async def home(request: Request) -> Response:
     if person.must_change_password:
         raise MustChangePassword(person.username)
     roles = "、".join(f"{Role(role).chinese} {Role(role).english}" for role in person.roles) or "no role"
-    return pages.page("home.html", title=person.username, username=person.username, roles=roles)
+    return portal.show(request, person, "home.html", "工作台 Home", roles=roles)
 
 
 async def _password_form(request: Request, person: sessions.Identity, status: int, message: str = "") -> Response:
     policy = await request.app.state.database.run(policy_store.load)
     return pages.page("password.html", status, title="修改密码 Change password", username=person.username,
-                      first=person.must_change_password, message=message, policy=policy)
+                      first=person.must_change_password, message=message, policy=policy, csrf=page_token(request))
 
 
 ROUTES = [

@@ -4,6 +4,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from hubei_data.web.csrf import page_token
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import NOT_LOGGED_IN, MustChangePassword
 
@@ -60,7 +61,7 @@ def refused(request: Request, refusal: Refusal) -> Response:
         return login_page(401, "" if refusal.message == NOT_LOGGED_IN else refusal.message, _here(request))
     if isinstance(refusal, MustChangePassword):
         return page("password.html", 403, title="修改密码 Change password", username=refusal.username, first=True,
-                    message=refusal.message)
+                    message=refusal.message, csrf=page_token(request))
     return notice(refusal.status, refusal.message)
 
 

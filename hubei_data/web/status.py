@@ -7,7 +7,7 @@ from starlette.routing import Route
 from hubei_data.control.permissions import Permission
 from hubei_data.ops.alerting import alert_list
 from hubei_data.ops.readings import latest
-from hubei_data.web import pages
+from hubei_data.web import portal
 from hubei_data.web.session import require
 
 PATH = "/platform/status"
@@ -19,10 +19,10 @@ def _health(conn) -> tuple[list[dict], list[dict]]:
 
 
 async def status(request: Request) -> Response:
-    await require(request, Permission.MONITORING_VIEW, PATH)
+    person = await require(request, Permission.MONITORING_VIEW, PATH)
     alerts, readings = await request.app.state.database.run(_health)
-    return pages.page("status.html", title="运行状态 Status", full=True, alerts=alerts, readings=readings,
-                      severity=SEVERITY)
+    return portal.show(request, person, "status.html", "运行状态 Status", alerts=alerts, readings=readings,
+                       severity=SEVERITY)
 
 
 ROUTES = [Route(PATH, status, methods=["GET"])]

@@ -6,6 +6,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from hubei_data.web.csrf import FIELD, token_for
+from hubei_data.web.session import COOKIE
 from tests import people
 
 
@@ -28,6 +30,11 @@ class Web:
         answer = browser.post("/platform/login", data={"username": name, "password": password})
         assert answer.status_code == 303, answer.text
         return browser
+
+    @staticmethod
+    def submit(browser: httpx.Client, path: str, data: dict | None = None) -> httpx.Response:
+        """Post a form as the session's own page does, with the form token the page carries."""
+        return browser.post(path, data={**(data or {}), FIELD: token_for(browser.cookies[COOKIE])})
 
     def audit(self, query: str, params=()) -> list[tuple]:
         with psycopg.connect(self.url) as conn:

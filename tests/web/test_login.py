@@ -109,12 +109,12 @@ def test_a_one_time_password_must_be_changed_before_anything_else(web):
         assert 'action="/platform/password"' in refused.text
     assert browser.post("/graphql", json={"query": "{ version }"}).status_code == 403
 
-    differ = browser.post("/platform/password", data={"current": first, "new": "Brand-new-0ne", "confirm": "Other-0ne!"})
+    differ = web.submit(browser, "/platform/password", {"current": first, "new": "Brand-new-0ne", "confirm": "Other-0ne!"})
     assert differ.status_code == 400 and "differ" in differ.text
-    weak = browser.post("/platform/password", data={"current": first, "new": "short", "confirm": "short"})
+    weak = web.submit(browser, "/platform/password", {"current": first, "new": "short", "confirm": "short"})
     assert weak.status_code == 400 and "shorter than" in weak.text
 
-    changed = browser.post("/platform/password", data={"current": first, "new": "Brand-new-0ne", "confirm": "Brand-new-0ne"})
+    changed = web.submit(browser, "/platform/password", {"current": first, "new": "Brand-new-0ne", "confirm": "Brand-new-0ne"})
     assert changed.status_code == 303
     assert browser.get("/platform/").status_code == 200
     assert browser.get("/platform/catalog/").status_code == 404, "the catalog, not yet generated, is reachable now"
@@ -123,7 +123,8 @@ def test_a_one_time_password_must_be_changed_before_anything_else(web):
 def test_logging_out_ends_the_session(web):
     browser = web.login("viewer")
     token = browser.cookies[COOKIE]
-    answer = browser.post("/platform/logout")
+    assert browser.post("/platform/logout", data={"csrf": "forged"}).status_code == 403, "a form without the token"
+    answer = web.submit(browser, "/platform/logout")
     assert answer.status_code == 303
     assert COOKIE not in browser.cookies
     stale = web.browser()
