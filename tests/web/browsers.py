@@ -1,14 +1,19 @@
 """Browsers for the web process: clients that keep cookies, say where their forms come from, and log in."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import psycopg
+from playwright import sync_api
 
 from hubei_data.web.csrf import FIELD, token_for
 from hubei_data.web.session import COOKIE
+from hubei_data.reports import fonts
 from tests import people
+from tests.debian import installed_file, program
 
 
 @dataclass
@@ -39,3 +44,46 @@ class Web:
     def audit(self, query: str, params=()) -> list[tuple]:
         with psycopg.connect(self.url) as conn:
             return conn.execute(query, params).fetchall()
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "portal"
+OFFICE_SCREEN = {"width": 1366, "height": 768}
+
+
+@contextmanager
+def chromium() -> Iterator["Chromium"]:
+    """Headless Chromium from Debian's package at an office screen's size, collecting what its console reports
+    as an error (a script failing, a resource refused by the Content-Security-Policy)."""
+    executable = program("chromium", "chromium")
+    installed_file(fonts.REGULAR, "fonts-noto-cjk")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport=OFFICE_SCREEN)
+            opened = Chromium(page, [])
+            page.on("console", lambda message: opened.errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: opened.errors.append(str(error)))
+            yield opened
+        finally:
+            browser.close()
+
+
+@dataclass
+class Chromium:
+    """A page in the browser and the console errors it has reported so far."""
+
+    page: sync_api.Page
+    errors: list[str]
+
+    def log_in(self, base: str, username: str, password: str = people.PASSWORD) -> None:
+        self.page.goto(base + "/platform/login")
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("button[type=submit]")
+
+    def screenshot(self, name: str) -> Path:
+        """The whole page as docs/portal/<name>.png, for the README and the user guide."""
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
