@@ -51,7 +51,9 @@ async def _table_page(request: Request, ref: str) -> Response:
                             descending=query.descending, page=query.page, rows=len(rows), total=total)
     pages = max(1, -(-total // table_query.PAGE_SIZE))
     blank = {"field": "", "op": "=", "value": ""}
-    filters = [{"field": c.field, "op": c.op, "value": _raw(request, i)} for i, c in enumerate(query.filters)]
+    asked = zip(request.query_params.getlist("field"), request.query_params.getlist("op"),
+                request.query_params.getlist("value"))
+    filters = [{"field": field, "op": op, "value": value} for field, op, value in asked if field]
     return portal.show(
         request, person, "query_table.html", f"{table.chinese} · 数据查询", table=table, query=query,
         rows=[[_shown(v) for v in row] for row in rows], total=total, pages=pages, filters=[*filters, blank],
@@ -132,12 +134,6 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
-
-
-def _raw(request: Request, number: int) -> str:
-    """The value of the n-th filter as typed, for the form to show it again."""
-    given = [v for f, v in zip(request.query_params.getlist("field"), request.query_params.getlist("value")) if f]
-    return given[number]
 
 
 def _link(request: Request, **change) -> str:

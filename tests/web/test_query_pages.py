@@ -90,6 +90,7 @@ def test_a_filtered_query_shows_the_matching_rows_counted_and_is_audited(web):
         ("field", "established_on"), ("op", ">="), ("value", "2020-01-20"), ("order", "uscc"), ("desc", "1")])
     assert page.status_code == 200, page.text
     assert "共 6 行" in page.text  # n odd and 19 ≤ n ≤ 30: 19, 21, …, 29
+    assert 'value="2020-01-20"' in page.text, "the form shows the filters asked"
     shown = [n for n in range(1, 31) if f"武汉第{n}药房" in page.text]
     assert shown == [19, 21, 23, 25, 27, 29]
     assert page.text.index("武汉第29药房") < page.text.index("武汉第19药房")
@@ -125,6 +126,8 @@ def test_a_role_that_reads_the_libraries_whole_sees_them_whole_and_the_resource_
     assert CHILD_ID in browser.get("/platform/query/", params={"table": LOOKUP}).text
     assert "resource.vaccination" in browser.get("/platform/query/").text
     assert "resource.vaccination" not in web.login(Role.DEPARTMENT_USER).get("/platform/query/").text
+    unbuilt = browser.get("/platform/query/", params={"table": "resource.vaccination"})
+    assert unbuilt.status_code == 404 and "has not been built yet" in unbuilt.text
 
 
 @pytest.mark.parametrize(("params", "message"), [
