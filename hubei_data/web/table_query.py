@@ -63,6 +63,8 @@ def _condition(table: Table, name: str, op: str, value: str) -> Condition:
         raise Refusal(400, f"operator {op!r} is not one of: {', '.join(OPERATORS)}")
     if len(value) > LONGEST_VALUE:
         raise Refusal(400, f"the value for {name} is longer than {LONGEST_VALUE} characters")
+    if "\x00" in value:
+        raise Refusal(400, f"the value for {name} holds a NUL character")
     if op == "contains":
         return Condition(name, op, (value,))
     if field.data_type == "boolean":

@@ -139,6 +139,8 @@ def test_a_role_that_reads_the_libraries_whole_sees_them_whole_and_the_resource_
     ({"table": ENTERPRISES, "page": "0"}, "not a page number"),
     ({"table": ENTERPRISES, "order": "name; drop table share.enterprise_basic"}, "no field"),
     ({"table": ENTERPRISES, "field": "established_on", "op": "=", "value": "2020-01-01' or '1'='1"}, "not a date"),
+    ({"table": ENTERPRISES, "field": "name", "op": "contains", "value": "药\x00房"}, "NUL"),
+    ({"table": ENTERPRISES, "field": "name", "op": "=", "value": "药" * 201}, "longer than"),
 ])
 def test_bad_input_is_refused_with_a_message(web, params, message):
     answer = web.login(Role.DATA_STEWARD).get("/platform/query/", params=params)
