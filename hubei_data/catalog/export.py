@@ -67,6 +67,20 @@ def catalog_rows(entries: list[Entry]) -> list[dict]:
     return rows
 
 
+def write_published(entries: list[Entry], path: Path, fmt: str, everything: bool = False) -> tuple[int, int, int]:
+    """Write the list of the published entries (the share library's, or with `everything` all of them), with the
+    indicator catalog in an XLSX; how many data items, entries and metrics it holds. A registry that cannot be read
+    raises RegistryError."""
+    from hubei_data.metrics.catalog import sheet_rows
+    from hubei_data.metrics.registry import load_registry
+
+    listed = entries if everything else share_library(entries)
+    rows = catalog_rows(listed)
+    metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
+    write(rows, path, fmt, metrics)
+    return len(rows), len(listed), len(metrics)
+
+
 def write(rows: list[dict], path: Path, fmt: str, metrics: list[dict] = ()) -> None:
     """Write the list with Chinese headings: CSV in UTF-8 with BOM (Excel opens it right), or XLSX,
     which also holds the indicator catalog (指标目录, rows in Chinese words) on a second sheet."""

@@ -35,22 +35,17 @@ def export(fmt: str, output: Path | None, everything: bool) -> None:
     problems = policy.violations(manifest.load())
     if problems:
         raise click.ClickException("the catalog breaks its rules:\n  " + "\n  ".join(problems))
-    from hubei_data.metrics.catalog import sheet_rows
-    from hubei_data.metrics.registry import load_registry
     from hubei_data.registry import RegistryError
 
     with connect_current() as conn:
         entries = lifecycle.published(conn)
-    listed = entries if everything else catalog_export.share_library(entries)
-    rows = catalog_export.catalog_rows(listed)
+    path = output or Path(f"数据资源目录清单.{fmt}")
     try:
-        metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
+        items, listed, metrics = catalog_export.write_published(entries, path, fmt, everything)
     except RegistryError as error:
         raise click.ClickException(str(error)) from None
-    path = output or Path(f"数据资源目录清单.{fmt}")
-    catalog_export.write(rows, path, fmt, metrics)
-    extra = f", and {len(metrics)} metrics on the sheet 指标目录" if metrics else ""
-    click.echo(f"{path}: {len(rows)} data items of {len(listed)} published entries{extra}")
+    extra = f", and {metrics} metrics on the sheet 指标目录" if metrics else ""
+    click.echo(f"{path}: {items} data items of {listed} published entries{extra}")
 
 
 for _command in COMMANDS:
