@@ -127,15 +127,20 @@ async def entry_page(request: Request) -> Response:
     entry = version.entry
     tables = tables_behind(entry, await anyio.to_thread.run_sync(load_apis))
     freshness = await anyio.to_thread.run_sync(_freshness, entry, tables)
-    whole = person.may(Permission.QUERY_RUN)
-    rows = await anyio.to_thread.run_sync(_sample, entry, tables[0], whole) if tables else None
+    whole, table = person.may(Permission.QUERY_RUN), tables[0] if tables else None
+    rows, unreadable = None, ""
+    if table:
+        try:
+            rows = await anyio.to_thread.run_sync(_sample, entry, table, whole)
+        except (psycopg.Error, warehouse.WarehouseError) as error:
+            unreadable = str(error).strip()
     if rows is not None:
         treated = rows.treatment
-        await portal.audit_view(request, person, f"catalog {code}", table=tables[0], rows=len(rows.rows),
+        await portal.audit_view(request, person, f"catalog {code}", table=table, rows=len(rows.rows),
                                 masked=", ".join(f for f, how in treated.items() if how == sample.MASKED),
                                 withheld=", ".join(f for f, how in treated.items() if how == sample.WITHHELD))
     return portal.show(request, person, "resource.html", f"{entry.name} · 资源目录", entry=entry,
-                       version=version.version, freshness=freshness, sample=rows, table=tables[0] if tables else None,
+                       version=version.version, freshness=freshness, sample=rows, table=table, unreadable=unreadable,
                        whole=whole, elements=item_elements(tables), MASKED=sample.MASKED, WITHHELD=sample.WITHHELD)
 
 
