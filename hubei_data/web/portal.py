@@ -33,6 +33,7 @@ class Module:
 MODULES = (
     Module("/platform/catalog/", "资源目录", "Catalog", (P.CATALOG_VIEW,)),
     Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
+    Module("/platform/sharing/", "共享管理", "Sharing", (P.DATA_APPLY, P.GRANT_VIEW_OWN, P.GRANT_VIEW, P.GRANT_DECIDE)),
     Module("/", "运行与血缘", "Dagster", (P.RUN_VIEW,)),
 )
 

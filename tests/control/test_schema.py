@@ -79,7 +79,7 @@ def test_an_empty_database_gets_every_table_and_the_revision(fresh_database):
     assert schema.current(info) is None
     schema.upgrade(info)
     assert _tables(info) == TABLES
-    assert schema.current(info) == schema.head() == "0014"
+    assert schema.current(info) == schema.head() == "0015"
 
 
 def test_a_second_upgrade_changes_nothing(fresh_database):
@@ -137,7 +137,7 @@ def test_a_database_behind_is_refused_in_one_line_naming_the_command(fresh_datab
     with psycopg.connect(info.url) as conn, pytest.raises(schema.SchemaBehind) as refused:
         schema.require_current(conn)
     assert str(refused.value) == (
-        "the warehouse schema is at revision none, this release needs 0014: run `hubei-data db upgrade`"
+        "the warehouse schema is at revision none, this release needs 0015: run `hubei-data db upgrade`"
     )
     schema.upgrade(info)
     with psycopg.connect(info.url) as conn:
