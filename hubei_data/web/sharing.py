@@ -262,9 +262,6 @@ def _decided(conn, grant_id: int, decision: str, comment: str, by: Actor) -> Non
         spec = _specs().get(found["api"])
         if spec is None:
             raise store.ApiAdminError(f"the data API {found['api']} is no longer defined")
-        breaches = applications.negative_breaches(found["dataset"], found["fields"]) if found["dataset"] else []
-        if breaches:
-            raise store.ApiAdminError("refused by the negative list (负面清单): " + "; ".join(breaches))
         store.approve(conn, grant_id, spec, by, found["fields"], found["row_scope"], note=comment)
 
 

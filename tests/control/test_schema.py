@@ -122,9 +122,10 @@ def test_the_previous_release_is_adopted_in_place_with_every_row(fresh_database)
     before = _counts(old)
     assert all(before.values())
     schema.upgrade(new)
-    assert _layout(old) == _layout(new), "the baseline is not the previous release's layout"
 
     schema.upgrade(old)
+    # Later revisions change the previous release's tables too, so the layouts are compared at head.
+    assert _layout(old) == _layout(new), "the previous release adopted in place is not laid out as a new warehouse"
     assert _counts(old) == before
     assert schema.current(old) == schema.head()
     with psycopg.connect(old.url) as conn:

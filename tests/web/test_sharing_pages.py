@@ -168,10 +168,32 @@ def test_a_department_user_cannot_review_or_decide(portal):
     assert _granted(portal.url, grant_id)[0][0] == "pending"
     assert portal.audit("select count(*) from control.audit_trail where outcome = 'denied' and actor = %s"
                         " and target = %s", (person(portal.url, "department_user"), f"grant {grant_id}"))[0][0] == 2
+    approver = portal.login("security_admin")
+    assert portal.submit(approver, f"/platform/sharing/{grant_id}/review",
+                         {"decision": "reject", "comment": "用途不明确"}).status_code == 303
+    assert _granted(portal.url, grant_id)[0][0::5] == ("rejected", "用途不明确")
+    assert portal.submit(approver, f"/platform/sharing/{grant_id}/review",
+                         {"decision": "maybe"}).status_code == 400
     viewer = portal.login("viewer")
     assert viewer.get("/platform/sharing/").status_code == 403
+    assert 'href="/platform/sharing/"' not in viewer.get("/platform/").text
     other = portal.login("department_user", person(portal.url, "department_user", "t_other_department"))
     assert other.get(f"/platform/sharing/{grant_id}").status_code == 404
+
+
+def test_approved_shares_ending_within_30_days_or_ended_are_flagged(portal):
+    applicant = person(portal.url, "department_user")
+    with psycopg.connect(portal.url) as conn:
+        for days in (-1, 10, 200):
+            conn.execute(
+                "insert into api.grants (channel, department, dataset, fields, purpose, valid_from, valid_until,"
+                " status, applied_by, delivery) values ('front_end', '湖北省医疗保障局', 'penalty_info', '{case_no}',"
+                " '监管', current_date - 400, current_date + %s, 'approved', %s, '{}')", (days, applicant))
+    page = portal.login("department_user").get("/platform/sharing/")
+    assert page.status_code == 200
+    assert page.text.count("已过期 expired") == 1 and page.text.count("30 天内到期 expiring") == 1
+    assert portal.audit("select detail->>'scope' from control.audit_trail where action = 'data_view'"
+                        " and target = 'sharing applications' and actor = %s", (applicant,)) == [("own",)]
 
 
 def test_apply_and_approve_in_chromium(portal):
