@@ -119,7 +119,7 @@ def approve(conn, grant_id: int, spec: ApiSpec, by: Actor, fields: list[str] | N
         _refused(conn, grant_id, "approved", by, refusal)
     _decide(conn, grant_id, "approved", by, ("pending", "approved"),
             fields=fields, row_scope=Jsonb(row_scope or []), allow_personal=allow_personal,
-            rate_per_minute=rate_per_minute, note=note)
+            rate_per_minute=rate_per_minute, note=note or None)
 
 
 def approve_delivery(conn, grant_id: int, by: Actor, declare: Callable[[dict], dict], note: str = "") -> None:
@@ -134,7 +134,7 @@ def approve_delivery(conn, grant_id: int, by: Actor, declare: Callable[[dict], d
         delivery = declare(found)
     except ApiAdminError as refusal:
         _refused(conn, grant_id, "approved", by, refusal)
-    _decide(conn, grant_id, "approved", by, ("pending",), delivery=Jsonb(delivery), note=note)
+    _decide(conn, grant_id, "approved", by, ("pending",), delivery=Jsonb(delivery), note=note or None)
 
 
 def reject(conn, grant_id: int, by: Actor, note: str = "") -> None:
@@ -143,6 +143,26 @@ def reject(conn, grant_id: int, by: Actor, note: str = "") -> None:
 
 def revoke(conn, grant_id: int, by: Actor, note: str = "") -> None:
     """Takes effect at once: the service hears of it and drops the grant before its next call."""
+    found = application(conn, grant_id)
+    if found is not None and found["channel"] == "front_end":
+        _refused(conn, grant_id, "revoked", by, ApiAdminError(
+            f"grant {grant_id} delivers into a front-end database: revoke it in the portal (共享管理), which withdraws"
+            " its subscription"))
+    _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
+
+
+def revoke_delivery(conn, grant_id: int, by: Actor, withdraw: Callable[[dict], None], note: str = "") -> None:
+    """Revoke an approved front-end database grant: `withdraw(application)` takes its subscription out of the
+    registry, so no later push delivers it."""
+    found = application(conn, grant_id)
+    try:
+        if found is None or found["channel"] != "front_end":
+            raise UnknownGrant(f"no front-end database application {grant_id}")
+        if found["status"] != "approved":
+            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only an approved one can be revoked")
+        withdraw(found)
+    except ApiAdminError as refusal:
+        _refused(conn, grant_id, "revoked", by, refusal)
     _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
 
 

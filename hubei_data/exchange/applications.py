@@ -85,6 +85,13 @@ def declare(application: dict, by: str, root: Path | None = None) -> dict:
             "schedule": SCHEDULE}
 
 
+def withdraw(application: dict, root: Path | None = None) -> None:
+    """Take a revoked application's subscription out of the registry, so no later push delivers it."""
+    subscription = (application["delivery"] or {}).get("subscription")
+    if subscription:
+        ((root or registry_root()) / "subscriptions" / f"{subscription}.yaml").unlink(missing_ok=True)
+
+
 def _plain(document: dict) -> dict:
     """Dates as YAML dates, tuples as lists."""
     return {key: list(value) if isinstance(value, tuple) else value for key, value in document.items()}

@@ -95,7 +95,8 @@ async def share(request: Request) -> Response:
     await portal.audit_view(request, person, target, pushes=len(pushes), calls=len(calls))
     return portal.show(request, person, "sharing_share.html", f"共享申请 {grant_id}", share=found, pushes=pushes,
                        calls=calls, channels=CHANNELS, statuses=STATUS, flag=_flag(found, dt.date.today()),
-                       dataset=DATASETS.get(found["dataset"] or ""))
+                       dataset=DATASETS.get(found["dataset"] or ""),
+                       may_decide=person.may(Permission.GRANT_DECIDE))
 
 
 def _logs(conn, share: dict) -> tuple[list[tuple], list[tuple]]:
@@ -265,6 +266,29 @@ def _decided(conn, grant_id: int, decision: str, comment: str, by: Actor) -> Non
         store.approve(conn, grant_id, spec, by, found["fields"], found["row_scope"], note=comment)
 
 
+async def revoke(request: Request) -> Response:
+    """End an approved share at once: the API grant refused from its next call, the subscription withdrawn."""
+    grant_id = _number(request)
+    person = await require(request, Permission.GRANT_DECIDE, f"grant {grant_id}")
+    comment = (await checked_form(request)).get("comment", "").strip()
+    by = Actor(person.username, source(request))
+    try:
+        await request.app.state.database.run(_revoked, grant_id, comment, by)
+    except store.UnknownGrant as unknown:
+        raise Refusal(404, str(unknown)) from None
+    except store.ApiAdminError as refusal:
+        raise Refusal(409, str(refusal)) from None
+    return RedirectResponse(f"{BASE}{grant_id}", status_code=303)
+
+
+def _revoked(conn, grant_id: int, comment: str, by: Actor) -> None:
+    found = store.application(conn, grant_id)
+    if found is not None and found["channel"] == "front_end":
+        store.revoke_delivery(conn, grant_id, by, applications.withdraw, comment)
+    else:
+        store.revoke(conn, grant_id, by, comment)
+
+
 def _number(request: Request) -> int:
     return request.path_params["grant_id"]
 
@@ -277,4 +301,5 @@ ROUTES = [
     Route(BASE + "{grant_id:int}", share, methods=["GET"]),
     Route(BASE + "{grant_id:int}/review", review, methods=["GET"]),
     Route(BASE + "{grant_id:int}/review", decide, methods=["POST"]),
+    Route(BASE + "{grant_id:int}/revoke", revoke, methods=["POST"]),
 ]

@@ -100,6 +100,12 @@ def test_an_api_application_approved_on_the_review_page_answers_the_departments_
     assert portal.audit("select count(*) from control.audit_trail where action = 'data_view' and target = %s",
                         (f"grant {grant_id}",))[0][0] >= 2
 
+    assert portal.submit(department, f"/platform/sharing/{grant_id}/revoke").status_code == 403
+    assert portal.submit(approver, f"/platform/sharing/{grant_id}/revoke", {"comment": "停用"}).status_code == 303
+    wait_for(lambda: (consumer.app_key, "enterprise") not in service.app.state.book.grants,
+             what="the service to drop the revoked grant")
+    assert consumer.post("/v1/apis/enterprise", {"name": "武汉"}).status_code == 403
+
 
 def test_a_front_end_application_approved_becomes_a_subscription_whose_push_delivers_the_rows(
         portal, project_dir, fresh_database, monkeypatch):
@@ -132,6 +138,13 @@ def test_a_front_end_application_approved_becomes_a_subscription_whose_push_deli
 
     detail = department.get(f"/platform/sharing/{grant_id}")
     assert detail.status_code == 200 and "succeeded" in detail.text and f"application_{grant_id}" in detail.text
+
+    assert 'action="/platform/sharing/%d/revoke"' % grant_id not in detail.text
+    assert portal.submit(approver, f"/platform/sharing/{grant_id}/revoke", {"comment": "业务终止"}).status_code == 303
+    assert f"application_{grant_id}" not in {s.id for s in load_subscriptions(project_dir / "registry")}
+    assert portal.audit("select detail->>'decision', outcome from control.audit_trail where action = 'grant_decision'"
+                        " and target = %s order by seq", (f"grant {grant_id}",)) == [("approved", "success"),
+                                                                                    ("revoked", "success")]
 
 
 def test_a_field_on_the_negative_list_is_refused_naming_it(portal, project_dir):
