@@ -234,5 +234,8 @@ def test_apply_and_approve_in_chromium(portal):
         browser.screenshot("sharing-review")
         browser.page.click("button[value=approve]")
         assert "已批准" in browser.page.content()
+        browser.screenshot("sharing-share")
+        browser.page.goto(portal.base + "/platform/sharing/")
+        browser.screenshot("sharing-list")
         assert browser.errors == []
     assert _granted(portal.url, grant_id)[0][0] == "approved"
