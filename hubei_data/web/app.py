@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from hubei_data.attached import Service, Supervisor
 from hubei_data.web import (account, catalog, dagster_route, graphql_route, metric_pages, metrics, pages, query_pages,
-                            resources, standards, status, websocket_proxy)
+                            resources, sharing, standards, status, websocket_proxy)
 from hubei_data.web.database import Database
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import clear_cookie, token
@@ -56,8 +56,8 @@ def create_app(settings: Settings, on_service_end: Callable[[str], None] = lambd
 
     app = Starlette(
         routes=[*account.ROUTES, *catalog.ROUTES, *resources.ROUTES, *standards.ROUTES, *query_pages.ROUTES,
-                *metric_pages.ROUTES, *metrics.ROUTES, *status.ROUTES, *graphql_route.ROUTES, *websocket_proxy.ROUTES,
-                *dagster_route.ROUTES],
+                *metric_pages.ROUTES, *sharing.ROUTES, *metrics.ROUTES, *status.ROUTES, *graphql_route.ROUTES,
+                *websocket_proxy.ROUTES, *dagster_route.ROUTES],
         lifespan=lifespan,
         exception_handlers={Refusal: _refused, HTTPException: _http_error, Exception: _failed},
     )

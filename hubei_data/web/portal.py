@@ -32,8 +32,9 @@ class Module:
 
 MODULES = (
     Module("/platform/resources/", "资源目录", "Catalog", (P.CATALOG_VIEW,)),
-    Module("/platform/standards/", "数据标准", "Standards", (P.CATALOG_VIEW,)),
     Module("/platform/query/", "数据查询", "Query", (P.DATA_QUERY, P.METRIC_VIEW)),
+    Module("/platform/sharing/", "共享管理", "Sharing", (P.DATA_APPLY, P.GRANT_VIEW_OWN, P.GRANT_VIEW, P.GRANT_DECIDE)),
+    Module("/platform/standards/", "数据标准", "Standards", (P.CATALOG_VIEW,)),
     Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
     Module("/", "运行与血缘", "Dagster", (P.RUN_VIEW,)),
 )
