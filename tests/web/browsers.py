@@ -59,7 +59,7 @@ def chromium() -> Iterator["Chromium"]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport=OFFICE_SCREEN)
+            page = browser.new_page(viewport=OFFICE_SCREEN, locale="zh-CN", timezone_id="Asia/Shanghai")
             opened = Chromium(page, [])
             page.on("console", lambda message: opened.errors.append(message.text) if message.type == "error" else None)
             page.on("pageerror", lambda error: opened.errors.append(str(error)))
