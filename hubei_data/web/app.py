@@ -1,4 +1,4 @@
-"""The web app: the login, the catalog, and the Dagster UI behind them, with the services it supervises."""
+"""The web app: the login, the portal's modules, and the Dagster UI behind them, with the services it supervises."""
 
 import asyncio
 from collections.abc import Callable
@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hubei_data.attached import Service, Supervisor
-from hubei_data.web import account, catalog, dagster_route, graphql_route, metrics, pages, status, websocket_proxy
+from hubei_data.web import (account, audit_pages, catalog, dagster_route, graphql_route, manage, metrics, pages,
+                            report_pages, status, tickets, websocket_proxy)
 from hubei_data.web.database import Database
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import clear_cookie, token
@@ -54,8 +55,9 @@ def create_app(settings: Settings, on_service_end: Callable[[str], None] = lambd
                 app.state.database.close()
 
     app = Starlette(
-        routes=[*account.ROUTES, *catalog.ROUTES, *metrics.ROUTES, *status.ROUTES, *graphql_route.ROUTES,
-                *websocket_proxy.ROUTES, *dagster_route.ROUTES],
+        routes=[*account.ROUTES, *catalog.ROUTES, *metrics.ROUTES, *status.ROUTES, *manage.ROUTES, *tickets.ROUTES,
+                *report_pages.ROUTES, *audit_pages.ROUTES, *graphql_route.ROUTES, *websocket_proxy.ROUTES,
+                *dagster_route.ROUTES],
         lifespan=lifespan,
         exception_handlers={Refusal: _refused, HTTPException: _http_error, Exception: _failed},
     )

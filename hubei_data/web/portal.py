@@ -33,6 +33,9 @@ class Module:
 MODULES = (
     Module("/platform/catalog/", "资源目录", "Catalog", (P.CATALOG_VIEW,)),
     Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
+    Module("/platform/manage/", "数据管理", "Manage", (P.RUN_VIEW,)),
+    Module("/platform/reports/", "报告", "Reports", (P.REPORT_VIEW,)),
+    Module("/platform/audit/", "审计", "Audit", (P.AUDIT_READ,)),
     Module("/", "运行与血缘", "Dagster", (P.RUN_VIEW,)),
 )
 
