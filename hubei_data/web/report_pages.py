@@ -45,6 +45,12 @@ def _listed(directory: Path) -> list[dict]:
     return sorted(found.values(), key=lambda entry: entry["at"], reverse=True)
 
 
+def _made(request: Request, reports: list[dict]) -> str:
+    """The report just generated, when the address names one that is in the folder."""
+    made = request.query_params.get("made", "")
+    return made if any(report["name"] == made for report in reports) else ""
+
+
 def _kind(name: str) -> str:
     return next((title for title in KINDS.values() if name.startswith(f"{title}-")), "即席报告 Ad-hoc")
 
@@ -53,7 +59,7 @@ async def listing(request: Request) -> Response:
     person = await require(request, Permission.REPORT_VIEW, PATH)
     reports = await run_in_threadpool(_listed, reports_dir())
     return portal.show(request, person, "reports.html", "报告 Reports", reports=reports, kinds=KINDS, when=when,
-                       made=request.query_params.get("made", ""), last_week=Week.last_complete().label,
+                       made=_made(request, reports), last_week=Week.last_complete().label,
                        year=today().year)
 
 
