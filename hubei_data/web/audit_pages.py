@@ -29,6 +29,11 @@ def _asked(request: Request) -> dict[str, str]:
     return {name: request.query_params.get(name, "").strip() for name in FIELDS}
 
 
+def _asked_detail(asked: dict[str, str]) -> dict[str, str]:
+    """The filters given, as the audit row of a search or export records them."""
+    return {("target_contains" if name == "target" else name): value for name, value in asked.items() if value}
+
+
 def _filters(asked: dict[str, str]) -> Filters:
     """The search as `hubei-data audit` takes it: whole days in Beijing time, the last included; a 400 for a
     date, action or outcome that is not one."""
@@ -61,8 +66,7 @@ async def search(request: Request) -> Response:
     asked = _asked(request)
     filters = _filters(asked)
     events, rows, problems, sealed = await request.app.state.database.run(_search, filters)
-    await portal.audit_view(request, person, "audit trail", **{k: v for k, v in asked.items() if v},
-                            shown=len(events))
+    await portal.audit_view(request, person, "audit trail", **_asked_detail(asked), shown=len(events))
     return portal.show(request, person, "audit.html", "审计 Audit trail", events=events, asked=asked, shown=SHOWN,
                        rows=rows, problems=problems, sealed=sealed, actions=[a.value for a in Action],
                        outcomes=[o.value for o in Outcome], query=request.url.query)
@@ -84,7 +88,7 @@ async def export(request: Request) -> Response:
     content, events, calls = await database.run(write)
     await database.run(audit_trail.append, person.username, source(request), Action.DATA_EXPORT, "audit trail",
                        Outcome.SUCCESS, {"file": name, "events": events, "api_calls": calls,
-                                         **{k: v for k, v in asked.items() if v}})
+                                         **_asked_detail(asked)})
     return Response(content, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "Cache-Control": "no-store"})
 
