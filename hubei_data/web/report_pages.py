@@ -38,7 +38,8 @@ def _listed(directory: Path) -> list[dict]:
     found: dict[str, dict] = {}
     for path in directory.glob("*") if directory.is_dir() else ():
         if path.suffix in _SUFFIXES and not path.name.startswith("."):
-            entry = found.setdefault(path.stem, {"name": path.stem, "formats": [], "at": None, "kind": _kind(path.stem)})
+            entry = found.setdefault(path.stem, {"name": path.stem, "kind": _kind(path.stem), "formats": [],
+                                                 "at": None})
             entry["formats"].append(path.suffix[1:])
             moment = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
             entry["at"] = max(entry["at"] or moment, moment)

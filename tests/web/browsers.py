@@ -75,8 +75,9 @@ class Chromium:
     page: sync_api.Page
     errors: list[str]
 
-    def log_in(self, base: str, username: str, password: str = people.PASSWORD) -> None:
-        self.page.goto(base + "/platform/login")
+    def log_in(self, base: str, username: str, password: str = people.PASSWORD, next_path: str = "") -> None:
+        """Log in through the page, landing on `next_path` (default: the Dagster UI at `/`)."""
+        self.page.goto(base + "/platform/login" + (f"?next={next_path}" if next_path else ""))
         self.page.fill("#username", username)
         self.page.fill("#password", password)
         self.page.click("button[type=submit]")

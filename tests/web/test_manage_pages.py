@@ -11,7 +11,8 @@ import pytest
 from hubei_data import runner
 from hubei_data.control.audit_trail import Actor
 from hubei_data.ingest import landing
-from hubei_data.ops import freezes
+from hubei_data.ops import freezes, run_queue
+from hubei_data.ops.run_launcher import LAUNCHED_BY
 from hubei_data.quality import tickets
 from tests.people import person
 from tests.web.browsers import chromium
@@ -126,7 +127,8 @@ def test_a_viewer_sees_runs_but_no_operator_forms_and_may_not_freeze(web):
     page = viewer.get("/platform/manage/")
     assert page.status_code == 200
     assert "/platform/manage/freeze" not in page.text and "/platform/manage/backfill" not in page.text
-    assert web.submit(viewer, "/platform/manage/freeze", {"kind": "feed", "name": FEED, "reason": "x"}).status_code == 403
+    refused = web.submit(viewer, "/platform/manage/freeze", {"kind": "feed", "name": FEED, "reason": "x"})
+    assert refused.status_code == 403
 
 
 def test_runs_are_listed_from_the_dagster_instance_with_their_event_log(web, finished_run):
@@ -156,6 +158,25 @@ def test_a_rerun_of_a_run_that_succeeded_is_refused_and_audited(web, finished_ru
     assert audited == [("failure", "rerun")]
 
 
+def test_an_operator_reruns_a_canceled_run_and_the_new_run_waits_in_the_queue(web):
+    canceled = run_queue.launch("api_stats_job", "2026-03-01", "tests").run_id
+    run_queue.terminate(canceled)
+    operator = web.login("operator")
+    page = operator.get(f"/platform/manage/runs/{canceled}")
+    assert f'action="/platform/manage/runs/{canceled}/rerun"' in page.text
+    done = web.submit(operator, f"/platform/manage/runs/{canceled}/rerun", {"from_failure": "no"})
+    assert done.status_code == 303, done.text
+    new_run = done.headers["location"].rpartition("/")[2]
+    run = runner.instance().get_run_by_id(new_run)
+    assert run.status == dg.DagsterRunStatus.QUEUED
+    assert (run.parent_run_id, run.tags[LAUNCHED_BY]) == (canceled, "t_operator")
+    assert "queued" in operator.get(done.headers["location"]).text
+    audited = web.audit("select outcome, detail ->> 'run_id' from control.audit_trail where actor = 't_operator'"
+                        " and action = 'run_launch' and target = %s", (f"run {canceled}",))
+    assert audited == [("success", new_run)]
+    run_queue.terminate(new_run)
+
+
 def test_a_backfill_with_bad_dates_is_a_400(web):
     developer = web.login("data_developer")
     bad = web.submit(developer, "/platform/manage/backfill", {"job": "daily_job", "first": "2026-13-01",
@@ -168,6 +189,21 @@ def test_a_backfill_with_bad_dates_is_a_400(web):
                      " and action = 'run_launch' and target = 'backfill daily_job'") == [("failure",)]
     assert web.submit(web.login("operator"), "/platform/manage/backfill",
                       {"job": "daily_job", "first": "2026-11-01", "last": "2026-11-02"}).status_code == 403
+
+
+def test_a_data_developer_asks_for_a_backfill_the_daemon_will_run(web):
+    developer = web.login("data_developer")
+    done = web.submit(developer, "/platform/manage/backfill", {"job": "api_stats_job", "first": "2026-03-01",
+                                                               "last": "2026-03-03"})
+    assert done.status_code == 303, done.text
+    backfill_id = done.headers["location"].rpartition("=")[2]
+    backfill = runner.instance().get_backfill(backfill_id)
+    assert backfill.partition_names == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert backfill.tags[LAUNCHED_BY] == "t_data_developer"
+    assert f"已提交补数 Backfill {backfill_id}" in developer.get(done.headers["location"]).text
+    audited = web.audit("select outcome, detail ->> 'backfill_id' from control.audit_trail where actor = %s"
+                        " and action = 'run_launch' and target = 'backfill api_stats_job'", ("t_data_developer",))
+    assert audited == [("success", backfill_id)]
 
 
 def test_ingest_history_shows_landed_batches_and_rejected_files_with_the_reason(web, batches):
@@ -216,17 +252,10 @@ def test_who_may_see_tickets_but_not_handle_them_cannot_move_one(web, ticket):
     assert web.submit(developer, f"/platform/manage/tickets/{ticket}/move", {"stage": "in_progress"}).status_code == 403
 
 
-def _log_in(browser, web, username: str) -> None:
-    """Log in; the login lands on the Dagster UI at `/`, which this app has not behind it (a 503), so that
-    page's error is not one of ours."""
-    browser.log_in(web.base, username)
-    browser.errors.clear()
-
-
 def test_the_pages_in_chromium(web, finished_run, ticket, batches):
     operator, steward = person(web.url, "operator"), person(web.url, "data_steward")
     with chromium() as browser:
-        _log_in(browser, web, operator)
+        browser.log_in(web.base, operator, next_path="/platform/")
         page = browser.page
         page.goto(web.base + "/platform/manage/")
         page.select_option("#kind", "feed")
@@ -246,7 +275,7 @@ def test_the_pages_in_chromium(web, finished_run, ticket, batches):
         assert batches in page.content()
         assert browser.errors == []
     with chromium() as browser:
-        _log_in(browser, web, steward)
+        browser.log_in(web.base, steward, next_path="/platform/")
         page = browser.page
         page.goto(web.base + "/platform/manage/tickets/")
         assert page.locator(f'a[href="/platform/manage/tickets/{ticket}"]').count() == 1

@@ -81,14 +81,14 @@ def test_a_department_user_neither_sees_nor_reaches_the_reports(web, folder):
     assert "/platform/reports/" not in menu
     assert department.get("/platform/reports/").status_code == 403
     assert department.get(f"/platform/reports/files/{BULLETIN}.xlsx").status_code == 403
-    assert web.submit(department, "/platform/reports/generate", {"kind": "quality", "week": "2026-W47"}).status_code == 403
+    refused = web.submit(department, "/platform/reports/generate", {"kind": "quality", "week": "2026-W47"})
+    assert refused.status_code == 403
     assert not (folder / "数据质量通报-2026-W47.html").exists()
 
 
 def test_the_reports_page_in_chromium(web, folder):
     with chromium() as browser:
-        browser.log_in(web.base, person(web.url, "operator"))
-        browser.errors.clear()  # the login lands on the Dagster UI, which this app has not behind it
+        browser.log_in(web.base, person(web.url, "operator"), next_path="/platform/")
         page = browser.page
         page.goto(web.base + "/platform/reports/")
         page.fill("#quality-week", "2026-W49")
