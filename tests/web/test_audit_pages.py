@@ -39,14 +39,17 @@ def test_the_auditor_searches_the_trail_and_finds_the_event_with_the_chain_verif
                                                     "target": event[5:]})
     assert found.status_code == 200
     assert event in found.text and "there is no such feed" in found.text
-    assert "链校验通过 Chain verified" in found.text
+    assert "链校验" not in found.text, "the chain is walked only when asked"
+    verified = auditor.get("/platform/audit/", params={"target": event[5:], "verify": "yes"})
+    assert "链校验通过 Chain verified" in verified.text and event in verified.text
     rows = found.text.split("<table>", 1)[1].split("</table>", 1)[0].count("<tr") - 1
     assert rows == 1
     none = auditor.get("/platform/audit/", params={"target": event[5:], "outcome": "success"})
     assert event not in none.text and "没有符合条件的审计记录" in none.text
     searched = web.audit("select detail from control.audit_trail where actor = 't_audit_admin'"
-                         " and action = 'data_view' and target = 'audit trail' order by seq desc limit 2")
-    assert searched[1][0]["target_contains"] == event[5:] and searched[1][0]["shown"] == 1
+                         " and action = 'data_view' and target = 'audit trail' order by seq desc limit 3")
+    assert searched[2][0]["target_contains"] == event[5:] and searched[2][0]["shown"] == 1
+    assert (searched[1][0]["verified"], searched[2][0]["verified"]) == (True, False)
 
 
 def test_the_export_holds_the_events_found_and_is_itself_audited(web, event):
@@ -98,6 +101,8 @@ def test_the_audit_page_in_chromium(web, event):
         page.select_option("#action", "config_change")
         page.click("form[action='/platform/audit/'] button")
         page.wait_for_url("**/platform/audit/?*")
+        page.click("text=校验审计链 Verify the hash chain")
+        page.wait_for_url("**verify=yes")
         assert "链校验通过" in page.content() and event in page.content()
         browser.screenshot("audit")
         assert browser.errors == []
