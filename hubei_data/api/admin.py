@@ -176,6 +176,9 @@ def _api_of(conn, grant_id: int) -> str:
     row = conn.execute("select api from api.grants where grant_id = %s", (grant_id,)).fetchone()
     if row is None:
         raise LookupError(f"no grant {grant_id}")
+    if row[0] is None:
+        raise store.ApiAdminError(f"grant {grant_id} is for a front-end database, not an API: decide it in the"
+                                  " portal (共享管理)")
     return row[0]
 
 

@@ -38,7 +38,7 @@ def _mask(spec: ApiSpec, grant: Grant, field: str) -> str | None:
     return None
 
 
-def _select_list(columns: tuple[tuple[str, str | None], ...]) -> sql.Composable:
+def select_list(columns: tuple[tuple[str, str | None], ...]) -> sql.Composable:
     return sql.SQL(", ").join(
         sql.SQL("std.{}({}) as {}").format(sql.Identifier(mask), sql.Identifier(f), sql.Identifier(f)) if mask
         else sql.Identifier(f)
@@ -51,7 +51,7 @@ def _select_list(columns: tuple[tuple[str, str | None], ...]) -> sql.Composable:
 @lru_cache(maxsize=4096)
 def _sql_mode_text(query: str, columns: tuple[tuple[str, str | None], ...]) -> str:
     return sql.SQL("select {} from ({}) as answer limit %(_limit)s offset %(_offset)s").format(
-        _select_list(columns), sql.SQL(query)
+        select_list(columns), sql.SQL(query)
     ).as_string()
 
 
@@ -59,7 +59,7 @@ def _sql_mode_text(query: str, columns: tuple[tuple[str, str | None], ...]) -> s
 def _wizard_text(table: str, columns: tuple[tuple[str, str | None], ...], shape: tuple[tuple[str, str], ...],
                  order: tuple[str, ...]) -> str:
     return sql.SQL("select {} from share.{} where {} order by {} limit %s offset %s").format(
-        _select_list(columns), sql.Identifier(table), filter_sql(shape), sql.SQL(", ").join(map(sql.Identifier, order)),
+        select_list(columns), sql.Identifier(table), filter_sql(shape), sql.SQL(", ").join(map(sql.Identifier, order)),
     ).as_string()
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from psycopg.types.json import Jsonb
@@ -54,39 +55,86 @@ def create_consumer(conn, vault: Vault, name: str, department: str, by: Actor) -
     return app_key, secret
 
 
-def apply(conn, app_key: str, api: str, purpose: str, valid_from: dt.date, valid_until: dt.date) -> int:
-    """A consumer's application for an API: pending until an administrator decides."""
-    if valid_until < valid_from:
-        raise ApiAdminError(f"the period ends ({valid_until}) before it starts ({valid_from})")
-    if not purpose.strip():
-        raise ApiAdminError("an application states its purpose")
+def apply(conn, app_key: str, api: str, purpose: str, valid_from: dt.date, valid_until: dt.date,
+          fields: list[str] | None = None, row_scope: list[dict] | None = None, applied_by: str | None = None,
+          dataset: str | None = None) -> int:
+    """A consumer's application for an API: pending until an administrator decides; `fields` and `row_scope` are
+    what was asked for, `applied_by` the person who applied for the consumer."""
+    check_application(purpose, valid_from, valid_until)
     grant_id = conn.execute(
-        "insert into api.grants (app_key, api, purpose, valid_from, valid_until) values (%s, %s, %s, %s, %s)"
-        " returning grant_id",
-        (app_key, api, purpose, valid_from, valid_until),
+        "insert into api.grants (app_key, api, purpose, valid_from, valid_until, fields, row_scope, applied_by,"
+        " dataset) values (%s, %s, %s, %s, %s, %s, %s, %s, %s) returning grant_id",
+        (app_key, api, purpose, valid_from, valid_until, fields, Jsonb(row_scope or []), applied_by, dataset),
     ).fetchone()[0]
     conn.commit()
     return grant_id
 
 
+def apply_front_end(conn, applied_by: str, department: str, dataset: str, fields: list[str], row_scope: list[dict],
+                    purpose: str, valid_from: dt.date, valid_until: dt.date, delivery: dict) -> int:
+    """A department's application for a share dataset pushed into its front-end database (前置库): pending until
+    an administrator decides; `delivery` names the target's URL variable, table and mode."""
+    check_application(purpose, valid_from, valid_until)
+    if not department.strip():
+        raise ApiAdminError("an application names the department that receives the data")
+    grant_id = conn.execute(
+        "insert into api.grants (channel, department, dataset, fields, row_scope, purpose, valid_from, valid_until,"
+        " applied_by, delivery) values ('front_end', %s, %s, %s, %s, %s, %s, %s, %s, %s) returning grant_id",
+        (department.strip(), dataset, fields, Jsonb(row_scope), purpose, valid_from, valid_until, applied_by,
+         Jsonb(delivery)),
+    ).fetchone()[0]
+    conn.commit()
+    return grant_id
+
+
+def check_application(purpose: str, valid_from: dt.date, valid_until: dt.date) -> None:
+    """An application's period and purpose, as either channel needs them."""
+    if valid_until < valid_from:
+        raise ApiAdminError(f"the period ends ({valid_until}) before it starts ({valid_from})")
+    if not purpose.strip():
+        raise ApiAdminError("an application states its purpose")
+
+
+def check_terms(spec: ApiSpec, fields: list[str] | None, row_scope: list[dict] | None,
+                rate_per_minute: int = 60) -> None:
+    """The fields, rows and rate of a grant of `spec`, checked against the API; an ApiAdminError saying what not."""
+    strangers = sorted(set(fields or ()) - set(spec.fields))
+    if strangers:
+        raise ApiAdminError(
+            f"fields not answered by {spec.name}: {', '.join(strangers)} (it answers {', '.join(spec.fields)})")
+    if row_scope and spec.dataset is None:
+        raise ApiAdminError(f"{spec.name} is a SQL-mode API: its rows are fixed by its query, not by a row scope")
+    scope_conditions(spec, row_scope or [])
+    if rate_per_minute < 1:
+        raise ApiAdminError("the rate limit is at least one call a minute")
+
+
 def approve(conn, grant_id: int, spec: ApiSpec, by: Actor, fields: list[str] | None = None,
-            row_scope: list[dict] | None = None, allow_personal: bool = False, rate_per_minute: int = 60) -> None:
+            row_scope: list[dict] | None = None, allow_personal: bool = False, rate_per_minute: int = 60,
+            note: str = "") -> None:
     """Approve a pending grant, fixing the fields and rows it sees; checked against the API first."""
     try:
-        strangers = sorted(set(fields or ()) - set(spec.fields))
-        if strangers:
-            raise ApiAdminError(
-                f"fields not answered by {spec.name}: {', '.join(strangers)} (it answers {', '.join(spec.fields)})")
-        if row_scope and spec.dataset is None:
-            raise ApiAdminError(f"{spec.name} is a SQL-mode API: its rows are fixed by its query, not by a row scope")
-        scope_conditions(spec, row_scope or [])
-        if rate_per_minute < 1:
-            raise ApiAdminError("the rate limit is at least one call a minute")
+        check_terms(spec, fields, row_scope, rate_per_minute)
     except ApiAdminError as refusal:
         _refused(conn, grant_id, "approved", by, refusal)
     _decide(conn, grant_id, "approved", by, ("pending", "approved"),
             fields=fields, row_scope=Jsonb(row_scope or []), allow_personal=allow_personal,
-            rate_per_minute=rate_per_minute)
+            rate_per_minute=rate_per_minute, note=note or None)
+
+
+def approve_delivery(conn, grant_id: int, by: Actor, declare: Callable[[dict], dict], note: str = "") -> None:
+    """Approve a pending front-end database application: `declare(application)` declares its subscription, or
+    raises an ApiAdminError saying why it cannot, and returns the delivery as declared, recorded with the decision."""
+    found = application(conn, grant_id)
+    try:
+        if found is None or found["channel"] != "front_end":
+            raise UnknownGrant(f"no front-end database application {grant_id}")
+        if found["status"] != "pending":
+            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only a pending one can be approved")
+        delivery = declare(found)
+    except ApiAdminError as refusal:
+        _refused(conn, grant_id, "approved", by, refusal)
+    _decide(conn, grant_id, "approved", by, ("pending",), delivery=Jsonb(delivery), note=note or None)
 
 
 def reject(conn, grant_id: int, by: Actor, note: str = "") -> None:
@@ -95,6 +143,26 @@ def reject(conn, grant_id: int, by: Actor, note: str = "") -> None:
 
 def revoke(conn, grant_id: int, by: Actor, note: str = "") -> None:
     """Takes effect at once: the service hears of it and drops the grant before its next call."""
+    found = application(conn, grant_id)
+    if found is not None and found["channel"] == "front_end":
+        _refused(conn, grant_id, "revoked", by, ApiAdminError(
+            f"grant {grant_id} delivers into a front-end database: revoke it in the portal (共享管理), which withdraws"
+            " its subscription"))
+    _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
+
+
+def revoke_delivery(conn, grant_id: int, by: Actor, withdraw: Callable[[dict], None], note: str = "") -> None:
+    """Revoke an approved front-end database grant: `withdraw(application)` takes its subscription out of the
+    registry, so no later push delivers it."""
+    found = application(conn, grant_id)
+    try:
+        if found is None or found["channel"] != "front_end":
+            raise UnknownGrant(f"no front-end database application {grant_id}")
+        if found["status"] != "approved":
+            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only an approved one can be revoked")
+        withdraw(found)
+    except ApiAdminError as refusal:
+        _refused(conn, grant_id, "revoked", by, refusal)
     _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
 
 
@@ -138,17 +206,32 @@ def scope_conditions(spec: ApiSpec, row_scope: list[dict]) -> tuple[Condition, .
     return tuple(parse_condition(c, items, fail) for c in row_scope)
 
 
-def grants(conn, status: str | None = None) -> list[dict]:
-    """Every grant with its consumer, newest first, for the administrator's list."""
+_APPLICATIONS = (
+    "select g.grant_id, g.channel, g.app_key, c.name as consumer, coalesce(g.department, c.department) as department,"
+    " g.api, g.dataset, g.purpose, g.valid_from, g.valid_until, g.status, g.fields, g.row_scope, g.allow_personal,"
+    " g.rate_per_minute, g.delivery, g.applied_by, g.applied_at, g.decided_at, g.decided_by, g.note"
+    " from api.grants g left join api.consumers c using (app_key)"
+)
+
+
+def grants(conn, status: str | None = None, applied_by: str | None = None) -> list[dict]:
+    """Every application and grant of either channel with its consumer or department, newest first; only those
+    `applied_by` a person when given."""
     rows = conn.execute(
-        "select g.grant_id, g.app_key, c.name as consumer, c.department, g.api, g.purpose, g.valid_from,"
-        " g.valid_until, g.status, g.fields, g.row_scope, g.allow_personal, g.rate_per_minute, g.applied_at,"
-        " g.decided_at, g.decided_by, g.note from api.grants g join api.consumers c using (app_key)"
-        " where %(status)s::text is null or g.status = %(status)s order by g.grant_id desc",
-        {"status": status},
+        _APPLICATIONS + " where (%(status)s::text is null or g.status = %(status)s)"
+        " and (%(by)s::text is null or g.applied_by = %(by)s) order by g.grant_id desc",
+        {"status": status, "by": applied_by},
     )
     names = [d.name for d in rows.description]
     return [dict(zip(names, r)) for r in rows.fetchall()]
+
+
+def application(conn, grant_id: int) -> dict | None:
+    """One application or grant as `grants` lists it, or None."""
+    rows = conn.execute(_APPLICATIONS + " where g.grant_id = %s", (grant_id,))
+    names = [d.name for d in rows.description]
+    row = rows.fetchone()
+    return dict(zip(names, row)) if row else None
 
 
 def consumers(conn) -> list[dict]:

@@ -67,6 +67,28 @@ def catalog_rows(entries: list[Entry]) -> list[dict]:
     return rows
 
 
+class BrokenCatalog(ValueError):
+    """The catalog breaks its rules (hubei_data.catalog.policy): its list is not written."""
+
+
+def write_published(entries: list[Entry], path: Path, fmt: str, everything: bool = False) -> tuple[int, int, int]:
+    """Write the list of the published entries (the share library's, or with `everything` all of them), with the
+    indicator catalog in an XLSX; how many data items, entries and metrics it holds. A catalog breaking its rules
+    raises BrokenCatalog, a registry that cannot be read RegistryError."""
+    from hubei_data.catalog import manifest, policy
+    from hubei_data.metrics.catalog import sheet_rows
+    from hubei_data.metrics.registry import load_registry
+
+    problems = policy.violations(manifest.load())
+    if problems:
+        raise BrokenCatalog("the catalog breaks its rules:\n  " + "\n  ".join(problems))
+    listed = entries if everything else share_library(entries)
+    rows = catalog_rows(listed)
+    metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
+    write(rows, path, fmt, metrics)
+    return len(rows), len(listed), len(metrics)
+
+
 def write(rows: list[dict], path: Path, fmt: str, metrics: list[dict] = ()) -> None:
     """Write the list with Chinese headings: CSV in UTF-8 with BOM (Excel opens it right), or XLSX,
     which also holds the indicator catalog (指标目录, rows in Chinese words) on a second sheet."""

@@ -29,28 +29,19 @@ def docs_command() -> None:
               help="Every published entry (resource and subject tables, data APIs), not only the share library.")
 def export(fmt: str, output: Path | None, everything: bool) -> None:
     """Write the catalog list (数据资源目录清单) of the published entries: one row per data item."""
-    from hubei_data.catalog import export as catalog_export, lifecycle, manifest, policy
+    from hubei_data.catalog import export as catalog_export, lifecycle
     from hubei_data.control.schema import connect_current
-
-    problems = policy.violations(manifest.load())
-    if problems:
-        raise click.ClickException("the catalog breaks its rules:\n  " + "\n  ".join(problems))
-    from hubei_data.metrics.catalog import sheet_rows
-    from hubei_data.metrics.registry import load_registry
     from hubei_data.registry import RegistryError
 
     with connect_current() as conn:
         entries = lifecycle.published(conn)
-    listed = entries if everything else catalog_export.share_library(entries)
-    rows = catalog_export.catalog_rows(listed)
-    try:
-        metrics = sheet_rows(load_registry()) if fmt == "xlsx" else []
-    except RegistryError as error:
-        raise click.ClickException(str(error)) from None
     path = output or Path(f"数据资源目录清单.{fmt}")
-    catalog_export.write(rows, path, fmt, metrics)
-    extra = f", and {len(metrics)} metrics on the sheet 指标目录" if metrics else ""
-    click.echo(f"{path}: {len(rows)} data items of {len(listed)} published entries{extra}")
+    try:
+        items, listed, metrics = catalog_export.write_published(entries, path, fmt, everything)
+    except (catalog_export.BrokenCatalog, RegistryError) as error:
+        raise click.ClickException(str(error)) from None
+    extra = f", and {metrics} metrics on the sheet 指标目录" if metrics else ""
+    click.echo(f"{path}: {items} data items of {listed} published entries{extra}")
 
 
 for _command in COMMANDS:

@@ -50,16 +50,14 @@ def show(name: str) -> None:
 
 
 def _show_element(declared, element: str) -> None:
-    from hubei_data.contracts import SOURCES
+    from hubei_data.catalog.usage import source_columns
     from hubei_data.registry.described import ELEMENT_COLUMNS, element_rows
 
     row = next(row for row in element_rows(declared) if row["element"] == element)
     for key, chinese in ELEMENT_COLUMNS:
         if row[key] is not None:
             click.echo(f"{chinese} {key}: " + str(row[key]).replace("\n", "\n  "))
-    used = [f"{source.name}.{column.name}" for source in SOURCES.values() for column in source.columns
-            if column.element == element]
-    click.echo(f"数据项 used by: {', '.join(used) or '—'}")
+    click.echo(f"数据项 used by: {', '.join(source_columns(element)) or '—'}")
 
 
 def _show_code_list(declared, name: str) -> None:

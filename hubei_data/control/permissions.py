@@ -126,7 +126,8 @@ class Permission(StrEnum):
     QUERY_RUN = "query.run", "run read-only SQL over the libraries; ad-hoc reports of a query", (
         "hubei-data query", "hubei-data report adhoc",
     )
-    DATA_EXPORT = "data.export", "export data from the libraries"
+    DATA_QUERY = "data.query", "query share tables in the portal (数据查询), personal fields masked"
+    DATA_EXPORT = "data.export", "export data from the libraries, such as a portal query as CSV or XLSX"
     DATA_APPLY = "data.apply", "apply for data through an API (接口申请)", ("hubei-data api apply",)
     GRANT_VIEW_OWN = "grant.view_own", "see one's own applications and grants"
 
@@ -166,7 +167,7 @@ class Role(StrEnum):
     )
     DATA_DEVELOPER = "data_developer", "数据开发", "Data developer", "builds, backfills, quality rules and catalog drafts", (
         P.BUILD_RUN, P.BACKFILL_RUN, P.QUALITY_RULE_CHANGE, P.RUN_VIEW, P.CATALOG_VIEW, P.QUALITY_ISSUE_VIEW,
-        P.METRIC_VIEW, P.QUERY_RUN, P.METADATA_VIEW, P.CATALOG_EDIT, P.QUALITY_REPORT,
+        P.METRIC_VIEW, P.QUERY_RUN, P.DATA_QUERY, P.METADATA_VIEW, P.CATALOG_EDIT, P.QUALITY_REPORT,
     )
     OPERATOR = "operator", "运维人员", "Operator", "runs, freezes, reruns, pushes and monitoring", (
         P.RUN_VIEW, P.RUN_LAUNCH, P.RUN_TERMINATE, P.RUN_FREEZE, P.PUSH_RUN, P.SERVICE_RUN, P.MONITORING_VIEW,
@@ -174,11 +175,11 @@ class Role(StrEnum):
     )
     DATA_STEWARD = "data_steward", "数据管理员", "Data steward", "the catalog, data standards and quality issues", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.CATALOG_EDIT, P.CATALOG_REVIEW, P.STANDARD_EDIT, P.QUALITY_ISSUE_VIEW,
-        P.QUALITY_ISSUE_HANDLE, P.METRIC_VIEW, P.QUERY_RUN, P.DATA_EXPORT, P.REPORT_VIEW, P.METADATA_HARVEST,
+        P.QUALITY_ISSUE_HANDLE, P.METRIC_VIEW, P.QUERY_RUN, P.DATA_QUERY, P.DATA_EXPORT, P.REPORT_VIEW, P.METADATA_HARVEST,
         P.METADATA_VIEW, P.QUALITY_REPORT,
     )
     DEPARTMENT_USER = "department_user", "部门用户", "Department user", "applies for data and sees its own grants", (
-        P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_APPLY, P.GRANT_VIEW_OWN, P.QUALITY_REPORT,
+        P.CATALOG_VIEW, P.METRIC_VIEW, P.DATA_QUERY, P.DATA_APPLY, P.GRANT_VIEW_OWN, P.QUALITY_REPORT,
     )
     VIEWER = "viewer", "查看人员", "Viewer", "reads the Dagster UI, the catalog and the metrics", (
         P.RUN_VIEW, P.CATALOG_VIEW, P.METRIC_VIEW,

@@ -213,7 +213,8 @@ def grants(conn: psycopg.Connection, now: dt.datetime) -> Findings:
     """Grants ending soon (their department is reminded) and applications waiting too long for a decision."""
     found = Findings(rules={"grant_expiring", "application_pending"})
     for grant_id, api, department, until in conn.execute(
-        "select g.grant_id, g.api, c.department, g.valid_until from api.grants g join api.consumers c using (app_key)"
+        "select g.grant_id, coalesce(g.api, g.dataset), coalesce(g.department, c.department), g.valid_until"
+        " from api.grants g left join api.consumers c using (app_key)"
         " where g.status = 'approved' and g.valid_until between %s::date and %s::date",
         (now.date(), (now + GRANT_NOTICE).date()),
     ):
@@ -221,7 +222,8 @@ def grants(conn: psycopg.Connection, now: dt.datetime) -> Findings:
             "grant_expiring", f"grant {grant_id}", "reminder",
             f"{department}的数据接口授权（{api}，授权 {grant_id}）将于 {until} 到期，如需继续使用请重新申请", department))
     for grant_id, api, department, applied_at in conn.execute(
-        "select g.grant_id, g.api, c.department, g.applied_at from api.grants g join api.consumers c using (app_key)"
+        "select g.grant_id, coalesce(g.api, g.dataset), coalesce(g.department, c.department), g.applied_at"
+        " from api.grants g left join api.consumers c using (app_key)"
         " where g.status = 'pending' and g.applied_at < %s", (now - PENDING_TOO_LONG,),
     ):
         found.conditions.append(Condition(

@@ -35,9 +35,10 @@ def style() -> dict:
 
 
 def bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], title: str, unit: str,
-         stacked: bool = False) -> bytes:
+         stacked: bool = False, form: str = "png") -> bytes:
     """Bars per category, one colour per series, grouped or stacked (labelled with the total); long labels
-    lie down the side. The unit goes into the title, since a sideways Chinese axis label reads badly."""
+    lie down the side. The unit goes into the title, since a sideways Chinese axis label reads badly.
+    `form` is png or svg (text drawn as outlines, so a page shows it without the font)."""
     sideways = len(categories) > 14 or max((display_width(c) for c in categories), default=0) > SIDEWAYS_LABEL
     per_category = 1 if stacked else len(series)
     with matplotlib.rc_context(style()):
@@ -72,12 +73,12 @@ def bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], title
         axes.grid(axis="x" if sideways else "y", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)
         _finish(axes, title, unit, len(series))
-        return _png(figure)
+        return _image(figure, form)
 
 
 def lines(categories: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str, unit: str,
-          floor: float | None = None, ceiling: float | None = None) -> bytes:
-    """One line per series over the categories (months); gaps where a value is missing."""
+          floor: float | None = None, ceiling: float | None = None, form: str = "png") -> bytes:
+    """One line per series over the categories (months); gaps where a value is missing; `form` as for bars."""
     with matplotlib.rc_context(style()):
         figure = Figure(figsize=(WIDTH_INCHES, 4.2), layout="constrained")
         axes = figure.add_subplot()
@@ -91,7 +92,7 @@ def lines(categories: Sequence[str], series: Mapping[str, Sequence[float | None]
         axes.set_ylim(floor, ceiling)
         axes.grid(axis="y", color="#dddddd", linewidth=0.6)
         _finish(axes, title, unit, len(series))
-        return _png(figure)
+        return _image(figure, form)
 
 
 def _finish(axes, title: str, unit: str, series: int) -> None:
@@ -111,7 +112,7 @@ def _label(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _png(figure: Figure) -> bytes:
+def _image(figure: Figure, form: str) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    figure.savefig(buffer, format=form, dpi=DPI, facecolor="white")
     return buffer.getvalue()

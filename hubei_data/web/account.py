@@ -17,10 +17,11 @@ PASSWORD = "/platform/password"
 
 
 def safe_next(value: str | None) -> str:
-    """Where to go after logging in: a path on this site, never another site's address."""
+    """Where to go after logging in: a path on this site, never another site's address; the portal's home when
+    the login page was opened by itself."""
     if (not value or not value.startswith("/") or value.startswith(("//", "/\\", "/platform/login"))
             or any(ord(char) < 0x20 for char in value)):
-        return "/"
+        return HOME
     return value
 
 

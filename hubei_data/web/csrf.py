@@ -28,10 +28,11 @@ def page_token(request: Request) -> str:
     return token_for(held) if held else ""
 
 
-async def checked_form(request: Request) -> dict[str, str]:
-    """The fields of a form posted by one of this session's pages; a 403 for anything else."""
+async def checked_form(request: Request, lists: tuple[str, ...] = ()) -> dict[str, str | list[str]]:
+    """The fields of a form posted by one of this session's pages (every value of those named in `lists`); a 403
+    for anything else."""
     check_same_site(request, required=True)
-    fields = await form(request)
+    fields = await form(request, lists)
     expected = page_token(request)
     if not expected or not hmac.compare_digest(fields.pop(FIELD, ""), expected):
         raise Refusal(403, "refused: the form did not come from this session's page; reload the page and try again")

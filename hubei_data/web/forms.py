@@ -7,6 +7,7 @@ from starlette.requests import Request
 from hubei_data.web.refusal import Refusal
 
 FORM_LIMIT = 16 * 1024
+MANY_FIELDS = 100  # a form with a group of check boxes, one field each
 
 
 async def body(request: Request, limit: int) -> bytes:
@@ -23,13 +24,16 @@ async def body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def form(request: Request) -> dict[str, str]:
-    """A URL-encoded form's fields (the first value of each); other bodies are refused."""
+
+async def form(request: Request, lists: tuple[str, ...] = ()) -> dict[str, str | list[str]]:
+    """A URL-encoded form's fields (the first value of each, every value of those named in `lists`, such as a group
+    of check boxes); other bodies are refused."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
         raise Refusal(400, "send the form as application/x-www-form-urlencoded")
     raw = await body(request, FORM_LIMIT)
     try:
-        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=20)
+        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                          max_num_fields=MANY_FIELDS if lists else 20)
     except (UnicodeDecodeError, ValueError):
         raise Refusal(400, "the form is not UTF-8 URL-encoded fields") from None
-    return {name: values[0] for name, values in fields.items()}
+    return {name: values if name in lists else values[0] for name, values in fields.items()}

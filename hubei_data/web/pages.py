@@ -34,7 +34,7 @@ def page(template: str, status: int = 200, **context) -> HTMLResponse:
     return HTMLResponse(_TEMPLATES.get_template(template).render(**context), status_code=status, headers=HEADERS)
 
 
-def login_page(status: int = 200, message: str = "", next_path: str = "/", username: str = "") -> HTMLResponse:
+def login_page(status: int = 200, message: str = "", next_path: str = "/platform/", username: str = "") -> HTMLResponse:
     return page("login.html", status, title="登录 Log in", message=message, next=next_path, username=username)
 
 

@@ -31,7 +31,10 @@ class Module:
 
 
 MODULES = (
-    Module("/platform/catalog/", "资源目录", "Catalog", (P.CATALOG_VIEW,)),
+    Module("/platform/resources/", "资源目录", "Catalog", (P.CATALOG_VIEW,)),
+    Module("/platform/query/", "数据查询", "Query", (P.DATA_QUERY, P.METRIC_VIEW)),
+    Module("/platform/sharing/", "共享管理", "Sharing", (P.DATA_APPLY, P.GRANT_VIEW_OWN, P.GRANT_VIEW, P.GRANT_DECIDE)),
+    Module("/platform/standards/", "数据标准", "Standards", (P.CATALOG_VIEW,)),
     Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
     Module("/platform/manage/", "数据管理", "Manage", (P.RUN_VIEW,)),
     Module("/platform/reports/", "报告", "Reports", (P.REPORT_VIEW,)),

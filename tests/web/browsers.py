@@ -59,7 +59,7 @@ def chromium() -> Iterator["Chromium"]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport=OFFICE_SCREEN)
+            page = browser.new_page(viewport=OFFICE_SCREEN, locale="zh-CN", timezone_id="Asia/Shanghai")
             opened = Chromium(page, [])
             page.on("console", lambda message: opened.errors.append(message.text) if message.type == "error" else None)
             page.on("pageerror", lambda error: opened.errors.append(str(error)))
@@ -75,9 +75,8 @@ class Chromium:
     page: sync_api.Page
     errors: list[str]
 
-    def log_in(self, base: str, username: str, password: str = people.PASSWORD, next_path: str = "") -> None:
-        """Log in through the page, landing on `next_path` (default: the Dagster UI at `/`)."""
-        self.page.goto(base + "/platform/login" + (f"?next={next_path}" if next_path else ""))
+    def log_in(self, base: str, username: str, password: str = people.PASSWORD) -> None:
+        self.page.goto(base + "/platform/login")
         self.page.fill("#username", username)
         self.page.fill("#password", password)
         self.page.click("button[type=submit]")

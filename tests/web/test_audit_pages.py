@@ -94,7 +94,7 @@ def test_nobody_but_the_audit_administrator_reaches_the_trail(web, role):
 
 def test_the_audit_page_in_chromium(web, event):
     with chromium() as browser:
-        browser.log_in(web.base, person(web.url, "audit_admin"), next_path="/platform/")
+        browser.log_in(web.base, person(web.url, "audit_admin"))
         page = browser.page
         page.goto(web.base + "/platform/audit/")
         page.fill("#since", _today())

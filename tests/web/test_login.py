@@ -75,7 +75,7 @@ def test_the_cookie_is_secure_when_the_request_came_over_https(web):
 def test_logging_in_never_sends_the_browser_to_another_site(web, next_path):
     name = person(web.url, "viewer")
     answer = web.browser().post("/platform/login", data={"username": name, "password": PASSWORD, "next": next_path})
-    assert answer.headers["location"] == "/"
+    assert answer.headers["location"] == "/platform/"
 
 
 def test_a_wrong_password_is_a_401_that_says_so(web):

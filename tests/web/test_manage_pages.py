@@ -255,7 +255,7 @@ def test_who_may_see_tickets_but_not_handle_them_cannot_move_one(web, ticket):
 def test_the_pages_in_chromium(web, finished_run, ticket, batches):
     operator, steward = person(web.url, "operator"), person(web.url, "data_steward")
     with chromium() as browser:
-        browser.log_in(web.base, operator, next_path="/platform/")
+        browser.log_in(web.base, operator)
         page = browser.page
         page.goto(web.base + "/platform/manage/")
         page.select_option("#kind", "feed")
@@ -275,7 +275,7 @@ def test_the_pages_in_chromium(web, finished_run, ticket, batches):
         assert batches in page.content()
         assert browser.errors == []
     with chromium() as browser:
-        browser.log_in(web.base, steward, next_path="/platform/")
+        browser.log_in(web.base, steward)
         page = browser.page
         page.goto(web.base + "/platform/manage/tickets/")
         assert page.locator(f'a[href="/platform/manage/tickets/{ticket}"]').count() == 1

@@ -88,7 +88,7 @@ def test_a_department_user_neither_sees_nor_reaches_the_reports(web, folder):
 
 def test_the_reports_page_in_chromium(web, folder):
     with chromium() as browser:
-        browser.log_in(web.base, person(web.url, "operator"), next_path="/platform/")
+        browser.log_in(web.base, person(web.url, "operator"))
         page = browser.page
         page.goto(web.base + "/platform/reports/")
         page.fill("#quality-week", "2026-W49")
