@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import dict_row
 
 from hubei_data.contracts import SOURCES, Source
 
@@ -189,6 +190,18 @@ def record_rejection(conn: psycopg.Connection, **fields) -> None:
                 ),
                 list(fields.values()),
             )
+
+
+def history(conn: psycopg.Connection, status: str, limit: int) -> list[dict]:
+    """The newest entries of the batch log with this status (`loaded` or `rejected`), for people to read."""
+    if not _has_batches(conn):
+        return []
+    with conn.cursor(row_factory=dict_row) as cursor:
+        return cursor.execute(
+            "select batch_id, source, channel, origin, sha256, format, encoding, row_count, reason, received_at"
+            " from landing.batches where status = %s order by received_at desc, batch_id desc limit %s",
+            (status, limit),
+        ).fetchall()
 
 
 def received(conn: psycopg.Connection, files: list[tuple[str, str, int, int]]) -> set[str]:

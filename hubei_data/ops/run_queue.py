@@ -8,6 +8,7 @@ like its own and can terminate them.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,14 +175,28 @@ def backfill(job: str, first: dt.date, last: dt.date, user: str) -> tuple[str, l
 def runs(status: str | None, limit: int) -> list[list]:
     """The newest runs, of one status or all: id, job, status, partition, who or what launched it, times."""
     filters = dg.RunsFilter(statuses=[dg.DagsterRunStatus(status.upper())]) if status else None
-    rows = []
-    for record in runner.instance().get_run_records(filters=filters, limit=limit):
-        run, tags = record.dagster_run, record.dagster_run.tags
-        rows.append([
-            run.run_id, run.job_name, run.status.value, tags.get(PARTITION_NAME_TAG),
-            _launcher(tags), record.create_timestamp, _moment(record.start_time), _moment(record.end_time),
-        ])
-    return rows
+    return [_row(record) for record in runner.instance().get_run_records(filters=filters, limit=limit)]
+
+
+def log(run_id: str, limit: int) -> tuple[list, list[dict]]:
+    """One run as `runs` lists it, and the last `limit` events of its log, oldest first: time, level, step,
+    event type and message."""
+    instance = runner.instance()
+    record = instance.get_run_record_by_id(run_id)
+    if record is None:
+        raise RunQueueError(f"there is no run {run_id} (`hubei-data runs list` shows the runs)")
+    events = [{
+        "at": _moment(entry.timestamp), "level": logging.getLevelName(entry.level), "step": entry.step_key,
+        "event": entry.dagster_event_type.name if entry.dagster_event_type else "log",
+        "message": entry.message or entry.user_message,
+    } for entry in instance.all_logs(run_id)[-limit:]]
+    return _row(record), events
+
+
+def _row(record) -> list:
+    run, tags = record.dagster_run, record.dagster_run.tags
+    return [run.run_id, run.job_name, run.status.value, tags.get(PARTITION_NAME_TAG), _launcher(tags),
+            record.create_timestamp, _moment(record.start_time), _moment(record.end_time)]
 
 
 def _launcher(tags) -> str:

@@ -1,4 +1,4 @@
-"""The web app: the login, the catalog, and the Dagster UI behind them, with the services it supervises."""
+"""The web app: the login, the portal's modules, and the Dagster UI behind them, with the services it supervises."""
 
 import asyncio
 from collections.abc import Callable
@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hubei_data.attached import Service, Supervisor
-from hubei_data.web import (account, catalog, dagster_route, graphql_route, metric_pages, metrics, pages, query_pages,
-                            resources, sharing, standards, status, websocket_proxy)
+from hubei_data.web import (account, audit_pages, catalog, dagster_route, graphql_route, manage, metric_pages,
+                            metrics, pages, query_pages, report_pages, resources, sharing, standards, status, tickets,
+                            websocket_proxy)
 from hubei_data.web.database import Database
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import clear_cookie, token
@@ -56,7 +57,8 @@ def create_app(settings: Settings, on_service_end: Callable[[str], None] = lambd
 
     app = Starlette(
         routes=[*account.ROUTES, *catalog.ROUTES, *resources.ROUTES, *standards.ROUTES, *query_pages.ROUTES,
-                *metric_pages.ROUTES, *sharing.ROUTES, *metrics.ROUTES, *status.ROUTES, *graphql_route.ROUTES,
+                *metric_pages.ROUTES, *sharing.ROUTES, *metrics.ROUTES, *status.ROUTES, *manage.ROUTES,
+                *tickets.ROUTES, *report_pages.ROUTES, *audit_pages.ROUTES, *graphql_route.ROUTES,
                 *websocket_proxy.ROUTES, *dagster_route.ROUTES],
         lifespan=lifespan,
         exception_handlers={Refusal: _refused, HTTPException: _http_error, Exception: _failed},

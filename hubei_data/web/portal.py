@@ -36,6 +36,9 @@ MODULES = (
     Module("/platform/sharing/", "共享管理", "Sharing", (P.DATA_APPLY, P.GRANT_VIEW_OWN, P.GRANT_VIEW, P.GRANT_DECIDE)),
     Module("/platform/standards/", "数据标准", "Standards", (P.CATALOG_VIEW,)),
     Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
+    Module("/platform/manage/", "数据管理", "Manage", (P.RUN_VIEW,)),
+    Module("/platform/reports/", "报告", "Reports", (P.REPORT_VIEW,)),
+    Module("/platform/audit/", "审计", "Audit", (P.AUDIT_READ,)),
     Module("/", "运行与血缘", "Dagster", (P.RUN_VIEW,)),
 )
 
