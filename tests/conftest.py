@@ -5,6 +5,7 @@ import compileall
 import gc
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -29,6 +30,19 @@ def pytest_sessionstart(session) -> None:
     """Compile the project's modules once: where PYTHONDONTWRITEBYTECODE is set, every CLI, dbt and Dagster
     process the tests start would otherwise compile each module it imports again."""
     compileall.compile_dir(Path(__file__).parent.parent / "hubei_data", quiet=1)
+
+
+@pytest.fixture(autouse=True)
+def _signals_left_as_found():
+    """A test that leaves SIGTERM or SIGINT ignored or handled makes every later child of its worker unstoppable
+    (children inherit an ignored signal): it fails, naming the signal, and the disposition is put back."""
+    watched = (signal.SIGTERM, signal.SIGINT)
+    before = {sig: signal.getsignal(sig) for sig in watched}
+    yield
+    changed = {sig.name: signal.getsignal(sig) for sig in watched if signal.getsignal(sig) != before[sig]}
+    for sig in watched:
+        signal.signal(sig, before[sig])
+    assert not changed, f"the test left {changed} behind"
 
 
 @pytest.fixture(scope="session")

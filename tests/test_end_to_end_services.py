@@ -62,7 +62,7 @@ def test_the_bureau_holds_each_feed_exactly_once_despite_faults(demo, tmp_path, 
         assert held == {s["feed"]: s["acknowledged"] for s in states}
     finally:
         simulator.terminate()
-        simulator.wait()
+        simulator.wait(10)
 
 
 def test_subscriptions_fill_their_front_end_databases(demo, mariadb, monkeypatch):

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 from hubei_data.control import sessions
 from hubei_data.control.audit_chain import Action, Outcome
 from hubei_data.control import audit_trail
-from hubei_data.control.permissions import Permission
+from hubei_data.control.permissions import Permission, Role
 from hubei_data.web import pages
 from hubei_data.web.csrf import page_token
 from hubei_data.web.session import source
@@ -35,8 +35,8 @@ MODULES = (
     Module("/platform/query/", "数据查询", "Query", (P.DATA_QUERY, P.METRIC_VIEW)),
     Module("/platform/sharing/", "共享管理", "Sharing", (P.DATA_APPLY, P.GRANT_VIEW_OWN, P.GRANT_VIEW, P.GRANT_DECIDE)),
     Module("/platform/standards/", "数据标准", "Standards", (P.CATALOG_VIEW,)),
-    Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
     Module("/platform/manage/", "数据管理", "Manage", (P.RUN_VIEW,)),
+    Module("/platform/status", "监控", "Monitoring", (P.MONITORING_VIEW,)),
     Module("/platform/reports/", "报告", "Reports", (P.REPORT_VIEW,)),
     Module("/platform/audit/", "审计", "Audit", (P.AUDIT_READ,)),
     Module("/", "运行与血缘", "Dagster", (P.RUN_VIEW,)),
@@ -59,3 +59,15 @@ async def audit_view(request: Request, person: sessions.Identity, target: str, *
     """Record that the person saw or exported data: every data view and export is in the audit trail."""
     await request.app.state.database.run(
         audit_trail.append, person.username, source(request), Action.DATA_VIEW, target, Outcome.SUCCESS, detail)
+
+
+def menu_markdown() -> str:
+    """The roles × modules table of the user guide (docs/portal-guide.md), so the guide says what the menu shows."""
+    roles = list(Role)
+    lines = ["| 模块 Module | " + " | ".join(role.chinese for role in roles) + " |",
+             "|---|" + "---|" * len(roles)]
+    for module in MODULES:
+        cells = ("✓" if any(permission in role.permissions for permission in module.permissions) else ""
+                 for role in roles)
+        lines.append(f"| {module.chinese} {module.english} (`{module.path}`) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -66,3 +66,14 @@ def test_five_wrong_passwords_lock_the_account_in_the_browser(web):
     with psycopg.connect(web.url) as conn:
         assert conn.execute("select count(*) from control.audit_trail where action = 'lockout' and actor = %s",
                             (name,)).fetchone()[0] == 1
+
+
+def test_an_operator_reads_the_health_page(web):
+    name = person(web.url, "operator")
+    with chromium() as browser:
+        browser.log_in(web.base, name)
+        browser.page.click("nav >> text=监控")
+        assert browser.page.url == web.base + "/platform/status"
+        assert "未解除的告警" in browser.page.content()
+        browser.screenshot("status")
+        assert browser.errors == []
