@@ -213,8 +213,7 @@ def test_apply_and_approve_in_chromium(portal):
     department, approver = person(portal.url, "department_user"), person(portal.url, "security_admin")
     with chromium() as browser:
         browser.log_in(portal.base, department)
-        browser.page.wait_for_load_state("networkidle")
-        browser.errors.clear()  # logging in lands on the Dagster UI, which these roles may not open
+        browser.page.wait_for_url(portal.base + "/platform/")
         browser.page.goto(portal.base + "/platform/sharing/apply?dataset=penalty_info")
         browser.page.fill("#department", PENALTIES["department"])
         browser.page.fill("#url_env", TARGET)
@@ -227,8 +226,7 @@ def test_apply_and_approve_in_chromium(portal):
         grant_id = int(browser.page.url.rsplit("/", 1)[1])
         browser.page.click("form.who button")
         browser.log_in(portal.base, approver)
-        browser.page.wait_for_load_state("networkidle")
-        browser.errors.clear()
+        browser.page.wait_for_url(portal.base + "/platform/")
         browser.page.goto(portal.base + f"/platform/sharing/{grant_id}/review")
         browser.page.fill("input[name=comment]", "同意")
         browser.screenshot("sharing-review")
