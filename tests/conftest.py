@@ -34,15 +34,16 @@ def pytest_sessionstart(session) -> None:
 
 @pytest.fixture(autouse=True)
 def _signals_left_as_found():
-    """A test that leaves SIGTERM or SIGINT ignored or handled makes every later child of its worker unstoppable
-    (children inherit an ignored signal): it fails, naming the signal, and the disposition is put back."""
+    """A test that leaves SIGTERM or SIGINT ignored makes every later child of its worker unstoppable (children
+    inherit an ignored signal, unlike a handler): it fails, naming the signal. Either way the worker's dispositions
+    are put back as they were."""
     watched = (signal.SIGTERM, signal.SIGINT)
     before = {sig: signal.getsignal(sig) for sig in watched}
     yield
-    changed = {sig.name: signal.getsignal(sig) for sig in watched if signal.getsignal(sig) != before[sig]}
+    ignored = [sig.name for sig in watched if signal.getsignal(sig) == signal.SIG_IGN != before[sig]]
     for sig in watched:
         signal.signal(sig, before[sig])
-    assert not changed, f"the test left {changed} behind"
+    assert not ignored, f"the test left {', '.join(ignored)} ignored"
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ create table recall_step (recall_no varchar(20), step integer, done_on date);
 def copy_project(folder: Path) -> Path:
     """The project's registry, dbt project and docs copied into `folder`, the way HUBEI_DATA_PROJECT_DIR names one."""
     root = folder / "project"
-    shutil.copytree(registry.REGISTRY, root / "registry")
+    shutil.copytree(registry.project_registry(), root / "registry")
     shutil.copytree(project.root() / "dbt_project", root / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
     (root / "docs").mkdir()
     shutil.copy(project.root() / "docs" / "sources.md", root / "docs" / "sources.md")

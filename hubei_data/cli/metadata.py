@@ -179,10 +179,10 @@ def register(system: str, table: str, name: str | None, key: tuple[str, ...], ch
         found = registering.find(tables, code, number, table)
         name = name or found.name
         described = registering.document(registry.load(), code, found, name, key, chinese)
-        path = registering.write(registry.REGISTRY, name, described, f"{code} version {number}, {found.qualified}")
+        path = registering.write(registry.project_registry(), name, described, f"{code} version {number}, {found.qualified}")
         changed = registering.regenerate(path)
     except (HarvestError, registry.RegistryError) as error:
         raise click.ClickException(str(error)) from None
     note(source=name, file=str(path), version=number)
-    click.echo(f"{path.relative_to(registry.REGISTRY.parent)}: source {name} from {code} version {number},"
+    click.echo(f"{path.relative_to(registry.project_registry().parent)}: source {name} from {code} version {number},"
                f" {found.qualified}; {len(changed)} generated files written")

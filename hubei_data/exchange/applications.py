@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from hubei_data import project, registry
+from hubei_data import registry
 from hubei_data.api.store import ApiAdminError
 from hubei_data.catalog.share import DATASETS
 from hubei_data.exchange.subscription import Subscription, checked
@@ -18,11 +18,6 @@ from hubei_data.registry.subscriptions import Subscription as Declared
 
 SCHEDULE = "0 3 * * *"  # each night at three, Asia/Shanghai, after the night's builds
 HEADER = "# 数据共享申请 {grant_id}, approved through the portal by {by}: {purpose}\n"
-
-
-def registry_root() -> Path:
-    """The registry the platform runs on now (HUBEI_DATA_PROJECT_DIR when set)."""
-    return project.root() / "registry"
 
 
 def subscription_id(grant_id: int) -> str:
@@ -36,7 +31,7 @@ def mode(dataset: str, fields: list[str]) -> str:
 
 def negative_breaches(dataset: str, fields: list[str], root: Path | None = None) -> list[str]:
     """What of `fields` of the share dataset the negative list (负面清单) forbids, each naming the field and item."""
-    negative = registry.load(root or registry_root()).lists["negative"]
+    negative = registry.load(root).lists["negative"]
     return read_breaches(negative, [DATASETS[dataset]], fields)
 
 
@@ -72,7 +67,7 @@ def check(document: dict, root: Path | None = None) -> Subscription:
 
 def declare(application: dict, by: str, root: Path | None = None) -> dict:
     """Write the approved application's subscription into the registry and return its delivery as declared."""
-    root = root or registry_root()
+    root = root or registry.project_registry()
     document = declaration(application)
     check(document, root)
     path = root / "subscriptions" / f"{document['id']}.yaml"
@@ -89,7 +84,7 @@ def withdraw(application: dict, root: Path | None = None) -> None:
     """Take a revoked application's subscription out of the registry, so no later push delivers it."""
     subscription = (application["delivery"] or {}).get("subscription")
     if subscription:
-        ((root or registry_root()) / "subscriptions" / f"{subscription}.yaml").unlink(missing_ok=True)
+        ((root or registry.project_registry()) / "subscriptions" / f"{subscription}.yaml").unlink(missing_ok=True)
 
 
 def _plain(document: dict) -> dict:

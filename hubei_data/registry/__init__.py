@@ -2,6 +2,6 @@
 
 from hubei_data.registry.contents import Registry
 from hubei_data.registry.errors import RegistryError
-from hubei_data.registry.loader import REGISTRY, load
+from hubei_data.registry.loader import load, project_registry
 
-__all__ = ["REGISTRY", "Registry", "RegistryError", "load"]
+__all__ = ["Registry", "RegistryError", "load", "project_registry"]

@@ -21,13 +21,18 @@ from hubei_data.registry.lists import LISTS
 from hubei_data.registry.matters import CODED
 from hubei_data.registry.standards import Name
 
-REGISTRY = project.root() / "registry"
+
+
+def project_registry() -> Path:
+    """registry/ of the project the platform runs on, looked up when asked, so a project directory named after
+    start-up (HUBEI_DATA_PROJECT_DIR) is the one read and written."""
+    return project.root() / "registry"
 
 
 def load(root: Path | None = None, adding: dict[str, object] | None = None) -> Registry:
     """The whole registry under `root` (by default registry/), or a RegistryError for the first thing wrong:
     never a part of it. `adding` holds source documents checked as if their files were already written."""
-    root = root or REGISTRY
+    root = root or project_registry()
     spread = {kind: declared.load(root) for kind, declared in SPREAD.items()}
     registry = Registry(root, **{attribute: _entries(root, kind) for attribute, kind in KINDS.items()},
                         sources=_sources(root, adding or {}), **{kind: entries for kind, (entries, _) in spread.items()},

@@ -37,7 +37,7 @@ LOG_ROWS = 50
 
 def _registry() -> registry.Registry:
     try:
-        return registry.load(applications.registry_root())
+        return registry.load()
     except registry.RegistryError as error:
         raise Refusal(503, f"the registry does not load, so no application can be checked: {error}") from None
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from hubei_data.api.spec import load_apis
-from hubei_data.registry import REGISTRY, RegistryError
+from hubei_data.registry import RegistryError, project_registry
 from hubei_data.api.sql_check import SqlRuleError, check_sql
 
 SHARE = {"newborn_vaccination_lookup", "enterprise_basic"}
@@ -75,7 +75,7 @@ WIZARD = {"name": "x", "title": "X", "mode": "wizard", "dataset": "enterprise_ba
       "params": [{"name": "uscc", "type": "uuid"}]}, "type: must be 'string', 'integer'"),
 ])
 def test_a_broken_wizard_or_sql_definition_is_refused_at_load(tmp_path, change, words):
-    root = shutil.copytree(REGISTRY, tmp_path / "registry")
+    root = shutil.copytree(project_registry(), tmp_path / "registry")
     document = {**WIZARD, **change}
     if document["mode"] == "sql":
         del document["dataset"], document["fields"]
@@ -86,7 +86,7 @@ def test_a_broken_wizard_or_sql_definition_is_refused_at_load(tmp_path, change, 
 
 
 def test_two_definitions_of_one_name_are_refused(tmp_path):
-    root = shutil.copytree(REGISTRY, tmp_path / "registry")
+    root = shutil.copytree(project_registry(), tmp_path / "registry")
     for file in ("a.yaml", "b.yaml"):
         (root / "apis" / file).write_text("name: x\ntitle: X\nmode: wizard\ndataset: enterprise_basic\n"
                                           "params: [{name: uscc, field: uscc}]\nfields: [uscc]\n", encoding="utf-8")

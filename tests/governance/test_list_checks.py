@@ -118,7 +118,7 @@ def test_the_rejections_command_follows_each_rejection_through_its_fix(conn):
 
 def test_a_matter_depending_on_an_api_depends_on_the_datasets_it_reads(conn, instance, tmp_path):
     root = tmp_path / "registry"
-    shutil.copytree(registry.REGISTRY, root)
+    shutil.copytree(registry.project_registry(), root)
     matters_file = root / "matters.yaml"
     matters_file.write_text(matters_file.read_text(encoding="utf-8").replace(
         "  datasets: [newborn_vaccination, newborn_vaccination_lookup]\n", ""), encoding="utf-8")

@@ -83,7 +83,7 @@ def test_a_harvested_table_becomes_a_source_with_its_models(warehouse, system, c
         assert (models / generated).is_file(), generated
     assert "recall_no" in (models / "resource" / "res_recall.sql").read_text(encoding="utf-8")
     assert "### recall — 药品召回" in (copied / "docs" / "sources.md").read_text(encoding="utf-8")
-    assert not (registry.REGISTRY / "sources" / "recall.yaml").exists()
+    assert not (registry.project_registry() / "sources" / "recall.yaml").exists()
     assert not (project.root() / "dbt_project" / "models" / "raw" / "raw_recall.sql").exists()
 
     again = _hubei_data(copied, warehouse, "metadata", "register", code, "recall_step", "--as", "recall",

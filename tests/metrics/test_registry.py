@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from hubei_data.metrics.registry import load_registry
-from hubei_data.registry import REGISTRY, RegistryError
+from hubei_data.registry import RegistryError, project_registry
 
 
 def test_the_shipped_indicator_system_has_every_kind_and_at_least_twelve_metrics():
@@ -22,7 +22,7 @@ def test_the_shipped_indicator_system_has_every_kind_and_at_least_twelve_metrics
 
 
 def _with(tmp_path: Path, *metrics: dict) -> Path:
-    root = shutil.copytree(REGISTRY, tmp_path / "registry")
+    root = shutil.copytree(project_registry(), tmp_path / "registry")
     (root / "metrics" / "health.yaml").unlink()
     (root / "metrics" / "extra.yaml").write_text(yaml.safe_dump({"metrics": list(metrics)}, allow_unicode=True),
                                                  encoding="utf-8")

@@ -11,5 +11,5 @@ from hubei_data import registry
 def copy(tmp_path):
     """The shipped registry copied into a folder named registry/ of the test's own, to break a part of."""
     root = tmp_path / "registry"
-    shutil.copytree(registry.REGISTRY, root)
+    shutil.copytree(registry.project_registry(), root)
     return root

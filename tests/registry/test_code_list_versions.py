@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from hubei_data import registry
-from hubei_data.registry import loader
+from hubei_data import project, registry
 from tests.people import invoke
 from tests.registry.breaking import edit, refusal as _refusal
 
@@ -102,7 +101,7 @@ def test_a_code_removed_while_a_format_depends_on_it_is_refused(copy):
 def with_history(copy, monkeypatch, warehouse):
     """The commands read a registry where 经营状态 has a second version; they ask the warehouse who is acting."""
     _edit(copy, STATUS_V1, STATUS_V1 + STATUS_V2)
-    monkeypatch.setattr(loader, "REGISTRY", copy)
+    monkeypatch.setenv(project.VARIABLE, str(copy.parent))
     return copy
 
 

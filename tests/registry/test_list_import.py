@@ -7,9 +7,9 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
+from hubei_data import project
 from hubei_data.governance import lists
 from hubei_data.governance.list_workbook import COLUMNS
-from hubei_data.registry import loader
 from tests.people import invoke
 
 ROWS = {
@@ -34,7 +34,7 @@ ROWS = {
 @pytest.fixture(autouse=True)
 def registry_copy(copy, monkeypatch, warehouse):
     """The commands write into a copy of the registry; they go through the login gate, which asks the warehouse."""
-    monkeypatch.setattr(loader, "REGISTRY", copy)
+    monkeypatch.setenv(project.VARIABLE, str(copy.parent))
     return copy
 
 

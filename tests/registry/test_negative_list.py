@@ -3,11 +3,12 @@ it loading, naming both; a share model column carrying it, itself or built from 
 
 import pytest
 
+from hubei_data import project
 from hubei_data.api.spec import load_apis
 from hubei_data.catalog import manifest as m
 from hubei_data.catalog.policy import violations
 from hubei_data.exchange.subscription import load_subscriptions
-from hubei_data.registry import RegistryError, loader
+from hubei_data.registry import RegistryError
 from tests.people import invoke
 
 NEGATIVE = "lists/negative.yaml"
@@ -46,7 +47,7 @@ def test_a_negative_element_answered_by_a_sql_api_stops_it_loading(copy):
 
 def test_the_api_command_refuses_in_one_line_naming_the_api_and_the_item(copy, monkeypatch, warehouse):
     _forbid(copy, "FM-T-001", "item: sampling_result.failed_items")
-    monkeypatch.setattr(loader, "REGISTRY", copy)
+    monkeypatch.setenv(project.VARIABLE, str(copy.parent))
     listed = invoke(["api", "list"])
     assert listed.exit_code == 1
     assert listed.output.startswith("Error: registry/apis/sampling.yaml: API sampling: fields: failed_items is"
@@ -74,7 +75,7 @@ def test_an_item_named_where_the_data_comes_from_is_followed_into_the_apis_and_s
 
 
 def test_an_item_sharing_only_its_data_element_with_an_answered_field_is_not_followed():
-    from hubei_data import registry
+    from hubei_data import project, registry
     from hubei_data.governance.negative import ELEMENTS
 
     assert registry.load().lists["negative"].entries["FM-WJW-001"].item == "birth_certificate.mother_id_no"
@@ -84,7 +85,7 @@ def test_an_item_sharing_only_its_data_element_with_an_answered_field_is_not_fol
 
 def test_a_share_column_built_from_a_negative_item_upstream_breaks_the_catalogs_rules(copy, monkeypatch):
     _forbid(copy, "FM-T-004", "item: vaccination.vaccine_name")
-    monkeypatch.setattr(loader, "REGISTRY", copy)
+    monkeypatch.setenv(project.VARIABLE, str(copy.parent))
     found = violations(m.load())
     assert "shr_newborn_vaccination.vaccine_name: carries negative-list item FM-T-004 测试禁止项" \
            " (registry/lists/negative.yaml): it may not be shared" in found

@@ -7,8 +7,7 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from hubei_data import registry
-from hubei_data.registry import loader
+from hubei_data import project, registry
 from tests.people import invoke
 
 DECLARED = registry.load()
@@ -74,11 +73,11 @@ def test_export_writes_a_workbook_of_the_elements_and_the_code_list_values(tmp_p
 
 def test_export_of_a_registry_with_an_error_writes_nothing_and_says_which(tmp_path, monkeypatch):
     broken = tmp_path / "registry"
-    shutil.copytree(registry.REGISTRY, broken)
+    shutil.copytree(registry.project_registry(), broken)
     elements = broken / "standards" / "elements.yaml"
     elements.write_text(elements.read_text(encoding="utf-8").replace("  standard: gb_32100\n", "  standard: gb_32101\n"),
                         encoding="utf-8")
-    monkeypatch.setattr(loader, "REGISTRY", broken)
+    monkeypatch.setenv(project.VARIABLE, str(broken.parent))
     path = tmp_path / "out" / "数据标准.xlsx"
     exported = invoke(["standards", "export", "--output", str(path)])
     assert exported.exit_code == 1

@@ -4,6 +4,7 @@ the security administrator decides, and the grant answers signed calls or the su
 import datetime as dt
 import re
 import shutil
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -237,3 +238,63 @@ def test_apply_and_approve_in_chromium(portal):
         browser.screenshot("sharing-list")
         assert browser.errors == []
     assert _granted(portal.url, grant_id)[0][0] == "approved"
+
+
+def test_apply_approve_deliver_freeze_and_audit_it_all_in_chromium(portal, fresh_database, monkeypatch):
+    """The walk the portal is judged by: a department applies, is refused an operator's page, the security
+    administrator approves, the push delivers, an operator freezes the new subscription, and the audit
+    administrator finds every step in the trail."""
+    department, approver = person(portal.url, "department_user"), person(portal.url, "security_admin")
+    operator, auditor = person(portal.url, "operator"), person(portal.url, "audit_admin")
+    with chromium() as browser:
+        page = browser.page
+        browser.log_in(portal.base, department)
+        page.goto(portal.base + "/platform/sharing/apply?dataset=penalty_info")
+        for field in ("department", "url_env", "table", "purpose"):
+            page.fill(f"#{field}", PENALTIES[field])
+        page.check("input[name=channel][value=front_end]")
+        page.click("form.apply button[type=submit]")
+        grant_id = int(page.url.rsplit("/", 1)[1])
+        assert page.goto(portal.base + "/platform/manage/").status == 403
+        assert "没有权限" in page.content()
+        browser.errors.clear()
+        page.goto(portal.base + "/platform/")
+        page.click("form.who button")
+
+        browser.log_in(portal.base, approver)
+        page.goto(portal.base + f"/platform/sharing/{grant_id}/review")
+        page.fill("input[name=comment]", "同意")
+        page.click("button[value=approve]")
+        page.click("form.who button")
+
+        subscription = {s.id: s for s in load_subscriptions(project.root() / "registry")}[f"application_{grant_id}"]
+        target = fresh_database("walk_target").url.replace("postgresql://", "postgresql+psycopg://", 1)
+        monkeypatch.setenv(TARGET, target)
+        with psycopg.connect(portal.url) as conn:
+            conn.execute(
+                "insert into share.penalty_info (case_no, uscc, enterprise_name, decided_on, violation, fine_yuan,"
+                " confiscated_yuan, _batch_id, _row_number, _row_hash, _first_sync_id, _sync_id, _synced_at)"
+                " values ('W1', '91420100MA4K12345K', '企业', date '2026-05-01', '违法', 500, 0, 1, 1, md5('W1'),"
+                " 's', 's', clock_timestamp())")
+            conn.commit()
+            pushed = push_subscription(conn, subscription, Target(subscription.target_url()), "portal-walk", TODAY)
+        assert (pushed.status, pushed.rows) == ("succeeded", 1)
+
+        browser.log_in(portal.base, operator)
+        page.goto(portal.base + "/platform/manage/")
+        page.select_option("#kind", "subscription")
+        page.fill("#name", subscription.id)
+        page.fill("#reason", "前置库迁移，暂停推送")
+        page.click("form[action='/platform/manage/freeze'] button")
+        page.wait_for_load_state()
+        assert page.url == portal.base + "/platform/manage/#freezes", page.locator("main").inner_text()
+        page.click("form.who button")
+
+        browser.log_in(portal.base, auditor)
+        for search, actor, action in (({"actor": department, "outcome": "denied"}, department, "/platform/manage"),
+                                      ({"target": f"grant {grant_id}"}, approver, "grant_decision"),
+                                      ({"target": subscription.id}, operator, "config_change")):
+            page.goto(portal.base + "/platform/audit/?" + urlencode(search))
+            trail = page.locator("table").last.inner_text()
+            assert any(actor in line and action in line for line in trail.splitlines()), (search, trail)
+        assert browser.errors == []
