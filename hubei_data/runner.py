@@ -2,6 +2,10 @@
 their steps execute here, or on the Celery workers when a broker is configured (executor.py)."""
 
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -80,16 +84,35 @@ def run_job(
     job = job_named(name)
     config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **(run_config or {})}
     tags = {**(tags or {}), **this_process()}
-    if executor.broker():
-        return _run_on_workers(job, config, tags, selection, partition_key)
-    return job.execute_in_process(
-        run_config=config,
-        instance=instance(),
-        tags=tags,
-        asset_selection=selection,
-        partition_key=partition_key,
-        raise_on_error=False,
-    )
+    with signals_kept():
+        if executor.broker():
+            return _run_on_workers(job, config, tags, selection, partition_key)
+        return job.execute_in_process(
+            run_config=config,
+            instance=instance(),
+            tags=tags,
+            asset_selection=selection,
+            partition_key=partition_key,
+            raise_on_error=False,
+        )
+
+
+@contextmanager
+def signals_kept() -> Iterator[None]:
+    """Put SIGTERM and SIGINT back as they were once the run ends.
+
+    A run points SIGTERM at whatever SIGINT does (dagster._utils.interrupts). In a process started in the
+    background, where the shell leaves SIGINT ignored, that left SIGTERM ignored after the run: the process
+    and every child it started afterwards could no longer be stopped by SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
 
 
 def _run_on_workers(
