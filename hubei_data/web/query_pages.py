@@ -19,7 +19,7 @@ from hubei_data.control import audit_trail
 from hubei_data.control.audit_chain import Action, Outcome
 from hubei_data.control.permissions import Permission
 from hubei_data.web import portal, table_query
-from hubei_data.web.query_tables import LIBRARIES, Table, is_resource, tables_for
+from hubei_data.web.query_tables import LIBRARIES, Table, is_resource, shares_in_force, tables_for
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import identity, require, source
 
@@ -37,7 +37,7 @@ async def query_page(request: Request) -> Response:
     person = await identity(request)
     if not person.may(Permission.METRIC_VIEW):
         person = await require(request, Permission.DATA_QUERY, "query")
-    tables = tables_for(person)
+    tables = tables_for(person, await _shares(request, person))
     libraries = {library: [t for t in tables.values() if t.schema == library] for library in LIBRARIES}
     return portal.show(request, person, "query_tables.html", "数据查询 Query", libraries=libraries, names=LIBRARIES,
                        metrics=person.may(Permission.METRIC_VIEW))
@@ -48,7 +48,8 @@ async def _table_page(request: Request, ref: str) -> Response:
     query = table_query.parse(table, request.query_params)
     total, rows = await run_in_threadpool(table_query.page, query)
     await portal.audit_view(request, person, f"query {ref}", filters=query.described(), order=query.order,
-                            descending=query.descending, page=query.page, rows=len(rows), total=total)
+                            descending=query.descending, page=query.page, rows=len(rows), total=total,
+                            **({"share": table.grant} if table.grant else {}))
     pages = max(1, -(-total // table_query.PAGE_SIZE))
     blank = {"field": "", "op": "=", "value": ""}
     asked = zip(request.query_params.getlist("field"), request.query_params.getlist("op"),
@@ -89,10 +90,17 @@ async def _table(request: Request, permission: Permission, ref: str) -> tuple:
     person = await require(request, permission, f"query {ref}")
     if is_resource(ref):
         person = await require(request, Permission.QUERY_RUN, f"query {ref}")
-    table = tables_for(person).get(ref)
+    table = tables_for(person, await _shares(request, person)).get(ref)
     if table is None:
         raise Refusal(400, f"no table {ref!r} to query: choose one from the list on /platform/query/")
     return person, table
+
+
+async def _shares(request: Request, person) -> list[dict]:
+    """The person's shares in force, which bound what they read; none needed for whoever reads the libraries whole."""
+    if person.may(Permission.QUERY_RUN):
+        return []
+    return await request.app.state.database.run(shares_in_force, person.username, dt.date.today())
 
 
 def _export_rows(query: table_query.Query) -> tuple[int, list[tuple]]:

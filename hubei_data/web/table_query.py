@@ -104,7 +104,8 @@ def _where(filters: tuple[Condition, ...]) -> tuple[sql.Composable, list]:
 
 
 def _from(query: Query) -> tuple[sql.Composable, list]:
-    where, params = _where(query.filters)
+    """The rows the filters ask for, within the scope of the share the person reads the table through."""
+    where, params = _where((*query.table.scope, *query.filters))
     return sql.SQL("from {}.{} where {}").format(
         sql.Identifier(query.table.schema), sql.Identifier(query.table.name), where), params
 

@@ -1,6 +1,7 @@
 """数据查询: share tables queried by field, personal fields masked by role, exports and metric charts, all audited."""
 
 import csv
+import datetime as dt
 import io
 import os
 import uuid
@@ -11,6 +12,7 @@ import psycopg
 import pytest
 
 from hubei_data import roles
+from hubei_data.api import store
 from hubei_data import warehouse as warehouse_module
 from hubei_data.control import schema
 from hubei_data.control.permissions import Role
@@ -119,6 +121,46 @@ def test_a_department_user_sees_personal_fields_masked_and_cannot_filter_by_them
                                                       "value": CHILD_ID})
     assert probing.status_code == 400 and "masked" in probing.text
     assert browser.get("/platform/query/", params={"table": LOOKUP, "order": "child_name"}).status_code == 400
+
+
+def _share(web, username: str, fields: list[str], scope: list[dict], personal: bool, days: int = 30) -> int:
+    """An approved share of the lookup dataset the person applied for, in force for `days` more days (past if < 0)."""
+    today = dt.date.today()
+    period = (today - dt.timedelta(days=60), today + dt.timedelta(days=days))
+    with psycopg.connect(web.url, autocommit=True) as conn:
+        grant_id = store.apply_front_end(conn, username, "湖北省公安厅", "newborn_vaccination_lookup", fields, scope,
+                                         "户籍登记核验", *period, {"url_env": "X_URL", "table": "t", "mode": "snapshot"})
+        conn.execute("update api.grants set status = 'approved', allow_personal = %s where grant_id = %s",
+                     (personal, grant_id))
+    return grant_id
+
+
+def test_a_department_user_reads_on_the_terms_of_their_own_share_in_force(web):
+    name = person(web.url, Role.DEPARTMENT_USER, f"t_share_{uuid.uuid4().hex[:6]}")
+    browser = web.login(Role.DEPARTMENT_USER, name)
+    fields = ["record_id", "child_id_no", "child_name", "division_code"]
+    grant_id = _share(web, name, fields, [{"field": "division_code", "op": "=", "value": "420102"}], personal=True)
+    page = browser.get("/platform/query/", params={"table": LOOKUP})
+    assert page.status_code == 200 and f"按共享申请" in page.text and f"/platform/sharing/{grant_id}" in page.text
+    assert CHILD_ID in page.text and "欧阳小明" in page.text, "the share allows personal data: whole"
+    assert "JZ2" not in page.text and "B000000001" not in page.text, "only the share's rows and fields"
+    assert "vaccine_name" not in page.text
+    exported = browser.get("/platform/query/export.csv", params={"table": LOOKUP})
+    assert exported.status_code == 403, "exporting stays the data.export holders'"
+    assert web.audit("select detail->>'share' from control.audit_trail where actor = %s and action = 'data_view'"
+                     " order by seq desc limit 1", (name,)) == [(str(grant_id),)]
+
+
+def test_a_share_without_personal_data_keeps_masks_and_an_ended_share_counts_for_nothing(web):
+    name = person(web.url, Role.DEPARTMENT_USER, f"t_share_{uuid.uuid4().hex[:6]}")
+    browser = web.login(Role.DEPARTMENT_USER, name)
+    _share(web, name, ["record_id", "child_id_no"], [], personal=False, days=-1)
+    ended = browser.get("/platform/query/", params={"table": LOOKUP})
+    assert "仅显示无条件共享的信息项" in ended.text and "vaccine_name" in ended.text
+    _share(web, name, ["record_id", "child_id_no"], [], personal=False)
+    masked = browser.get("/platform/query/", params={"table": LOOKUP})
+    assert "110101********0016" in masked.text and CHILD_ID not in masked.text
+    assert "JZ2" in masked.text and "vaccine_name" not in masked.text
 
 
 def test_a_role_that_reads_the_libraries_whole_sees_them_whole_and_the_resource_library_listed(web):
