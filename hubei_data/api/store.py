@@ -5,6 +5,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from psycopg.types.json import Jsonb
 
@@ -14,6 +15,8 @@ from hubei_data.control import audit_trail
 from hubei_data.control.audit_chain import Action, Outcome
 from hubei_data.control.audit_trail import Actor
 from hubei_data.row_filter import Condition, parse_condition
+
+T = TypeVar("T")
 
 GRANT_CHANNEL = "api_grants"
 
@@ -125,15 +128,7 @@ def approve(conn, grant_id: int, spec: ApiSpec, by: Actor, fields: list[str] | N
 def approve_delivery(conn, grant_id: int, by: Actor, declare: Callable[[dict], dict], note: str = "") -> None:
     """Approve a pending front-end database application: `declare(application)` declares its subscription, or
     raises an ApiAdminError saying why it cannot, and returns the delivery as declared, recorded with the decision."""
-    found = application(conn, grant_id)
-    try:
-        if found is None or found["channel"] != "front_end":
-            raise UnknownGrant(f"no front-end database application {grant_id}")
-        if found["status"] != "pending":
-            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only a pending one can be approved")
-        delivery = declare(found)
-    except ApiAdminError as refusal:
-        _refused(conn, grant_id, "approved", by, refusal)
+    delivery = _front_end(conn, grant_id, "approved", by, "a pending", declare)
     _decide(conn, grant_id, "approved", by, ("pending",), delivery=Jsonb(delivery), note=note or None)
 
 
@@ -154,16 +149,22 @@ def revoke(conn, grant_id: int, by: Actor, note: str = "") -> None:
 def revoke_delivery(conn, grant_id: int, by: Actor, withdraw: Callable[[dict], None], note: str = "") -> None:
     """Revoke an approved front-end database grant: `withdraw(application)` takes its subscription out of the
     registry, so no later push delivers it."""
+    _front_end(conn, grant_id, "revoked", by, "an approved", withdraw)
+    _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
+
+
+def _front_end(conn, grant_id: int, decision: str, by: Actor, stage: str, act: Callable[[dict], T]) -> T:
+    """`act(application)` on the front-end database application when it is in `stage` ("a pending"); the refusal,
+    with its audit row for the `decision`, otherwise."""
     found = application(conn, grant_id)
     try:
         if found is None or found["channel"] != "front_end":
             raise UnknownGrant(f"no front-end database application {grant_id}")
-        if found["status"] != "approved":
-            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only an approved one can be revoked")
-        withdraw(found)
+        if found["status"] != stage.split()[-1]:
+            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only {stage} one can be {decision}")
+        return act(found)
     except ApiAdminError as refusal:
-        _refused(conn, grant_id, "revoked", by, refusal)
-    _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
+        _refused(conn, grant_id, decision, by, refusal)
 
 
 def _decide(conn, grant_id: int, status: str, by: Actor, allowed_from: tuple[str, ...], **values) -> None:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from hubei_data.control import sessions
+from hubei_data import registry
+from hubei_data.control import audit_trail, sessions
 from hubei_data.control.audit_chain import Action, Outcome
-from hubei_data.control import audit_trail
 from hubei_data.control.permissions import Permission, Role
 from hubei_data.web import pages
 from hubei_data.web.csrf import page_token
+from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import source
 
 P = Permission
@@ -59,6 +60,15 @@ async def audit_view(request: Request, person: sessions.Identity, target: str, *
     """Record that the person saw or exported data: every data view and export is in the audit trail."""
     await request.app.state.database.run(
         audit_trail.append, person.username, source(request), Action.DATA_VIEW, target, Outcome.SUCCESS, detail)
+
+
+def declared(cannot: str) -> registry.Registry:
+    """The registry as declared; one that does not load is the platform's fault, a 503 saying what `cannot` be
+    done and why, never a 500."""
+    try:
+        return registry.load()
+    except registry.RegistryError as error:
+        raise Refusal(503, f"{cannot}: {error}") from None
 
 
 def menu_markdown() -> str:

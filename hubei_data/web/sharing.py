@@ -36,10 +36,7 @@ LOG_ROWS = 50
 
 
 def _registry() -> registry.Registry:
-    try:
-        return registry.load()
-    except registry.RegistryError as error:
-        raise Refusal(503, f"the registry does not load, so no application can be checked: {error}") from None
+    return portal.declared("the registry does not load, so no application can be checked")
 
 
 def _specs() -> dict[str, ApiSpec]:

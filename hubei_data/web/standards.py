@@ -25,11 +25,7 @@ SEARCHED = ("element", "chinese", "english", "definition")
 
 
 def _registry() -> registry.Registry:
-    """The registry as declared; one that cannot be read is the platform's fault, said in one line."""
-    try:
-        return registry.load()
-    except registry.RegistryError as error:
-        raise Refusal(503, f"数据标准无法读取。The data standards cannot be read: {error}") from None
+    return portal.declared("数据标准无法读取。The data standards cannot be read")
 
 
 async def search(request: Request) -> Response:
