@@ -49,6 +49,16 @@ def portal(share_db, project_dir, tmp_path):
         yield Web(base, share_db.url, tmp_path / "static_index.html")
 
 
+def _penalties(conn: psycopg.Connection, count: int) -> None:
+    """`count` penalties P1…P<count> in the share library, fined 50 yuan times their number."""
+    conn.execute(
+        "insert into share.penalty_info (case_no, uscc, enterprise_name, decided_on, violation, fine_yuan,"
+        " confiscated_yuan, _batch_id, _row_number, _row_hash, _first_sync_id, _sync_id, _synced_at)"
+        " select 'P' || n, '91420100MA4K12345K', '企业', date '2026-05-01', '违法', n * 50, 0, 1, n,"
+        " md5(n::text), 's', 's', clock_timestamp() from generate_series(1, %s) n", (count,))
+    conn.commit()
+
+
 def _granted(url: str, grant_id: int) -> list[tuple]:
     with psycopg.connect(url) as conn:
         return conn.execute("select status, fields, row_scope, applied_by, decided_by, note from api.grants"
@@ -123,12 +133,7 @@ def test_a_front_end_application_approved_becomes_a_subscription_whose_push_deli
     target = fresh_database("target").url.replace("postgresql://", "postgresql+psycopg://", 1)
     monkeypatch.setenv(TARGET, target)
     with psycopg.connect(portal.url) as conn:
-        conn.execute(
-            "insert into share.penalty_info (case_no, uscc, enterprise_name, decided_on, violation, fine_yuan,"
-            " confiscated_yuan, _batch_id, _row_number, _row_hash, _first_sync_id, _sync_id, _synced_at)"
-            " select 'P' || n, '91420100MA4K12345K', '企业', date '2026-05-01', '违法', n * 50, 0, 1, n,"
-            " md5(n::text), 's', 's', clock_timestamp() from generate_series(1, 6) n")
-        conn.commit()
+        _penalties(conn, 6)
         pushed = push_subscription(conn, subscription, Target(subscription.target_url()), "portal-test", TODAY)
     assert (pushed.status, pushed.rows) == ("succeeded", 5)
     engine = sa.create_engine(target)
@@ -271,12 +276,7 @@ def test_apply_approve_deliver_freeze_and_audit_it_all_in_chromium(portal, fresh
         target = fresh_database("walk_target").url.replace("postgresql://", "postgresql+psycopg://", 1)
         monkeypatch.setenv(TARGET, target)
         with psycopg.connect(portal.url) as conn:
-            conn.execute(
-                "insert into share.penalty_info (case_no, uscc, enterprise_name, decided_on, violation, fine_yuan,"
-                " confiscated_yuan, _batch_id, _row_number, _row_hash, _first_sync_id, _sync_id, _synced_at)"
-                " values ('W1', '91420100MA4K12345K', '企业', date '2026-05-01', '违法', 500, 0, 1, 1, md5('W1'),"
-                " 's', 's', clock_timestamp())")
-            conn.commit()
+            _penalties(conn, 1)
             pushed = push_subscription(conn, subscription, Target(subscription.target_url()), "portal-walk", TODAY)
         assert (pushed.status, pushed.rows) == ("succeeded", 1)
 
