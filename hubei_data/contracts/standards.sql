@@ -15,14 +15,21 @@ create schema if not exists std;
 comment on schema std is 'Data standards of the interface, docs/sources.md (twins of hubei_data/contracts/standards.py).';
 
 -- Python's str.strip() removes these after NFKC; NFKC has already turned no-break,
--- ideographic and other typographic spaces into a plain space.
+-- ideographic and other typographic spaces into a plain space. ASCII text is its own NFKC
+-- form and can hold only the ASCII ones, so most values (codes, dates, numbers) skip
+-- normalize(), the dearest call in staging. The argument is read several times, so the
+-- planner inlines this only for a plain column, which is how the models call it.
 create or replace function std.clean(value text) returns text
 language sql immutable parallel safe
 return nullif(
-    btrim(
-        normalize(value, nfkc),
-        e' \t\n\u000b\f\r\u001c\u001d\u001e\u001f\u0085\u1680\u2028\u2029'
-    ),
+    case
+        when octet_length(value) = char_length(value)
+            then btrim(value, e' \t\n\u000b\f\r\u001c\u001d\u001e\u001f')
+        else btrim(
+            normalize(value, nfkc),
+            e' \t\n\u000b\f\r\u001c\u001d\u001e\u001f\u0085\u1680\u2028\u2029'
+        )
+    end,
     ''
 );
 
