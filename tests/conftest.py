@@ -32,13 +32,21 @@ def pytest_sessionstart(session) -> None:
     compileall.compile_dir(Path(__file__).parent.parent / "hubei_data", quiet=1)
 
 
+# SIGTERM and SIGINT as the worker started with them.
+_STARTING_SIGNALS = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
 @pytest.fixture(autouse=True)
-def _signals_left_as_found():
-    """Tests that run Dagster jobs in-process let it point SIGTERM at SIGINT's disposition, which is "ignored" in a
-    worker started in the background: every later child of the worker would then ignore SIGTERM. Each test leaves
-    the worker's dispositions as it found them (the platform's own runs do the same, runner.signals_kept)."""
-    with runner.signals_kept():
-        yield
+def _signals_as_the_worker_started():
+    """Dagster runs in-process point SIGTERM at SIGINT's disposition, which is "ignored" in a worker started in the
+    background: every later child of the worker would then ignore SIGTERM. Runs in session and module fixtures come
+    before this fixture, so each test starts, and ends, with the dispositions the worker started with (the
+    platform's own runs put them back themselves, runner.signals_kept)."""
+    for sig, handler in _STARTING_SIGNALS.items():
+        signal.signal(sig, handler)
+    yield
+    for sig, handler in _STARTING_SIGNALS.items():
+        signal.signal(sig, handler)
 
 
 @pytest.fixture(scope="session")
