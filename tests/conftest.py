@@ -32,20 +32,21 @@ def pytest_sessionstart(session) -> None:
     compileall.compile_dir(Path(__file__).parent.parent / "hubei_data", quiet=1)
 
 
-# SIGTERM and SIGINT as the worker started with them.
-_STARTING_SIGNALS = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+# The dispositions every test starts and ends with: SIGINT as the worker started, SIGTERM the default, even where
+# the worker inherited it ignored, because tests stop the processes they start with SIGTERM.
+_TEST_SIGNALS = {signal.SIGTERM: signal.SIG_DFL, signal.SIGINT: signal.getsignal(signal.SIGINT)}
 
 
 @pytest.fixture(autouse=True)
-def _signals_as_the_worker_started():
+def _signals_as_tests_expect():
     """Dagster runs in-process point SIGTERM at SIGINT's disposition, which is "ignored" in a worker started in the
-    background: every later child of the worker would then ignore SIGTERM. Runs in session and module fixtures come
-    before this fixture, so each test starts, and ends, with the dispositions the worker started with (the
-    platform's own runs put them back themselves, runner.signals_kept)."""
-    for sig, handler in _STARTING_SIGNALS.items():
+    background: every later child of the worker would then ignore SIGTERM, and a test terminating one would wait
+    for it to end by itself. Runs in session and module fixtures come before this fixture, so it sets the
+    dispositions before each test as well as after (the platform's own runs put them back, runner.signals_kept)."""
+    for sig, handler in _TEST_SIGNALS.items():
         signal.signal(sig, handler)
     yield
-    for sig, handler in _STARTING_SIGNALS.items():
+    for sig, handler in _TEST_SIGNALS.items():
         signal.signal(sig, handler)
 
 
