@@ -57,3 +57,29 @@ def test_issues_that_do_not_each_name_a_rule_and_detail_fail(issues):
     frame = _received().assign(_issues=[listed, issues])
     assert _failed_checks("quarantine", frame) == {"issues_listed"}
     assert _failed_checks("staging", frame) == {"issues_listed"}
+
+
+def test_issues_read_from_the_warehouse_are_checked_as_lists(warehouse):
+    """validate_table reads jsonb as text and decodes it itself: what it decodes is what the check sees."""
+    import psycopg
+    from psycopg import sql
+
+    from hubei_data.quality.checks import validate_table
+
+    frame_schema = schema(PENALTY, "quarantine")
+    texts = [sql.SQL("{} text").format(sql.Identifier(c)) for c in PENALTY.column_names]
+    issues = ['[{"rule": "required", "detail": "case_no is required"}]', "[]", '[{"rule": "range"}]', None]
+    with psycopg.connect(warehouse.url) as conn:
+        conn.execute("drop schema if exists layer_probe cascade")
+        conn.execute("create schema layer_probe")
+        conn.execute(sql.SQL("create table layer_probe.penalty ({}, _issues jsonb, _batch_id bigint,"
+                             " _row_number integer)").format(sql.SQL(", ").join(texts)))
+        for row_number, listed in enumerate(issues, start=1):
+            conn.execute("insert into layer_probe.penalty (case_no, _issues, _batch_id, _row_number)"
+                         " values ('x', %s, 7, %s)", (listed, row_number))
+        rows, failures, newest = validate_table(conn, frame_schema, "layer_probe", "penalty",
+                                                ("_batch_id", "_row_number"))
+        conn.rollback()
+    assert (rows, newest) == (4, 7)
+    failed = failures.groupby(failures["check"].astype(str))["index"].agg(lambda rows: sorted(set(rows))).to_dict()
+    assert failed == {"issues_listed": [1, 2], "not_nullable": [3]}
