@@ -141,9 +141,11 @@ with received as (
 
 {lookups}standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
 {_lines([*cleaned, *LINEAGE])}
     from received
+    offset 0
 
 ),
 

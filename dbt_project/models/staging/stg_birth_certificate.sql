@@ -20,6 +20,7 @@ divisions as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean_code(cert_no) as cert_no,
         std.clean(child_name) as child_name,
@@ -34,6 +35,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 

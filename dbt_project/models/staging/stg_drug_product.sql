@@ -14,6 +14,7 @@ with received as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean_code(approval_no) as approval_no,
         std.clean(generic_name) as generic_name,
@@ -27,6 +28,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 

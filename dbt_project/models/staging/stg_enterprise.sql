@@ -20,6 +20,7 @@ divisions as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean_code(uscc) as uscc,
         std.clean(name) as name,
@@ -35,6 +36,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 

@@ -16,6 +16,7 @@ known_enterprise as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean_code(license_no) as license_no,
         std.clean(license_type) as license_type,
@@ -30,6 +31,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 

@@ -14,6 +14,7 @@ with received as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean(case_no) as case_no,
         std.clean_code(uscc) as uscc,
@@ -27,6 +28,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 

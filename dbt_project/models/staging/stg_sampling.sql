@@ -14,6 +14,7 @@ with received as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean(sample_no) as sample_no,
         std.clean_code(approval_no) as approval_no,
@@ -26,6 +27,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 

@@ -20,6 +20,7 @@ divisions as (
 
 standardised as (
 
+    -- offset 0 keeps each value cleaned once: the parsers inline, and would copy std.clean into every use
     select
         std.clean(record_id) as record_id,
         std.clean_code(child_id_no) as child_id_no,
@@ -38,6 +39,7 @@ standardised as (
         _batch_id,
         _row_number
     from received
+    offset 0
 
 ),
 
