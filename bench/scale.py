@@ -115,8 +115,9 @@ def _report(measure: Measure) -> Measure:
     return measure
 
 
-def write_docs(found: list[Measure], output: Path) -> None:
-    """docs/benchmarks.md: the table and a chart of seconds against rows for each stage."""
+def write_docs(found: list[Measure], output: Path, kept: int = 0) -> None:
+    """docs/benchmarks.md: the table and a chart of seconds against rows for each stage; `kept` rows of it
+    were measured by earlier runs."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -139,7 +140,9 @@ def write_docs(found: list[Measure], output: Path) -> None:
         "# Benchmarks",
         "",
         f"Measured {dt.date.today()} by `{' '.join(['uv run python bench/scale.py', *sys.argv[1:]])}`"
-        f" on {_machine()}. Ratios compare each stage's"
+        f" on {_machine()}"
+        + (f", with {kept} rows of the table kept from earlier runs (benchmarks.json)" if kept else "")
+        + ". Ratios compare each stage's"
         " rate with a plain `COPY` of the same rows into a table of text columns on the same server in the same"
         " run, and a Dagster run of the dbt models and their tests with `dbt build` of the same project;"
         " the day's build (1% of the history's rows new or changed, built incrementally) is compared with a full"
@@ -201,9 +204,8 @@ def main() -> None:
         if own:
             embedded.release(data / "pg")
             shutil.rmtree(data, ignore_errors=True)
-    if args.keep_others:
-        found = sorted(_kept(args.output, {(m.stage, m.rows) for m in found}) + found, key=lambda m: m.rows)
-    write_docs(found, args.output)
+    kept = _kept(args.output, {(m.stage, m.rows) for m in found}) if args.keep_others else []
+    write_docs(sorted(kept + found, key=lambda m: m.rows), args.output, len(kept))
     print(f"wrote {args.output / 'benchmarks.md'}")
 
 
