@@ -1,6 +1,7 @@
 """End to end through the command line, as a newcomer runs it, on the real embedded PostgreSQL: the services
 round the data path (bureau, front-end databases, query, data API, metrics) and the people who use them."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import psycopg
 import pytest
 
 from hubei_data import warehouse as wh
+from hubei_data.exchange.subscription_status import EXPIRY_NOTICE_DAYS, TIMEZONE
 from tests.demo_run import CLI, as_allowed, counts, run
 from tests.people import TOKEN_VARIABLE
 
@@ -87,9 +89,12 @@ def test_subscriptions_fill_their_front_end_databases(demo, mariadb, monkeypatch
         engine.dispose()
         assert sorted((r[0],) for r in held) == expected and expected
     states = [json.loads(line) for line in run("push", "status", "--format", "json").stdout.splitlines()]
-    assert {s["subscription"]: s["state"] for s in states if "subscription" in s} == {
-        "yibao_penalty": "ok", "gongan_newborn": "ok"
-    }
+    today = dt.datetime.now(TIMEZONE).date()
+    shares = [s for s in states if "subscription" in s]
+    assert {s["subscription"] for s in shares} == {"yibao_penalty", "gongan_newborn"}
+    for share in shares:
+        notice = dt.date.fromisoformat(share["valid until"]) - today <= dt.timedelta(days=EXPIRY_NOTICE_DAYS)
+        assert share["state"] == ("expiring" if notice else "ok"), share
     assert "yibao_penalty: succeeded, 0 rows" in run("push", "share", "--subscription", "yibao_penalty").stdout
 
 

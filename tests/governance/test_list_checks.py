@@ -71,9 +71,9 @@ def test_a_demand_holds_while_met_by_a_valid_subscription_or_answered():
     assert all(status.holds for status in today.values())
     assert today["XQ-GA-001"].detail == "met by subscription gongan_newborn"
     assert today["XQ-MZ-001"].detail.startswith("answered: 母亲身份证号列入负面清单")
-    lapsed = _by_code(list_status.demands(declared, dt.date(2027, 6, 1)))
+    lapsed = _by_code(list_status.demands(declared, dt.date(2028, 6, 1)))
     assert not lapsed["XQ-GA-001"].holds
-    assert lapsed["XQ-GA-001"].detail == "not met: subscription gongan_newborn is valid 2026-03-01 to 2027-02-28"
+    assert lapsed["XQ-GA-001"].detail == "not met: subscription gongan_newborn is valid 2026-03-01 to 2027-12-31"
 
 
 def test_every_build_materialises_the_lists_and_runs_a_check_per_list(conn, instance):
