@@ -128,7 +128,7 @@ def approve(conn, grant_id: int, spec: ApiSpec, by: Actor, fields: list[str] | N
 def approve_delivery(conn, grant_id: int, by: Actor, declare: Callable[[dict], dict], note: str = "") -> None:
     """Approve a pending front-end database application: `declare(application)` declares its subscription, or
     raises an ApiAdminError saying why it cannot, and returns the delivery as declared, recorded with the decision."""
-    delivery = _front_end(conn, grant_id, "approved", by, "a pending", declare)
+    delivery = _front_end(conn, grant_id, "approved", by, ("pending",), declare)
     _decide(conn, grant_id, "approved", by, ("pending",), delivery=Jsonb(delivery), note=note or None)
 
 
@@ -149,22 +149,29 @@ def revoke(conn, grant_id: int, by: Actor, note: str = "") -> None:
 def revoke_delivery(conn, grant_id: int, by: Actor, withdraw: Callable[[dict], None], note: str = "") -> None:
     """Revoke an approved front-end database grant: `withdraw(application)` takes its subscription out of the
     registry, so no later push delivers it."""
-    _front_end(conn, grant_id, "revoked", by, "an approved", withdraw)
+    _front_end(conn, grant_id, "revoked", by, ("approved",), withdraw)
     _decide(conn, grant_id, "revoked", by, ("approved",), note=note)
 
 
-def _front_end(conn, grant_id: int, decision: str, by: Actor, stage: str, act: Callable[[dict], T]) -> T:
-    """`act(application)` on the front-end database application when it is in `stage` ("a pending"); the refusal,
-    with its audit row for the `decision`, otherwise."""
+def _front_end(conn, grant_id: int, decision: str, by: Actor, allowed_from: tuple[str, ...],
+               act: Callable[[dict], T]) -> T:
+    """`act(application)` on the front-end database application when its status is one `allowed_from`; the
+    refusal, with its audit row for the `decision`, otherwise."""
     found = application(conn, grant_id)
     try:
         if found is None or found["channel"] != "front_end":
             raise UnknownGrant(f"no front-end database application {grant_id}")
-        if found["status"] != stage.split()[-1]:
-            raise ApiAdminError(f"grant {grant_id} is {found['status']}; only {stage} one can be {decision}")
+        if found["status"] not in allowed_from:
+            raise _undecidable(grant_id, found["status"], allowed_from, decision)
         return act(found)
     except ApiAdminError as refusal:
         _refused(conn, grant_id, decision, by, refusal)
+
+
+def _undecidable(grant_id: int, status: str, allowed_from: tuple[str, ...], decision: str) -> ApiAdminError:
+    wanted = " or ".join(allowed_from)
+    article = "an" if wanted[0] in "aeiou" else "a"
+    return ApiAdminError(f"grant {grant_id} is {status}; only {article} {wanted} one can be {decision}")
 
 
 def _decide(conn, grant_id: int, status: str, by: Actor, allowed_from: tuple[str, ...], **values) -> None:
@@ -173,8 +180,7 @@ def _decide(conn, grant_id: int, status: str, by: Actor, allowed_from: tuple[str
     if row is None:
         _refused(conn, grant_id, status, by, UnknownGrant(f"no grant {grant_id}"))
     if row[0] not in allowed_from:
-        _refused(conn, grant_id, status, by, ApiAdminError(
-            f"grant {grant_id} is {row[0]}; only a {' or '.join(allowed_from)} one can be {status}"))
+        _refused(conn, grant_id, status, by, _undecidable(grant_id, row[0], allowed_from, status))
     assignments = ", ".join(f"{k} = %({k})s" for k in values)
     conn.execute(
         f"update api.grants set status = %(status)s, decided_at = now(), decided_by = %(by)s"
