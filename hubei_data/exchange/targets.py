@@ -1,7 +1,8 @@
 """Departments' front-end databases (前置库): PostgreSQL or MySQL/MariaDB, reached by a SQLAlchemy URL."""
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
+from dataclasses import dataclass
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -96,17 +97,28 @@ class Target:
             raise TargetUnavailable(str(error.orig)) from None
 
     def upsert(self, table: sa.Table, batch: Batch, into_empty: bool = False) -> None:
-        """Insert or update the batch's rows by key, in one transaction; a row with unchanged fields stays as it is.
+        """Insert or update the batch's rows by key, in one transaction; a row with unchanged fields stays as it is."""
+        self.load(table, batch, into_empty).write()
 
+    def load(self, table: sa.Table, batch: Batch, into_empty: bool = False) -> "LoadedBatch":
+        """Send the batch to the target in a transaction of its own, to be merged and committed by `write`.
+
+        Loading the next batch while the one before it is written keeps the source and the target busy at once.
         `into_empty` says the table was empty when this push began: the push's batches hold
         distinct keys, so its rows are plainly inserted, the fast way; should a batch meet a
         row anyway, the key conflict fails the push and the next push merges.
         """
+        conn = None
         try:
-            with self.engine.begin() as conn:
-                self._insert(conn, table, batch, upsert=not into_empty)
+            conn = self.engine.connect()
+            conn.begin()
+            return LoadedBatch(conn, self._load(conn, table, batch, upsert=not into_empty))
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            _close(conn)
             raise TargetUnavailable(str(error.orig)) from None
+        except BaseException:
+            _close(conn)
+            raise
 
     def replace(self, table: sa.Table, batches: Iterable[Batch]) -> None:
         """Make the table hold exactly these rows, in one transaction: readers see the old or the new."""
@@ -114,20 +126,20 @@ class Target:
             with self.engine.begin() as conn:
                 conn.execute(table.delete())
                 for batch in batches:
-                    self._insert(conn, table, batch, upsert=False)
+                    self._load(conn, table, batch, upsert=False)(conn)
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
             raise TargetUnavailable(str(error.orig)) from None
 
-    def _insert(self, conn: sa.Connection, table: sa.Table, batch: Batch, upsert: bool) -> None:
+    def _load(self, conn: sa.Connection, table: sa.Table, batch: Batch, upsert: bool) -> Callable[[sa.Connection], None]:
+        """Send the batch's rows; what is left to do in the same transaction to write them."""
         names = [c.name for c in table.columns]
         if self.takes_copy_text:
             return _copy(conn, table, names, batch.copy_text(), upsert)
         values = [dict(zip(names, row)) for row in batch.rows()]
         if not values:
-            return
+            return _nothing_left
         if not upsert:
-            conn.execute(table.insert(), values)
-            return
+            return lambda conn: conn.execute(table.insert(), values)
         keys = [c.name for c in table.primary_key]
         if self.dialect == "mysql":
             statement = mysql.insert(table)
@@ -139,12 +151,46 @@ class Target:
                 index_elements=keys, set_={n: statement.excluded[n] for n in values_of},
                 where=sa.or_(*(table.c[n].is_distinct_from(statement.excluded[n]) for n in values_of)),
             ) if values_of else statement.on_conflict_do_nothing(index_elements=keys)
-        conn.execute(statement, values)
+        return lambda conn: conn.execute(statement, values)
 
 
-def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator[bytes], upsert: bool) -> None:
-    """PostgreSQL with psycopg 3: COPY text straight in, or for an upsert into a scratch table and merge from it,
-    rewriting only the rows whose fields changed."""
+@dataclass
+class LoadedBatch:
+    """A batch sent to the target in an open transaction: `write` finishes and commits it, `abandon` rolls it back."""
+
+    connection: sa.Connection
+    finish: Callable[[sa.Connection], None]
+
+    def write(self) -> None:
+        try:
+            with self.connection:
+                self.finish(self.connection)
+                self.connection.commit()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            raise TargetUnavailable(str(error.orig)) from None
+
+    def abandon(self) -> None:
+        _close(self.connection)
+
+
+def _nothing_left(conn: sa.Connection) -> None:
+    return None
+
+
+def _close(conn: sa.Connection | None) -> None:
+    """Close a connection whose transaction is given up; a connection the target already dropped closes as it is."""
+    if conn is None:
+        return
+    try:
+        conn.close()
+    except (sa.exc.OperationalError, sa.exc.InterfaceError):
+        conn.invalidate()
+
+
+def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator[bytes],
+          upsert: bool) -> Callable[[sa.Connection], None]:
+    """PostgreSQL with psycopg 3: COPY text straight in, or for an upsert into a scratch table, to be merged from
+    it rewriting only the rows whose fields changed."""
     from psycopg import sql
 
     raw = conn.connection.driver_connection
@@ -156,20 +202,21 @@ def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator
             with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(target, columns)) as copy, closing(text):
                 for piece in _pieces(text):
                     copy.write(piece)
-            return
+            return _nothing_left
         cursor.execute(sql.SQL("create temp table if not exists incoming (like {} including defaults) on commit drop")
                        .format(target))
         with cursor.copy(sql.SQL("copy incoming ({}) from stdin").format(columns)) as copy, closing(text):
             for piece in _pieces(text):
                 copy.write(piece)
-        values_of = [sql.Identifier(n) for n in names if n not in keys]
-        updates = [sql.SQL("{} = excluded.{}").format(n, n) for n in values_of]
-        conflict = sql.SQL(" on conflict ({}) do update set {} where ({}) is distinct from ({})").format(
-            sql.SQL(", ").join(map(sql.Identifier, keys)), sql.SQL(", ").join(updates),
-            sql.SQL(", ").join(sql.SQL("{}.{}").format(target, n) for n in values_of),
-            sql.SQL(", ").join(sql.SQL("excluded.{}").format(n) for n in values_of),
-        ) if updates else sql.SQL(" on conflict do nothing")
-        cursor.execute(sql.SQL("insert into {} ({}) select {} from incoming{}").format(target, columns, columns, conflict))
+    values_of = [sql.Identifier(n) for n in names if n not in keys]
+    updates = [sql.SQL("{} = excluded.{}").format(n, n) for n in values_of]
+    conflict = sql.SQL(" on conflict ({}) do update set {} where ({}) is distinct from ({})").format(
+        sql.SQL(", ").join(map(sql.Identifier, keys)), sql.SQL(", ").join(updates),
+        sql.SQL(", ").join(sql.SQL("{}.{}").format(target, n) for n in values_of),
+        sql.SQL(", ").join(sql.SQL("excluded.{}").format(n) for n in values_of),
+    ) if updates else sql.SQL(" on conflict do nothing")
+    merge = sql.SQL("insert into {} ({}) select {} from incoming{}").format(target, columns, columns, conflict)
+    return lambda conn: conn.connection.driver_connection.execute(merge)
 
 
 def _pieces(blocks: Iterator[bytes]) -> Iterator[bytearray]:

@@ -1,6 +1,7 @@
 """Subscriptions pushed into real front-end databases (PostgreSQL and MariaDB): exactly the approved rows."""
 
 import datetime as dt
+import threading
 
 import psycopg
 import pytest
@@ -11,7 +12,7 @@ from hubei_data.exchange.push import Retry
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import checked
 from hubei_data.exchange.subscription_status import subscription_status
-from hubei_data.exchange.targets import Target, TargetUnavailable
+from hubei_data.exchange.targets import LoadedBatch, Target, TargetUnavailable
 from hubei_data.registry.subscriptions import Subscription
 
 QUICK = Retry(attempts=2, base_seconds=0.01)
@@ -116,6 +117,39 @@ def test_merging_every_changed_row_leaves_the_key_index_as_it_is(share_db, postg
         rows = _target_rows(postgres_target, "yj_penalty")
         assert [(r[0], float(r[3])) for r in rows] == [(r[0], float(r[3])) for r in _expected(conn)]
     assert _key_index_bytes(postgres_target) == before
+
+
+def test_the_next_batch_loads_while_the_one_before_it_is_merged(share_db, target_url, monkeypatch):
+    monkeypatch.setattr(share_push, "BATCH_ROWS", 5000)
+    monkeypatch.setattr(share_push, "LARGEST_BATCH_ROWS", 5000)
+    subscription = _subscription(PENALTIES, monkeypatch, target_url)
+    loaded, waited = [], []
+    more_loaded = threading.Condition()
+    load, write = Target.load, LoadedBatch.write
+
+    def load_watched(target, table, batch, into_empty=False):
+        sent = load(target, table, batch, into_empty)
+        with more_loaded:
+            loaded.append(batch.last)
+            more_loaded.notify_all()
+        return sent
+
+    def write_once_the_next_is_loaded(sent):
+        if len(waited) < 3:
+            with more_loaded:
+                waited.append(more_loaded.wait_for(lambda: len(loaded) >= len(waited) + 2, timeout=10))
+        write(sent)
+
+    monkeypatch.setattr(Target, "load", load_watched)
+    monkeypatch.setattr(LoadedBatch, "write", write_once_the_next_is_loaded)
+    said = []
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 20000)
+        push_subscription(conn, subscription, Target(target_url), "run-1", TODAY, QUICK, said.append)
+        assert [r[0] for r in _target_rows(target_url, "yj_penalty")] == [r[0] for r in _expected(conn)]
+        assert conn.execute("select last_key from exchange.share_watermarks").fetchone()[0] == ["P020000"]
+    assert waited == [True, True, True]
+    assert said == [f"yibao: {n} rows written" for n in (5000, 10000, 15000, 20000)]
 
 
 def _row_versions(url: str) -> dict[str, str]:
@@ -230,11 +264,13 @@ def test_a_push_killed_mid_batch_is_finished_by_the_next_one(share_db, postgres_
     script = textwrap.dedent(f"""
         import datetime as dt
         import psycopg
+        from hubei_data.exchange import share_push
         from hubei_data.exchange.share_push import push_subscription
         from hubei_data.exchange.subscription import checked
         from hubei_data.exchange.targets import Target
         from hubei_data.registry.subscriptions import Subscription
         subscription = checked(Subscription.model_validate({PENALTIES!r}), "yibao.yaml")
+        share_push.BATCH_ROWS = share_push.LARGEST_BATCH_ROWS = 5000
         with psycopg.connect({share_db.url!r}) as conn:
             push_subscription(conn, subscription, Target({postgres_target!r}), "run-killed", dt.date(2026, 6, 1))
     """)
