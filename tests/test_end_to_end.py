@@ -352,6 +352,20 @@ def test_a_full_refresh_gives_the_same_tables(demo):
         assert conn.execute("select count(*) from raw.enterprise").fetchone()[0] > 0
 
 
+def test_a_build_leaves_its_tables_analysed_and_reads_of_one_batch_planned_as_small(demo):
+    with wh.connect() as conn:
+        analysed = {row[0] for row in conn.execute(
+            "select distinct schemaname || '.' || tablename from pg_stats"
+            " where schemaname in ('raw', 'staging', 'resource', 'subject', 'share')")}
+        declared = {row[0] for row in conn.execute(
+            "select c.relnamespace::regnamespace || '.' || c.relname from pg_attribute as a"
+            " join pg_class as c on c.oid = a.attrelid"
+            " where a.attname = '_batch_id' and 'n_distinct=1000' = any(a.attoptions)")}
+    assert {"raw.vaccination", "staging.vaccination", "resource.vaccination", "subject.child_identifier",
+            "share.newborn_vaccination"} <= analysed
+    assert {"raw.vaccination", "staging.vaccination", "resource.vaccination", "quarantine.vaccination"} <= declared
+
+
 def test_the_catalog_list_has_one_filled_row_per_shared_item(demo, tmp_path):
     with wh.connect() as conn:
         shared = set(conn.execute(
