@@ -1,8 +1,9 @@
 """A day's build against a full build of the same history: what an incremental build of the vaccination path costs.
 
-With the history the ingest stage landed and built (or, without that stage, `land_history`), it times `dbt build --full-refresh` of every model downstream
-of raw vaccination, lands a day in which 1% of the rows are new or changed, and times the same `dbt build` again,
-which builds that day into the libraries. Both are plain dbt builds with their dbt tests, one after the other.
+With the history the ingest stage landed and built (or, without that stage, `land_history`), it times
+`dbt build --full-refresh` of every model downstream of raw vaccination, lands a day in which 1% of the rows are new
+or changed, and times the same `dbt build` again, which builds that day into the libraries. Both are plain dbt
+builds with their dbt tests, one after the other.
 """
 
 import os

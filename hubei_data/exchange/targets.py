@@ -130,7 +130,8 @@ class Target:
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
             raise TargetUnavailable(str(error.orig)) from None
 
-    def _load(self, conn: sa.Connection, table: sa.Table, batch: Batch, upsert: bool) -> Callable[[sa.Connection], None]:
+    def _load(self, conn: sa.Connection, table: sa.Table, batch: Batch,
+              upsert: bool) -> Callable[[sa.Connection], None]:
         """Send the batch's rows; what is left to do in the same transaction to write them."""
         names = [c.name for c in table.columns]
         if self.takes_copy_text:
