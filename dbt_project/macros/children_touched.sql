@@ -153,11 +153,16 @@ analyze children_touched
 {{ column }} in (select identifier from children_touched)
 {%- endmacro %}
 
-{#- Current vaccinations naming a touched identifier (every column of `relation`, a resource table). -#}
+{#- Current vaccinations naming a touched identifier (every column of `relation`, a resource table):
+    those by ID number, then those by certificate alone, so no row is read twice and no whole rows
+    are sorted to remove the repeats. -#}
 {% macro vaccinations_of_children_touched(relation) -%}
 select * from {{ relation }} where {{ touched('child_id_no') }}
-union
-select * from {{ relation }} where {{ touched('birth_cert_no') }}
+union all
+select * from {{ relation }} as by_certificate
+where
+    {{ touched('by_certificate.birth_cert_no') }}
+    and not exists (select 1 from children_touched as c where c.identifier = by_certificate.child_id_no)
 {%- endmacro %}
 
 {#- Post-hook: rows of the touched identifiers (or their records) this build did not write again;

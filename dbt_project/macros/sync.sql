@@ -41,7 +41,12 @@ where t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
 
 {#- Every row of `relation`, for a model that recomputes some keys whole and removes the rest of
     them afterwards (macros/children_touched.sql): a row as this model already holds it keeps its
-    sync ids and time, so only the difference counts as written. A full build: `changed_rows`. -#}
+    sync ids and time, so only the difference counts as written. A full build: `changed_rows`.
+
+    Each row looks up its key in this model on its own (a lateral subquery with a limit, which the
+    planner cannot flatten into a join): the rows recomputed are few beside the table, but their
+    count is estimated from columns whose distinct values a sample undercounts, and a join planned
+    for millions reads this model's whole key index, a cost that grows with history. -#}
 {% macro rewritten_rows(relation, key) -%}
 {%- if not is_incremental() -%}
 {{ changed_rows(relation, key) }}
@@ -52,7 +57,12 @@ select
     case when t._row_hash = h._row_hash then t._sync_id else '{{ sync_id() }}' end as _sync_id,
     case when t._row_hash = h._row_hash then t._synced_at else now() end as _synced_at
 from ({{ hashed_rows(relation) }}) as h
-left join {{ this }} as t on t.{{ key }} = h.{{ key }}
+left join lateral (
+    select held._first_sync_id, held._sync_id, held._synced_at, held._row_hash
+    from {{ this }} as held
+    where held.{{ key }} = h.{{ key }}
+    limit 1
+) as t on true
 {%- endif %}
 {%- endmacro %}
 
