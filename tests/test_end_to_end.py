@@ -2,13 +2,17 @@
 
 import csv
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from hubei_data import warehouse as wh
 from hubei_data.contracts import SOURCES
+from hubei_data.transform.assets import DBT_DIR, dbt_resource
 from tests.demo_run import counts, flagged, run
 
 pytestmark = pytest.mark.slow
@@ -364,6 +368,20 @@ def test_a_build_leaves_its_tables_analysed_and_reads_of_one_batch_planned_as_sm
     assert {"raw.vaccination", "staging.vaccination", "resource.vaccination", "subject.child_identifier",
             "share.newborn_vaccination"} <= analysed
     assert {"raw.vaccination", "staging.vaccination", "resource.vaccination", "quarantine.vaccination"} <= declared
+
+
+def test_the_dbt_unit_tests_the_builds_leave_out_pass_here(demo, tmp_path):
+    declared = {test["name"] for path in (DBT_DIR / "models").rglob("*unit_tests.yml")
+                for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]}
+    tested = subprocess.run(
+        [dbt_resource().dbt_executable, "test", "--select", "test_type:unit", "--project-dir", str(DBT_DIR),
+         "--profiles-dir", str(DBT_DIR), "--target-path", str(tmp_path), "--log-path", str(tmp_path)],
+        env={**os.environ, **wh.connect_info().dbt_env()}, capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stdout[-3000:]
+    results = json.loads((tmp_path / "run_results.json").read_text())["results"]
+    assert len(declared) >= 2
+    ran = {r["unique_id"].rsplit(".", 1)[-1]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+    assert ran == dict.fromkeys(declared, "pass")
 
 
 def test_the_catalog_list_has_one_filled_row_per_shared_item(demo, tmp_path):

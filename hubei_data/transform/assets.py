@@ -42,6 +42,11 @@ def dbt_resource() -> DbtCliResource:
     return LocalDbtResource(project_dir=DBT_PROJECT, profiles_dir=DBT_DIR, dbt_executable=str(executable))
 
 
+# dbt's unit tests check the models' logic on fixtures, not the day's data: the test suite runs them once
+# (tests/test_end_to_end.py), and no build of the libraries waits on them.
+PRODUCTION_BUILD = ("--exclude-resource-type", "unit_test")
+
+
 class BuildConfig(dg.Config):
     """How the dbt build runs."""
 
@@ -72,7 +77,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             refuse_frozen_assets(conn, context.selected_asset_keys)
             ensure_landing(conn)
             conn.commit()
-        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+        args = ["build", *PRODUCTION_BUILD, *(["--full-refresh"] if config.full_refresh else [])]
         invocation = dbt.cli(args, context=context)
         with warehouse.connect() as conn:
             for event in invocation.stream():
