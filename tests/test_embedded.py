@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psutil
+import psycopg
 import pytest
 
 from hubei_data import embedded
@@ -89,3 +91,22 @@ def test_dead_holders_left_in_the_list_are_dropped_at_the_next_start(data_dir):
         assert json.loads(pids.read_text()) == [os.getpid()]
     finally:
         embedded.release(data_dir / "pg")
+
+
+def test_the_server_runs_with_settings_sized_to_the_machine(data_dir):
+    expected = embedded.server_settings(psutil.virtual_memory().total)
+    uri = embedded.hold(data_dir / "pg")
+    try:
+        with psycopg.connect(uri) as conn:
+            differing = [name for name, value in expected.items() if not conn.execute(
+                "select pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)", (name, value)).fetchone()[0]]
+    finally:
+        embedded.release(data_dir / "pg")
+    assert differing == []
+    assert (data_dir / "pg" / "postgresql.conf").read_text().count(embedded.SETTINGS_FILE) == 1
+
+
+def test_settings_stay_within_bounds_on_small_and_large_machines():
+    small, large = embedded.server_settings(2**30), embedded.server_settings(256 * 2**30)
+    assert (small["shared_buffers"], small["maintenance_work_mem"]) == ("128MB", "64MB")
+    assert (large["shared_buffers"], large["maintenance_work_mem"]) == ("4096MB", "1024MB")
