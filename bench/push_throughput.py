@@ -7,6 +7,7 @@ fills share.penalty_info with synthetic rows in a scratch database, then in the 
 (1) COPYs the subscription's fields of those rows into a fresh table, (2) pushes the same
 subscription (upsert by key, logged) into another fresh database, and (3) changes every row
 and pushes again, merging by key; prints rows per second of each and the ratios to COPY.
+Between steps, untimed, the tables the last step wrote are vacuumed, so no step pays for another's.
 """
 
 import argparse
@@ -18,6 +19,7 @@ import uuid
 
 import psycopg
 from psycopg import sql
+from quiet import vacuumed
 
 from hubei_data import warehouse
 from hubei_data.catalog.dbt_yml import model_doc
@@ -48,7 +50,7 @@ def _fill(source, rows: int) -> None:
             (rows,),
         )
         conn.execute("alter table share.penalty_info add primary key (case_no)")
-        conn.execute("analyze share.penalty_info")
+    vacuumed(source.url, "share.penalty_info")
 
 
 def _plain_copy(source, target) -> float:
@@ -73,6 +75,7 @@ def measure(rows: int) -> dict[str, float]:
     schema.upgrade(source)
     _fill(source, rows)
     copy_seconds = _plain_copy(source, copy_target)
+    vacuumed(copy_target.url, "plain")
     os.environ["BENCH_TARGET_URL"] = push_target.url.replace("postgresql://", "postgresql+psycopg://", 1)
     subscription = checked(Subscription.model_validate({
         "id": "bench", "department": "bench", "purpose": "bench", "dataset": "penalty_info", "fields": FIELDS,
@@ -82,8 +85,10 @@ def measure(rows: int) -> dict[str, float]:
     target = Target(os.environ["BENCH_TARGET_URL"])
     with psycopg.connect(source.url) as conn:
         push_seconds = _timed_push(conn, subscription, target, rows)
+        vacuumed(push_target.url, "pushed")
         conn.execute("update share.penalty_info set fine_yuan = fine_yuan + 1, _synced_at = clock_timestamp()")
         conn.commit()
+        vacuumed(source.url, "share.penalty_info")
         repush_seconds = _timed_push(conn, subscription, target, rows)
     for info in (source, copy_target, push_target):
         warehouse.drop_database(info.dbname)

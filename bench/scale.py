@@ -10,7 +10,8 @@ Runs on an embedded PostgreSQL in a data directory of its own, removed afterward
 keep it); each size lands on top of the sizes before it (the
 first records are sent again), so the builds at a size read the history of every size so far. Ratios compare rates
 with a plain COPY of the same rows on the same server in the same run, so they hold across machines; seconds do
-not. Peak memory is the resident size of the largest process of the stage.
+not. Each stage starts on a quiet server: what the stages before wrote is vacuumed first, untimed. Peak memory is
+the resident size of the largest process of the stage.
 """
 
 import argparse
@@ -34,6 +35,7 @@ import ingest_speed
 import landing_speed
 import orchestration_speed
 import push_throughput
+from quiet import vacuumed
 
 from hubei_data import embedded, warehouse
 
@@ -86,20 +88,24 @@ def run(sizes: tuple[int, ...], stages: tuple[str, ...], scratch: Path,
             seconds, _, peak = landing_speed.land(url, book)
             found.append(_report(Measure("landing XLSX", rows, seconds, copied["utf-8"] / seconds, 0.0, peak)))
         if "ingest" in now:
+            vacuumed(url)
             seconds, peak = ingest_speed.ingest(utf8, rows, token)
             found.append(_report(Measure("ingest command", rows, seconds, copied["utf-8"] / seconds, 0.1, peak)))
         if "orchestration" in now:
+            vacuumed(url)
             plain, orchestrated = orchestration_speed.measure()
             found.append(_report(Measure("Dagster run of dbt build", rows, orchestrated, plain / orchestrated,
                                          round(1 / 1.15, 2), against="dbt build")))
         if "incremental" in now:
             if "ingest" not in now:
                 incremental_speed.land_history(utf8, token)
+            vacuumed(url)
             full, daily = incremental_speed.measure(rows, scratch, token)
             found.append(_report(Measure("full build", rows, full, 0.0, 0.0, against="")))
             found.append(_report(Measure("day's build, 1% of rows", rows, daily, full / daily, 20.0,
                                          against="full build ÷ day's")))
         if "push" in now:
+            vacuumed(url)
             pushed = push_throughput.measure(rows)
             for kind, label in (("push", "push, first load"), ("merge", "push, all rows changed")):
                 found.append(_report(Measure(label, rows, pushed[kind], pushed["copy"] / pushed[kind], 0.5)))
@@ -149,6 +155,7 @@ def write_docs(found: list[Measure], output: Path, kept: int = 0) -> None:
         " run, and a Dagster run of the dbt models and their tests with `dbt build` of the same project;"
         " the day's build (1% of the history's rows new or changed, built incrementally) is compared with a full"
         " build of every model downstream of raw vaccination over the same history, both plain `dbt build`;"
+        " each stage starts once what the stages before it wrote is vacuumed, untimed;"
         " peak memory is the resident size of the stage's largest process.",
         "",
         "![seconds against rows per stage](benchmarks.png)",
