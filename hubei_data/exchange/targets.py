@@ -198,17 +198,16 @@ def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator
     target = sql.Identifier(table.name)
     columns = sql.SQL(", ").join(map(sql.Identifier, names))
     keys = [c.name for c in table.primary_key]
+    into = sql.Identifier("incoming") if upsert else target
     with raw.cursor() as cursor:
-        if not upsert:
-            with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(target, columns)) as copy, closing(text):
-                for piece in _pieces(text):
-                    copy.write(piece)
-            return _nothing_left
-        cursor.execute(sql.SQL("create temp table if not exists incoming (like {} including defaults) on commit drop")
-                       .format(target))
-        with cursor.copy(sql.SQL("copy incoming ({}) from stdin").format(columns)) as copy, closing(text):
+        if upsert:
+            cursor.execute(sql.SQL("create temp table if not exists {} (like {} including defaults) on commit drop")
+                           .format(into, target))
+        with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(into, columns)) as copy, closing(text):
             for piece in _pieces(text):
                 copy.write(piece)
+    if not upsert:
+        return _nothing_left
     values_of = [sql.Identifier(n) for n in names if n not in keys]
     updates = [sql.SQL("{} = excluded.{}").format(n, n) for n in values_of]
     conflict = sql.SQL(" on conflict ({}) do update set {} where ({}) is distinct from ({})").format(
@@ -216,7 +215,7 @@ def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator
         sql.SQL(", ").join(sql.SQL("{}.{}").format(target, n) for n in values_of),
         sql.SQL(", ").join(sql.SQL("excluded.{}").format(n) for n in values_of),
     ) if updates else sql.SQL(" on conflict do nothing")
-    merge = sql.SQL("insert into {} ({}) select {} from incoming{}").format(target, columns, columns, conflict)
+    merge = sql.SQL("insert into {} ({}) select {} from {}{}").format(target, columns, columns, into, conflict)
     return lambda conn: conn.connection.driver_connection.execute(merge)
 
 
