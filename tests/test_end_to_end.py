@@ -1,6 +1,7 @@
 """End to end through the command line, as a newcomer runs it, on the real embedded PostgreSQL: the data path."""
 
 import csv
+import datetime as dt
 import json
 import os
 import subprocess
@@ -329,6 +330,45 @@ def test_a_day_that_moves_records_between_children_links_them_as_a_full_build_wo
     assert certified[0] not in profiles and profiles["Q420009901"] == certified[3] == shared
     # what the identifiers touched is kept only until every model built on them has read it
     assert recorded_builds == 1
+
+
+def test_a_record_sent_again_for_the_same_child_links_nothing_again_and_its_child_is_counted_again(demo, tmp_path):
+    """A record sent again with a later vaccination and the same child (ID number, certificate, name, birth date):
+    the identifiers are not rewritten, and the child's profile, counted from every record of the child, those
+    naming only its ID number too, shows the new vaccination (the full build's identity follows in
+    test_a_full_refresh_gives_the_same_tables)."""
+    fields = ", ".join(VACCINATION_FIELDS)
+    column = VACCINATION_FIELDS.index
+    with wh.connect() as conn:
+        child, number = conn.execute(
+            "select i.child_key, i.identifier from subject.child_identifier i"
+            " where i.identifier_kind = 'child_id_no' and i.child_key <> i.identifier"
+            " and exists (select 1 from resource.vaccination v where v.child_id_no = i.identifier"
+            " and v.birth_cert_no is null)"
+            " and exists (select 1 from resource.vaccination v where v.birth_cert_no = i.child_key)"
+            " order by 1 limit 1").fetchone()
+        record = conn.execute(f"select {fields} from resource.vaccination where birth_cert_no = %s"
+                              " order by record_id limit 1", (child,)).fetchone()
+        records = conn.execute("select vaccination_records from subject.child_immunisation_profile"
+                               " where child_key = %s", (child,)).fetchone()[0]
+        links_before = conn.execute("select identifier, _sync_id from subject.child_identifier"
+                                    " where child_key = %s order by 1", (child,)).fetchall()
+    later = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    run("ingest", str(_write_csv(tmp_path / "vaccination", VACCINATION_FIELDS, [
+        {**dict(zip(VACCINATION_FIELDS, record)), "vaccinated_on": later,
+         "updated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
+    ])))
+    with wh.connect() as conn:
+        profile = conn.execute("select vaccination_records, last_vaccinated_on::text"
+                               " from subject.child_immunisation_profile where child_key = %s", (child,)).fetchone()
+        links_after = conn.execute("select identifier, _sync_id from subject.child_identifier"
+                                   " where child_key = %s order by 1", (child,)).fetchall()
+        shared = conn.execute("select vaccinated_on::text from share.newborn_vaccination_lookup where record_id = %s",
+                              (record[column("record_id")],)).fetchone()
+    assert number in {identifier for identifier, _ in links_before}
+    assert links_after == links_before
+    assert profile == (records, later)
+    assert shared == (later,)
 
 
 def _business_rows(conn) -> dict[str, list]:

@@ -6,24 +6,66 @@
     identifier connected to it: named in one record, or alike (the same name, and the birth date
     inside the ID number), now or in a version a later one replaced. Outside those connected
     identifiers no input changed, so no row can; inside them every row is computed again from
-    all it depends on, which gives what a full build gives. -#}
+    all it depends on, which gives what a full build gives.
+
+    A record sent again naming the same child in every version (the same ID number, certificate,
+    name and birth date) that the identifiers had linked before changes no link: the identities
+    the links are computed from are the same with or without it. Its identifiers are not touched;
+    the models built on the identifiers still recompute its child, whose records changed. -#}
 
 {#- The child identifiers find the touched identifiers once per build and record them in
-    raw.children_touched under the build's sync id; the models built on the identifiers (marked
-    `meta.reads_children_touched`) take the identifiers' batches and read the identifiers touched
-    by the builds that took those batches. Each of them afterwards removes the rows of those
-    identifiers it did not write again (a child merged into another, a record no longer linked to
-    a child with a certificate). -#}
+    raw.children_touched under the build's sync id, with every identifier of the children whose
+    records were sent again unchanged in identity; the models built on the identifiers (marked
+    `meta.reads_children_touched`) take the identifiers' batches and read the identifiers
+    recorded by the builds that took those batches. Each of them afterwards removes the rows of
+    those identifiers it did not write again (a child merged into another, a record no longer
+    linked to a child with a certificate). -#}
 
-{#- Pre-hook: the touched identifiers and all connected to them, as temporary table
-    children_touched (dropped at commit). A full build recomputes every child instead.
+{#- Pre-hook: every passing version of the day's records, as temporary table day_versions
+    (dropped at commit), each marked whether its record's identity is kept: every version names
+    the same child, and one of them is in a batch the identifiers took in before.
 
-    A link a replaced version made has an end the build touched, so the versions' links are
-    followed once from the touched identifiers, and then only today's links, on indexed tables.
     Each record's versions are looked up by its key on their own (a lateral subquery the planner
     cannot flatten into a join, for its `offset 0`): the planner cannot estimate how many
     versions pass their checks, takes it for one in two hundred, and would read the whole staging
     table to join them (six seconds at ten million rows). -#}
+{% macro find_day_versions() -%}
+{%- if is_incremental() -%}
+create temporary table day_versions on commit drop as
+select
+    record_id,
+    child_id_no,
+    birth_cert_no,
+    child_name,
+    bool_or(linked_before) over same_record and min(identity) over same_record = max(identity) over same_record
+        as identity_kept
+from (
+    select
+        version.*,
+        jsonb_build_array(version.child_id_no, version.birth_cert_no, version.child_name, version.birth_date)::text
+            as identity,
+        version._batch_id in (
+            select batch_id from raw.model_batches
+            where model = '{{ ledger_name(this) }}' and taken_by <> pg_current_xact_id()
+        ) as linked_before
+    from (select distinct record_id from staging.vaccination where _batch_id in ({{ taken_batches() }})) as day
+    cross join lateral (
+        select record_id, child_id_no, birth_cert_no, child_name, birth_date__value as birth_date, _batch_id
+        from staging.vaccination as version
+        where version.record_id = day.record_id and jsonb_array_length(version._issues) = 0
+        offset 0
+    ) as version
+) as versions
+window same_record as (partition by record_id)
+{%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook after find_day_versions: the touched identifiers and all connected to them, as
+    temporary table children_touched (dropped at commit). A full build recomputes every child
+    instead.
+
+    A link a replaced version made has an end the build touched, so the versions' links are
+    followed once from the touched identifiers, and then only today's links, on indexed tables. -#}
 {% macro find_children_touched() -%}
 {%- if is_incremental() -%}
 create temporary table children_touched on commit drop as
@@ -31,13 +73,7 @@ with recursive
 
 versions as materialized (
 
-    select version.child_id_no, version.birth_cert_no, version.child_name
-    from (select distinct record_id from staging.vaccination where _batch_id in ({{ taken_batches() }})) as day
-    cross join lateral (
-        select child_id_no, birth_cert_no, child_name from staging.vaccination as version
-        where version.record_id = day.record_id and jsonb_array_length(version._issues) = 0
-        offset 0
-    ) as version
+    select child_id_no, birth_cert_no, child_name from day_versions where not identity_kept
 
 ),
 
@@ -103,14 +139,24 @@ analyze children_touched
 {%- endif -%}
 {%- endmacro %}
 
-{#- The identifiers' post-hook: what this build touched, for the models built on them (a full
-    build: a row without an identifier, meaning every child), and no longer what every one of
-    them has read. Rendered when run: the models reading it are found in dbt's graph. -#}
+{#- The identifiers' post-hook: what this build touched, and the identifiers of the children
+    whose records it took unchanged in identity, for the models built on them (a full build: a
+    row without an identifier, meaning every child), and no longer what every one of them has
+    read. Rendered when run: the models reading it are found in dbt's graph. -#}
 {% macro record_children_touched() -%}
 {%- if execute -%}
 insert into raw.children_touched (taken_in, identifier)
 {% if is_incremental() -%}
-select '{{ sync_id() }}', identifier from children_touched;
+select '{{ sync_id() }}', identifier from children_touched
+union
+select '{{ sync_id() }}', same_child.identifier
+from {{ this }} as named
+inner join {{ this }} as same_child on same_child.child_key = named.child_key
+where named.identifier in (
+    select child_id_no from day_versions where identity_kept
+    union all
+    select birth_cert_no from day_versions where identity_kept
+);
 {%- else -%}
 values ('{{ sync_id() }}', null);
 {%- endif %}

@@ -1,9 +1,10 @@
 {{ config(
     alias='child_identifier',
     unique_key='identifier',
-    indexes=[{'columns': ['identifier'], 'unique': True}, {'columns': ['_sync_id']}],
+    indexes=[{'columns': ['identifier'], 'unique': True}, {'columns': ['child_key']}, {'columns': ['_sync_id']}],
     pre_hook=[
         "{{ take_batches(['resource.vaccination', 'resource.birth_certificate'], from_ledger=true) }}",
+        "{{ find_day_versions() }}",
         "{{ find_children_touched() }}",
     ],
     post_hook=["{{ remove_rows_not_written('identifier') }}", "{{ record_children_touched() }}"],
