@@ -20,7 +20,7 @@
     excluded), so a row re-sent unchanged in a later batch is not rewritten; an
     incremental build writes only the difference, and the sync ids say which rows this
     build inserted and which it updated. -#}
-{% macro changed_rows(relation, key) -%}
+{% macro changed_rows(relation, key, lineage=true) -%}
 {%- set keys = [key] if key is string else key -%}
 select
     h.*,
@@ -31,7 +31,7 @@ select
     {%- endif %}
     '{{ sync_id() }}'::text as _sync_id,
     now() as _synced_at
-from ({{ hashed_rows(relation) }}) as h
+from ({{ hashed_rows(relation, lineage) }}) as h
 {% if is_incremental() -%}
 left join {{ this }} as t
     on {% for k in keys %}t.{{ k }} = h.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
@@ -47,16 +47,16 @@ where t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
     planner cannot flatten into a join): the rows recomputed are few beside the table, but their
     count is estimated from columns whose distinct values a sample undercounts, and a join planned
     for millions reads this model's whole key index, a cost that grows with history. -#}
-{% macro rewritten_rows(relation, key) -%}
+{% macro rewritten_rows(relation, key, lineage=true) -%}
 {%- if not is_incremental() -%}
-{{ changed_rows(relation, key) }}
+{{ changed_rows(relation, key, lineage) }}
 {%- else -%}
 select
     h.*,
     coalesce(t._first_sync_id, '{{ sync_id() }}') as _first_sync_id,
     case when t._row_hash = h._row_hash then t._sync_id else '{{ sync_id() }}' end as _sync_id,
     case when t._row_hash = h._row_hash then t._synced_at else now() end as _synced_at
-from ({{ hashed_rows(relation) }}) as h
+from ({{ hashed_rows(relation, lineage) }}) as h
 left join lateral (
     select held._first_sync_id, held._sync_id, held._synced_at, held._row_hash
     from {{ this }} as held
@@ -66,10 +66,19 @@ left join lateral (
 {%- endif %}
 {%- endmacro %}
 
-{#- The rows of `relation` with a hash of their business columns (lineage columns excluded). -#}
-{% macro hashed_rows(relation) -%}
+{#- The rows of `relation` with a hash of their business columns (lineage columns excluded).
+
+    Rows without lineage columns (`lineage=false`) are hashed as their text, a quarter of the
+    cost of building their JSON to drop the lineage from (0.7 s of a day's 3.5 s of child
+    profiles at ten million rows); dates in it are written in the ISO style every build sets
+    (macros/build_settings.sql). -#}
+{% macro hashed_rows(relation, lineage=true) -%}
 select
     c.*,
+    {% if lineage -%}
     md5((to_jsonb(c) - array['_batch_id', '_row_number'])::text) as _row_hash
+    {%- else -%}
+    md5(c::text) as _row_hash
+    {%- endif %}
 from {{ relation }} as c
 {%- endmacro %}

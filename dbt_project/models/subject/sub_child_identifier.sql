@@ -116,4 +116,4 @@ final as (
 
 )
 
-{{ rewritten_rows('final', 'identifier') }}
+{{ rewritten_rows('final', 'identifier', lineage=false) }}

@@ -119,4 +119,4 @@ final as (
 
 )
 
-{{ rewritten_rows('final', 'child_key') }}
+{{ rewritten_rows('final', 'child_key', lineage=false) }}
