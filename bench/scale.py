@@ -10,8 +10,8 @@ Runs on an embedded PostgreSQL in a data directory of its own, removed afterward
 keep it); each size lands on top of the sizes before it (the
 first records are sent again), so the builds at a size read the history of every size so far. Ratios compare rates
 with a plain COPY of the same rows on the same server in the same run, so they hold across machines; seconds do
-not. Each stage starts on a quiet server: what the stages before wrote is vacuumed first, untimed. Peak memory is
-the resident size of the largest process of the stage.
+not. Each stage starts on a quiet server: what the stages before wrote is vacuumed and written out first
+(a checkpoint), untimed. Peak memory is the resident size of the largest process of the stage.
 """
 
 import argparse
@@ -155,7 +155,7 @@ def write_docs(found: list[Measure], output: Path, kept: int = 0) -> None:
         " run, and a Dagster run of the dbt models and their tests with `dbt build` of the same project;"
         " the day's build (1% of the history's rows new or changed, built incrementally) is compared with a full"
         " build of every model downstream of raw vaccination over the same history, both plain `dbt build`;"
-        " each stage starts once what the stages before it wrote is vacuumed, untimed;"
+        " each stage starts once what the stages before it wrote is vacuumed and written out (a checkpoint), untimed;"
         " peak memory is the resident size of the stage's largest process.",
         "",
         "![seconds against rows per stage](benchmarks.png)",
