@@ -1,5 +1,5 @@
 """Shared fixtures: the embedded PostgreSQL (or HUBEI_DATA_DATABASE_URL), bureau simulators, a MariaDB, a tiny
-filesystem that fills up."""
+filesystem that fills up, the CJK font charts draw with."""
 
 import compileall
 import gc
@@ -19,6 +19,8 @@ import pytest
 from hubei_data import embedded, runner
 from hubei_data import warehouse as warehouse_module
 from hubei_data.control import schema
+from hubei_data.reports import fonts
+from tests.debian import installed_file
 from tests.share_library import create_empty_share_library
 
 # Logins the tests make are kept in a folder of their own, and no token of the person running them is used.
@@ -30,6 +32,13 @@ def pytest_sessionstart(session) -> None:
     """Compile the project's modules once: where PYTHONDONTWRITEBYTECODE is set, every CLI, dbt and Dagster
     process the tests start would otherwise compile each module it imports again."""
     compileall.compile_dir(Path(__file__).parent.parent / "hubei_data", quiet=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cjk_font() -> Path:
+    """Debian's Noto CJK, installed when missing, as a user's machine would have it: reports, the portal's metric
+    pages and the browser tests all draw Chinese with it, in whatever order a worker runs them."""
+    return installed_file(fonts.REGULAR, fonts.PACKAGE)
 
 
 # The dispositions every test starts and ends with: SIGINT as the worker started, SIGTERM the default, even where

@@ -1,19 +1,10 @@
-"""Fixtures of the report tests: the CJK font installed, a migrated warehouse of a test's own, its reports folder."""
+"""Fixtures of the report tests: a migrated warehouse of a test's own, its reports folder."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-
-from hubei_data.reports import fonts
-from tests.debian import installed_file
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cjk_font() -> Path:
-    """Debian's Noto CJK, installed when missing, as a user's machine would have it."""
-    return installed_file(fonts.REGULAR, fonts.PACKAGE)
 
 
 @dataclass(frozen=True)

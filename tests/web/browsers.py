@@ -11,9 +11,8 @@ from playwright import sync_api
 
 from hubei_data.web.csrf import FIELD, token_for
 from hubei_data.web.session import COOKIE
-from hubei_data.reports import fonts
 from tests import people
-from tests.debian import installed_file, program
+from tests.debian import program
 
 
 @dataclass
@@ -55,7 +54,6 @@ def chromium() -> Iterator["Chromium"]:
     """Headless Chromium from Debian's package at an office screen's size, collecting what its console reports
     as an error (a script failing, a resource refused by the Content-Security-Policy)."""
     executable = program("chromium", "chromium")
-    installed_file(fonts.REGULAR, "fonts-noto-cjk")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
