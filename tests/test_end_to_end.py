@@ -255,6 +255,15 @@ def test_a_day_of_vaccinations_is_merged_by_key_without_rewriting_history(demo, 
     assert {k: quarantined_after[k] for k in quarantined_before} == quarantined_before
 
 
+def test_the_resource_key_index_carries_what_orders_versions(demo):
+    """A day's build compares its rows with those held by the key's index alone (hubei_data/transform/model_sql.py)."""
+    with wh.connect() as conn:
+        unique = {table: definition for table, definition in conn.execute(
+            "select tablename, indexdef from pg_indexes where schemaname = 'resource' and indexdef like 'CREATE UNIQUE%'")}
+    assert unique["vaccination"].endswith("(record_id) INCLUDE (updated_at, _batch_id, _row_number)")
+    assert unique["sampling"].endswith("(sample_no) INCLUDE (_batch_id, _row_number)")
+
+
 BIRTH_CERTIFICATE_FIELDS = [c.name for c in SOURCES["birth_certificate"].columns]
 UNLINKED_IDS = """
     select i.identifier from subject.child_identifier as i
@@ -353,22 +362,71 @@ def test_a_record_sent_again_for_the_same_child_links_nothing_again_and_its_chil
                                " where child_key = %s", (child,)).fetchone()[0]
         links_before = conn.execute("select identifier, _sync_id from subject.child_identifier"
                                     " where child_key = %s order by 1", (child,)).fetchall()
+        first_synced, synced = conn.execute("select _first_sync_id, _sync_id from subject.child_immunisation_profile"
+                                            " where child_key = %s", (child,)).fetchone()
     later = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     run("ingest", str(_write_csv(tmp_path / "vaccination", VACCINATION_FIELDS, [
         {**dict(zip(VACCINATION_FIELDS, record)), "vaccinated_on": later,
          "updated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
     ])))
     with wh.connect() as conn:
-        profile = conn.execute("select vaccination_records, last_vaccinated_on::text"
-                               " from subject.child_immunisation_profile where child_key = %s", (child,)).fetchone()
+        profile = conn.execute("select vaccination_records, last_vaccinated_on::text, _first_sync_id, _sync_id <> %s"
+                               " from subject.child_immunisation_profile where child_key = %s", (synced, child)).fetchone()
         links_after = conn.execute("select identifier, _sync_id from subject.child_identifier"
                                    " where child_key = %s order by 1", (child,)).fetchall()
         shared = conn.execute("select vaccinated_on::text from share.newborn_vaccination_lookup where record_id = %s",
                               (record[column("record_id")],)).fetchone()
     assert number in {identifier for identifier, _ in links_before}
     assert links_after == links_before
-    assert profile == (records, later)
+    assert profile == (records, later, first_synced, True)
     assert shared == (later,)
+
+
+def _child_rows(conn, child: str) -> dict[str, list]:
+    """The rows of one child in the child models, each with its sync ids and the transaction that wrote it."""
+    return {table: conn.execute(f"select {key}, _first_sync_id, _sync_id, _synced_at, xmin::text from {table}"
+                                f" where {where} order by 1", (child,)).fetchall()
+            for table, key, where in [
+                ("subject.child_identifier", "identifier", "child_key = %s"),
+                ("subject.child_immunisation_profile", "child_key", "child_key = %s"),
+                ("share.newborn_vaccination_lookup", "record_id", "birth_cert_no = %s"),
+                ("share.newborn_vaccination", "record_id", "birth_cert_no = %s"),
+            ]}
+
+
+def test_a_record_sent_again_unchanged_but_for_its_update_time_rewrites_only_its_share_rows(demo, tmp_path):
+    """The child's profile and its other records are computed again the same and left as they are; the record's
+    share rows move to the new batch, keeping their sync ids, since nothing a consumer sees changed (the full
+    build's identity follows in test_a_full_refresh_gives_the_same_tables)."""
+    fields = ", ".join(VACCINATION_FIELDS)
+    column = VACCINATION_FIELDS.index
+    with wh.connect() as conn:
+        record = conn.execute(
+            f"select {fields} from resource.vaccination v where birth_cert_no is not null"
+            " and (select count(*) from share.newborn_vaccination s where s.birth_cert_no = v.birth_cert_no) > 1"
+            " order by record_id limit 1").fetchone()
+        child = record[column("birth_cert_no")]
+        before = _child_rows(conn, child)
+    run("ingest", str(_write_csv(tmp_path / "vaccination", VACCINATION_FIELDS, [
+        {**dict(zip(VACCINATION_FIELDS, record)), "updated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
+    ])))
+    with wh.connect() as conn:
+        after = _child_rows(conn, child)
+        batch = conn.execute("select _batch_id from resource.vaccination where record_id = %s",
+                             (record[column("record_id")],)).fetchone()[0]
+        shared_batches = {table: conn.execute(f"select _batch_id from {table} where record_id = %s",
+                                              (record[column("record_id")],)).fetchone()[0]
+                          for table in ("share.newborn_vaccination_lookup", "share.newborn_vaccination")}
+    sent_again = record[column("record_id")]
+    assert after["subject.child_identifier"] == before["subject.child_identifier"]
+    assert after["subject.child_immunisation_profile"] == before["subject.child_immunisation_profile"]
+    for table in ("share.newborn_vaccination_lookup", "share.newborn_vaccination"):
+        assert [row for row in after[table] if row[0] != sent_again] == [
+            row for row in before[table] if row[0] != sent_again]
+        [(_, *stamps_after, written_after)] = [row for row in after[table] if row[0] == sent_again]
+        [(_, *stamps_before, written_before)] = [row for row in before[table] if row[0] == sent_again]
+        assert stamps_after == stamps_before and written_after != written_before
+    assert shared_batches == dict.fromkeys(shared_batches, batch)
 
 
 def _business_rows(conn) -> dict[str, list]:

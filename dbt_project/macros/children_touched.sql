@@ -17,9 +17,9 @@
     raw.children_touched under the build's sync id, with every identifier of the children whose
     records were sent again unchanged in identity; the models built on the identifiers (marked
     `meta.reads_children_touched`) take the identifiers' batches and read the identifiers
-    recorded by the builds that took those batches. Each of them afterwards removes the rows of
-    those identifiers it did not write again (a child merged into another, a record no longer
-    linked to a child with a certificate). -#}
+    recorded by the builds that took those batches. Each of them removes the rows of those
+    identifiers it did not compute again (a child merged into another, a record no longer linked
+    to a child with a certificate) and writes only the rows that changed (`recomputed_keys`). -#}
 
 {#- Pre-hook: every passing version of the day's records, as temporary table day_versions
     (dropped at commit), each marked whether its record's identity is kept: every version names
@@ -219,19 +219,14 @@ where
     and not exists (select 1 from children_touched as c where c.identifier = by_certificate.child_id_no)
 {%- endmacro %}
 
-{#- Post-hook: rows of the touched identifiers (or their records) this build did not write again;
-    a full build would not have them. -#}
-{% macro remove_rows_not_written(key) -%}
-{%- if is_incremental() -%}
-delete from {{ this }}
-where
-    {% if key == 'record_id' -%}
-    record_id in (
-        select record_id from ({{ vaccinations_of_children_touched('resource.vaccination') }}) as touched
-    )
-    {%- else -%}
-    {{ touched(key) }}
-    {%- endif %}
-    and xmin <> pg_current_xact_id()::xid
+{#- The keys a daily build of a model built on the identifiers recomputes: those of the touched
+    identifiers, or of their current records (`record_id`). The model's incremental strategy
+    (`recomputed`, macros/sync.sql) removes what it holds of them and did not compute again: a
+    full build would not have it. -#}
+{% macro recomputed_keys(key) -%}
+{%- if key == 'record_id' -%}
+select record_id from ({{ vaccinations_of_children_touched('resource.vaccination') }}) as touched
+{%- else -%}
+select identifier from children_touched
 {%- endif -%}
 {%- endmacro %}

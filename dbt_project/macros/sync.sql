@@ -39,31 +39,79 @@ where t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
 {%- endif %}
 {%- endmacro %}
 
-{#- Every row of `relation`, for a model that recomputes some keys whole and removes the rest of
-    them afterwards (macros/children_touched.sql): a row as this model already holds it keeps its
-    sync ids and time, so only the difference counts as written. A full build: `changed_rows`.
-
-    Each row looks up its key in this model on its own (a lateral subquery with a limit, which the
-    planner cannot flatten into a join): the rows recomputed are few beside the table, but their
-    count is estimated from columns whose distinct values a sample undercounts, and a join planned
-    for millions reads this model's whole key index, a cost that grows with history. -#}
-{% macro rewritten_rows(relation, key, lineage=true) -%}
-{%- if not is_incremental() -%}
-{{ changed_rows(relation, key, lineage) }}
-{%- else -%}
+{#- Every row of `relation`, stamped as written by this build, for a model that recomputes some
+    keys whole: its incremental strategy, `recomputed`, writes only those that changed. -#}
+{% macro recomputed_rows(relation, lineage=true) -%}
 select
     h.*,
-    coalesce(t._first_sync_id, '{{ sync_id() }}') as _first_sync_id,
-    case when t._row_hash = h._row_hash then t._sync_id else '{{ sync_id() }}' end as _sync_id,
-    case when t._row_hash = h._row_hash then t._synced_at else now() end as _synced_at
+    '{{ sync_id() }}'::text as _first_sync_id,
+    '{{ sync_id() }}'::text as _sync_id,
+    now() as _synced_at
 from ({{ hashed_rows(relation, lineage) }}) as h
-left join lateral (
-    select held._first_sync_id, held._sync_id, held._synced_at, held._row_hash
-    from {{ this }} as held
-    where held.{{ key }} = h.{{ key }}
-    limit 1
-) as t on true
-{%- endif %}
+{%- endmacro %}
+
+{#- The incremental strategy of a model that recomputes some keys whole (macros/children_touched.sql,
+    `recomputed_keys`): of those keys, the rows it holds that it computed again differently, or
+    did not compute again, are deleted, and the new and different rows inserted. A row computed
+    again the same is left as it is: most of a day's children are recomputed unchanged, and
+    rewriting them was a third of a day's child profiles at ten million rows. A row whose
+    business columns are the same but whose lineage moved to a later batch is written with its
+    sync ids and time kept; a changed row keeps the sync id it was first written in.
+
+    The rows held of those keys are read once, by key, before any is deleted: a new row is one
+    whose key was not among them, so whether a row is new needs no second read of the table. A
+    changed row is inserted only as its old row comes out of the delete, so the two never meet
+    in the key's unique index. The rows computed again are analysed first: the planner would
+    otherwise take the new table for a few pages and compare it with the rows held by nested loops. -#}
+{% macro get_incremental_recomputed_sql(arg_dict) -%}
+{%- set held = arg_dict['target_relation'] -%}
+{%- set computed = arg_dict['temp_relation'] -%}
+{%- set key = arg_dict['unique_key'] -%}
+{%- if key is not string -%}
+{{ exceptions.raise_compiler_error("the recomputed strategy takes one key column, not " ~ key) }}
+{%- endif -%}
+{%- set columns = arg_dict['dest_columns'] | map(attribute='name') | list -%}
+{%- set lineage = ['_batch_id', '_row_number'] if '_batch_id' in columns else [] -%}
+{%- set kept_when_same = {
+    '_first_sync_id': 'coalesce(removed._first_sync_id, new._first_sync_id)',
+    '_sync_id': 'case when removed._row_hash = new._row_hash then removed._sync_id else new._sync_id end',
+    '_synced_at': 'case when removed._row_hash = new._row_hash then removed._synced_at else new._synced_at end',
+} -%}
+analyze {{ computed }};
+with held_before as materialized (
+
+    select {{ key }}, _row_hash{% for column in lineage %}, {{ column }}{% endfor %}
+    from {{ held }}
+    where {{ key }} in (select {{ key }} from {{ computed }} union all {{ recomputed_keys(key) }})
+
+),
+
+removed as (
+
+    delete from {{ held }} as old
+    where old.{{ key }} in (
+        select {{ key }} from held_before as kept
+        where not exists (
+            select 1 from {{ computed }} as new
+            where
+                new.{{ key }} = kept.{{ key }} and new._row_hash = kept._row_hash
+                {%- for column in lineage %}
+                and new.{{ column }} = kept.{{ column }}
+                {%- endfor %}
+        )
+    )
+    returning old.{{ key }}, old._row_hash, old._first_sync_id, old._sync_id, old._synced_at
+
+)
+
+insert into {{ held }} ({{ columns | join(', ') }})
+select
+    {%- for column in columns %}
+    {{ kept_when_same.get(column, 'new.' ~ column) }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+from {{ computed }} as new
+left join removed on removed.{{ key }} = new.{{ key }}
+where removed.{{ key }} is not null or new.{{ key }} not in (select {{ key }} from held_before)
 {%- endmacro %}
 
 {#- The rows of `relation` with a hash of their business columns (lineage columns excluded).

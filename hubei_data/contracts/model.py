@@ -79,6 +79,8 @@ class Source:
         unknown = [k for k in self.key if k not in self.column_index]
         if unknown:
             raise ValueError(f"source {self.name}: key names unknown columns {unknown}")
+        if self.watermark and not (self.column(self.watermark).required and self.column(self.watermark).type == "timestamp"):
+            raise ValueError(f"source {self.name}: {self.watermark} orders a key's versions, so it is a required timestamp")
 
     def column(self, name: str) -> Column:
         return self.column_index[name]

@@ -2,7 +2,7 @@
 {{ config(
     alias='birth_certificate',
     unique_key=['cert_no'],
-    indexes=[{'columns': ['cert_no'], 'unique': True}, {'columns': ['_batch_id']}, {'columns': ['birth_date', 'child_name']}],
+    indexes=[{'columns': ['cert_no'], 'unique': True, 'include': ['updated_at', '_batch_id', '_row_number']}, {'columns': ['_batch_id']}, {'columns': ['birth_date', 'child_name']}],
     pre_hook="{{ take_batches(['staging.birth_certificate']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         cert_no,
@@ -27,34 +27,8 @@ candidates as (
         updated_at__value as updated_at,
         _batch_id,
         _row_number,
-        false as _kept
+        row_number() over (partition by cert_no order by updated_at__value desc, _batch_id desc, _row_number desc) as _version
     from passed
-    {% if is_incremental() %}
-    union all
-    select
-        cert_no,
-        child_name,
-        sex,
-        birth_date,
-        mother_id_no,
-        hospital,
-        division_code,
-        updated_at,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (cert_no) in (select cert_no from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
-        row_number() over (partition by cert_no order by updated_at desc, _batch_id desc, _row_number desc) as _version
-    from candidates
 
 ),
 
@@ -71,8 +45,17 @@ final as (
         updated_at,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.cert_no = day.cert_no
+                and (held.updated_at, held._batch_id, held._row_number) > (day.updated_at, day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

@@ -2,7 +2,7 @@
 {{ config(
     alias='cosmetic_filing',
     unique_key=['filing_no'],
-    indexes=[{'columns': ['filing_no'], 'unique': True}, {'columns': ['_batch_id']}],
+    indexes=[{'columns': ['filing_no'], 'unique': True, 'include': ['_batch_id', '_row_number']}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.cosmetic_filing']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         filing_no,
@@ -25,32 +25,8 @@ candidates as (
         status,
         _batch_id,
         _row_number,
-        false as _kept
-    from passed
-    {% if is_incremental() %}
-    union all
-    select
-        filing_no,
-        product_name,
-        category,
-        registrant_uscc,
-        filed_on,
-        status,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (filing_no) in (select filing_no from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
         row_number() over (partition by filing_no order by _batch_id desc, _row_number desc) as _version
-    from candidates
+    from passed
 
 ),
 
@@ -65,8 +41,17 @@ final as (
         status,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.filing_no = day.filing_no
+                and (held._batch_id, held._row_number) > (day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

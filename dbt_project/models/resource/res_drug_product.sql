@@ -2,7 +2,7 @@
 {{ config(
     alias='drug_product',
     unique_key=['approval_no'],
-    indexes=[{'columns': ['approval_no'], 'unique': True}, {'columns': ['_batch_id']}],
+    indexes=[{'columns': ['approval_no'], 'unique': True, 'include': ['_batch_id', '_row_number']}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.drug_product']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         approval_no,
@@ -26,33 +26,8 @@ candidates as (
         valid_until__value as valid_until,
         _batch_id,
         _row_number,
-        false as _kept
-    from passed
-    {% if is_incremental() %}
-    union all
-    select
-        approval_no,
-        generic_name,
-        dosage_form,
-        spec,
-        holder_uscc,
-        approved_on,
-        valid_until,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (approval_no) in (select approval_no from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
         row_number() over (partition by approval_no order by _batch_id desc, _row_number desc) as _version
-    from candidates
+    from passed
 
 ),
 
@@ -68,8 +43,17 @@ final as (
         valid_until,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.approval_no = day.approval_no
+                and (held._batch_id, held._row_number) > (day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

@@ -2,7 +2,7 @@
 {{ config(
     alias='enterprise',
     unique_key=['uscc'],
-    indexes=[{'columns': ['uscc'], 'unique': True}, {'columns': ['_batch_id']}],
+    indexes=[{'columns': ['uscc'], 'unique': True, 'include': ['updated_at', '_batch_id', '_row_number']}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.enterprise']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         uscc,
@@ -28,35 +28,8 @@ candidates as (
         updated_at__value as updated_at,
         _batch_id,
         _row_number,
-        false as _kept
+        row_number() over (partition by uscc order by updated_at__value desc, _batch_id desc, _row_number desc) as _version
     from passed
-    {% if is_incremental() %}
-    union all
-    select
-        uscc,
-        name,
-        legal_rep,
-        address,
-        division_code,
-        enterprise_type,
-        established_on,
-        status,
-        updated_at,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (uscc) in (select uscc from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
-        row_number() over (partition by uscc order by updated_at desc, _batch_id desc, _row_number desc) as _version
-    from candidates
 
 ),
 
@@ -74,8 +47,17 @@ final as (
         updated_at,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.uscc = day.uscc
+                and (held.updated_at, held._batch_id, held._row_number) > (day.updated_at, day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

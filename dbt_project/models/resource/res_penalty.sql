@@ -2,7 +2,7 @@
 {{ config(
     alias='penalty',
     unique_key=['case_no'],
-    indexes=[{'columns': ['case_no'], 'unique': True}, {'columns': ['_batch_id']}],
+    indexes=[{'columns': ['case_no'], 'unique': True, 'include': ['updated_at', '_batch_id', '_row_number']}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.penalty']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         case_no,
@@ -26,33 +26,8 @@ candidates as (
         updated_at__value as updated_at,
         _batch_id,
         _row_number,
-        false as _kept
+        row_number() over (partition by case_no order by updated_at__value desc, _batch_id desc, _row_number desc) as _version
     from passed
-    {% if is_incremental() %}
-    union all
-    select
-        case_no,
-        uscc,
-        decided_on,
-        violation,
-        fine_yuan,
-        confiscated_yuan,
-        updated_at,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (case_no) in (select case_no from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
-        row_number() over (partition by case_no order by updated_at desc, _batch_id desc, _row_number desc) as _version
-    from candidates
 
 ),
 
@@ -68,8 +43,17 @@ final as (
         updated_at,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.case_no = day.case_no
+                and (held.updated_at, held._batch_id, held._row_number) > (day.updated_at, day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

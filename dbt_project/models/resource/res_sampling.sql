@@ -2,7 +2,7 @@
 {{ config(
     alias='sampling',
     unique_key=['sample_no'],
-    indexes=[{'columns': ['sample_no'], 'unique': True}, {'columns': ['_batch_id']}],
+    indexes=[{'columns': ['sample_no'], 'unique': True, 'include': ['_batch_id', '_row_number']}, {'columns': ['_batch_id']}],
     pre_hook="{{ take_batches(['staging.sampling']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         sample_no,
@@ -25,32 +25,8 @@ candidates as (
         failed_items,
         _batch_id,
         _row_number,
-        false as _kept
-    from passed
-    {% if is_incremental() %}
-    union all
-    select
-        sample_no,
-        approval_no,
-        uscc,
-        sampled_on,
-        result,
-        failed_items,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (sample_no) in (select sample_no from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
         row_number() over (partition by sample_no order by _batch_id desc, _row_number desc) as _version
-    from candidates
+    from passed
 
 ),
 
@@ -65,8 +41,17 @@ final as (
         failed_items,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.sample_no = day.sample_no
+                and (held._batch_id, held._row_number) > (day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

@@ -2,7 +2,7 @@
 {{ config(
     alias='vaccination',
     unique_key=['record_id'],
-    indexes=[{'columns': ['record_id'], 'unique': True}, {'columns': ['_batch_id']}, {'columns': ['child_id_no']}, {'columns': ['birth_cert_no']}, {'columns': ['child_name']}],
+    indexes=[{'columns': ['record_id'], 'unique': True, 'include': ['updated_at', '_batch_id', '_row_number']}, {'columns': ['_batch_id']}, {'columns': ['child_id_no']}, {'columns': ['birth_cert_no']}, {'columns': ['child_name']}],
     pre_hook="{{ take_batches(['staging.vaccination']) }}",
     meta={'tested_rows': 'taken_batches'},
 ) }}
@@ -14,7 +14,7 @@ with passed as (
 
 ),
 
-candidates as (
+versions as (
 
     select
         record_id,
@@ -31,38 +31,8 @@ candidates as (
         updated_at__value as updated_at,
         _batch_id,
         _row_number,
-        false as _kept
+        row_number() over (partition by record_id order by updated_at__value desc, _batch_id desc, _row_number desc) as _version
     from passed
-    {% if is_incremental() %}
-    union all
-    select
-        record_id,
-        child_id_no,
-        birth_cert_no,
-        child_name,
-        birth_date,
-        vaccine_code,
-        vaccine_name,
-        dose_no,
-        vaccinated_on,
-        unit_code,
-        division_code,
-        updated_at,
-        _batch_id,
-        _row_number,
-        true
-    from {{ this }}
-    where (record_id) in (select record_id from passed)
-    {% endif %}
-
-),
-
-latest as (
-
-    select
-        *,
-        row_number() over (partition by record_id order by updated_at desc, _batch_id desc, _row_number desc) as _version
-    from candidates
 
 ),
 
@@ -83,8 +53,17 @@ final as (
         updated_at,
         _batch_id,
         _row_number
-    from latest
-    where _version = 1 and not _kept
+    from versions as day
+    where
+        _version = 1
+        {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as held
+            where
+                held.record_id = day.record_id
+                and (held.updated_at, held._batch_id, held._row_number) > (day.updated_at, day._batch_id, day._row_number)
+        )
+        {% endif %}
 
 )
 

@@ -1,13 +1,13 @@
 {{ config(
     alias='newborn_vaccination',
     unique_key='record_id',
+    incremental_strategy='recomputed',
     indexes=[
         {'columns': ['record_id'], 'unique': True},
         {'columns': ['birth_cert_no']},
         {'columns': ['_sync_id']},
     ],
     pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
-    post_hook=["{{ remove_rows_not_written('record_id') }}"],
     meta={'reads_children_touched': true},
 ) }}
 
@@ -45,4 +45,4 @@ final as (
 
 )
 
-{{ rewritten_rows('final', 'record_id') }}
+{{ recomputed_rows('final') }}

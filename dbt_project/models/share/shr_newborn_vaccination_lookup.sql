@@ -1,6 +1,7 @@
 {{ config(
     alias='newborn_vaccination_lookup',
     unique_key='record_id',
+    incremental_strategy='recomputed',
     indexes=[
         {'columns': ['record_id'], 'unique': True},
         {'columns': ['birth_cert_no']},
@@ -8,7 +9,6 @@
         {'columns': ['_sync_id']},
     ],
     pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
-    post_hook=["{{ remove_rows_not_written('record_id') }}"],
     meta={'reads_children_touched': true},
 ) }}
 
@@ -68,4 +68,4 @@ final as (
 
 )
 
-{{ rewritten_rows('final', 'record_id') }}
+{{ recomputed_rows('final') }}

@@ -1,13 +1,14 @@
 {{ config(
     alias='child_identifier',
     unique_key='identifier',
+    incremental_strategy='recomputed',
     indexes=[{'columns': ['identifier'], 'unique': True}, {'columns': ['child_key']}, {'columns': ['_sync_id']}],
     pre_hook=[
         "{{ take_batches(['resource.vaccination', 'resource.birth_certificate'], from_ledger=true) }}",
         "{{ find_day_versions() }}",
         "{{ find_children_touched() }}",
     ],
-    post_hook=["{{ remove_rows_not_written('identifier') }}", "{{ record_children_touched() }}"],
+    post_hook="{{ record_children_touched() }}",
 ) }}
 
 -- A daily build links again only the identifiers its batches touched and those connected to
@@ -116,4 +117,4 @@ final as (
 
 )
 
-{{ rewritten_rows('final', 'identifier', lineage=false) }}
+{{ recomputed_rows('final', lineage=false) }}

@@ -1,9 +1,9 @@
 {{ config(
     alias='child_immunisation_profile',
     unique_key='child_key',
+    incremental_strategy='recomputed',
     indexes=[{'columns': ['child_key'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['_sync_id']}],
     pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
-    post_hook=["{{ remove_rows_not_written('child_key') }}"],
     meta={'reads_children_touched': true},
 ) }}
 
@@ -119,4 +119,4 @@ final as (
 
 )
 
-{{ rewritten_rows('final', 'child_key', lineage=false) }}
+{{ recomputed_rows('final', lineage=false) }}
