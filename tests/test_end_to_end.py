@@ -255,13 +255,20 @@ def test_a_day_of_vaccinations_is_merged_by_key_without_rewriting_history(demo, 
     assert {k: quarantined_after[k] for k in quarantined_before} == quarantined_before
 
 
-def test_the_resource_key_index_carries_what_orders_versions(demo):
-    """A day's build compares its rows with those held by the key's index alone (hubei_data/transform/model_sql.py)."""
+def test_a_days_lookups_of_versions_read_indexes_that_carry_what_they_need(demo):
+    """A day's build compares its rows with those held, and reads its records' passing versions, by indexes alone
+    (hubei_data/transform/model_sql.py)."""
     with wh.connect() as conn:
         unique = {table: definition for table, definition in conn.execute(
             "select tablename, indexdef from pg_indexes where schemaname = 'resource' and indexdef like 'CREATE UNIQUE%'")}
+        versions = [definition for (definition,) in conn.execute(
+            "select indexdef from pg_indexes where schemaname = 'staging' and tablename = 'vaccination'"
+            " and indexdef like '%(record_id)%'")]
     assert unique["vaccination"].endswith("(record_id) INCLUDE (updated_at, _batch_id, _row_number)")
     assert unique["sampling"].endswith("(sample_no) INCLUDE (_batch_id, _row_number)")
+    assert versions == [versions[0].split(" ON ")[0] + " ON staging.vaccination USING btree (record_id)"
+                        " INCLUDE (child_id_no, birth_cert_no, child_name, birth_date__value, _batch_id)"
+                        " WHERE (jsonb_array_length(_issues) = 0)"]
 
 
 BIRTH_CERTIFICATE_FIELDS = [c.name for c in SOURCES["birth_certificate"].columns]

@@ -59,11 +59,16 @@ select batch_id from raw.model_batches
 where model = '{{ ledger_name(this) }}' and taken_by = pg_current_xact_id()
 {%- endmacro %}
 
-{#- Raw's post-hook: the landed batches raw now holds, for the models that read raw. -#}
+{#- Raw's post-hook: the batches landed in `landing` (a landing table) that raw now holds, for the
+    models that read raw. Read from the batch log beside it, a row a file, not from the landed rows,
+    which a day's file fills with a hundred thousand. -#}
 {% macro record_raw_batches(landing) -%}
+{%- set batches = api.Relation.create(database=landing.database, schema=landing.schema, identifier='batches') -%}
 insert into raw.model_batches (model, batch_id)
-select '{{ ledger_name(this) }}', landed._batch_id
-from (select distinct _batch_id from {{ landing }}) as landed
-where exists (select 1 from {{ this }} as kept where kept._batch_id = landed._batch_id)
+select '{{ ledger_name(this) }}', landed.batch_id
+from {{ batches }} as landed
+where
+    landed.source = '{{ landing.identifier }}' and landed.status = 'loaded'
+    and exists (select 1 from {{ this }} as kept where kept._batch_id = landed.batch_id)
 on conflict do nothing
 {%- endmacro %}
