@@ -1,7 +1,7 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
 {{ config(
     alias='vaccination',
-    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}, {'columns': ['record_id'], 'include': ['child_id_no', 'birth_cert_no', 'child_name', 'birth_date__value', '_batch_id'], 'where': 'jsonb_array_length(_issues) = 0'}],
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}, {'columns': ['record_id'], 'include': ['child_id_no', 'birth_cert_no', 'child_name', 'birth_date__value', '_batch_id', '_issues']}],
     pre_hook="{{ take_batches(['raw.vaccination']) }}",
 ) }}
 
