@@ -267,7 +267,8 @@ def test_a_days_lookups_of_versions_read_indexes_that_carry_what_they_need(demo)
     assert unique["vaccination"].endswith("(record_id) INCLUDE (updated_at, _batch_id, _row_number)")
     assert unique["sampling"].endswith("(sample_no) INCLUDE (_batch_id, _row_number)")
     assert versions == [versions[0].split(" ON ")[0] + " ON staging.vaccination USING btree (record_id)"
-                        " INCLUDE (child_id_no, birth_cert_no, child_name, birth_date__value, _batch_id, _issues)"]
+                        " INCLUDE (child_id_no, birth_cert_no, child_name, birth_date__value, vaccine_code,"
+                        " dose_no__value, vaccinated_on__value, _batch_id, _issues)"]
 
 
 BIRTH_CERTIFICATE_FIELDS = [c.name for c in SOURCES["birth_certificate"].columns]
@@ -400,10 +401,20 @@ def _child_rows(conn, child: str) -> dict[str, list]:
             ]}
 
 
+def _counted(conn, child: str, counted: tuple[int, str]) -> tuple[int, str]:
+    """Set the vaccination records a child's profile counts and the digest its row is compared by; what they were."""
+    before = conn.execute("select vaccination_records, _row_hash from subject.child_immunisation_profile"
+                          " where child_key = %s", (child,)).fetchone()
+    conn.execute("update subject.child_immunisation_profile set vaccination_records = %s, _row_hash = %s"
+                 " where child_key = %s", (*counted, child))
+    return before
+
+
 def test_a_record_sent_again_unchanged_but_for_its_update_time_rewrites_only_its_share_rows(demo, tmp_path):
-    """The child's profile and its other records are computed again the same and left as they are; the record's
-    share rows move to the new batch, keeping their sync ids, since nothing a consumer sees changed (the full
-    build's identity follows in test_a_full_refresh_gives_the_same_tables)."""
+    """Nothing the profile counts changed, so the child's profile is not computed again: a count set wrong on purpose,
+    with a digest that would make a recomputed row differ, stays wrong until the test puts it back. The identifiers and the child's other records are left as they are; the
+    record's share rows move to the new batch, keeping their sync ids, since nothing a consumer sees changed (the
+    full build's identity follows in test_a_full_refresh_gives_the_same_tables)."""
     fields = ", ".join(VACCINATION_FIELDS)
     column = VACCINATION_FIELDS.index
     with wh.connect() as conn:
@@ -412,12 +423,15 @@ def test_a_record_sent_again_unchanged_but_for_its_update_time_rewrites_only_its
             " and (select count(*) from share.newborn_vaccination s where s.birth_cert_no = v.birth_cert_no) > 1"
             " order by record_id limit 1").fetchone()
         child = record[column("birth_cert_no")]
+        counted = _counted(conn, child, (-1, "set by the test"))
+    with wh.connect() as conn:
         before = _child_rows(conn, child)
     run("ingest", str(_write_csv(tmp_path / "vaccination", VACCINATION_FIELDS, [
         {**dict(zip(VACCINATION_FIELDS, record)), "updated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
     ])))
     with wh.connect() as conn:
         after = _child_rows(conn, child)
+        marked = _counted(conn, child, counted)
         batch = conn.execute("select _batch_id from resource.vaccination where record_id = %s",
                              (record[column("record_id")],)).fetchone()[0]
         shared_batches = {table: conn.execute(f"select _batch_id from {table} where record_id = %s",
@@ -426,6 +440,7 @@ def test_a_record_sent_again_unchanged_but_for_its_update_time_rewrites_only_its
     sent_again = record[column("record_id")]
     assert after["subject.child_identifier"] == before["subject.child_identifier"]
     assert after["subject.child_immunisation_profile"] == before["subject.child_immunisation_profile"]
+    assert marked == (-1, "set by the test") and counted[0] > 1
     for table in ("share.newborn_vaccination_lookup", "share.newborn_vaccination"):
         assert [row for row in after[table] if row[0] != sent_again] == [
             row for row in before[table] if row[0] != sent_again]

@@ -23,6 +23,8 @@ begin
     -- the children each build of the child identifiers touched (macros/children_touched.sql)
     create table if not exists raw.children_touched (taken_in text not null, identifier text);
     create index if not exists children_touched_taken_in on raw.children_touched (taken_in);
+    -- identifiers of children whose records changed nothing the profiles count
+    alter table raw.children_touched add column if not exists profile_kept boolean not null default false;
 end
 $$
 {%- endmacro %}

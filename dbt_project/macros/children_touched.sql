@@ -11,11 +11,15 @@
     A record sent again naming the same child in every version (the same ID number, certificate,
     name and birth date) that the identifiers had linked before changes no link: the identities
     the links are computed from are the same with or without it. Its identifiers are not touched;
-    the models built on the identifiers still recompute its child, whose records changed. -#}
+    the models built on the identifiers still recompute its child, whose records changed. When
+    every version also names the same vaccinations (vaccine, dose and date), the child's profile
+    cannot change either: the profiles leave that child as it is, and the shares, which carry the
+    record's other columns and its batch, still recompute it. -#}
 
 {#- The child identifiers find the touched identifiers once per build and record them in
     raw.children_touched under the build's sync id, with every identifier of the children whose
-    records were sent again unchanged in identity; the models built on the identifiers (marked
+    records were sent again unchanged in identity (`profile_kept` when unchanged in what the
+    profiles count too); the models built on the identifiers (marked
     `meta.reads_children_touched`) take the identifiers' batches and read the identifiers
     recorded by the builds that took those batches. Each of them removes the rows of those
     identifiers it did not compute again (a child merged into another, a record no longer linked
@@ -23,7 +27,8 @@
 
 {#- Pre-hook: every passing version of the day's records, as temporary table day_versions
     (dropped at commit), each marked whether its record's identity is kept: every version names
-    the same child, and one of them is in a batch the identifiers took in before.
+    the same child, and one of them is in a batch the identifiers took in before; and whether
+    what the profiles count of it is kept too: every version also names the same vaccination.
 
     Each record's versions are looked up by its key on their own (a lateral subquery the planner
     cannot flatten into a join, for its `offset 0`): the planner cannot estimate how many
@@ -38,19 +43,27 @@ select
     birth_cert_no,
     child_name,
     bool_or(linked_before) over same_record and min(identity) over same_record = max(identity) over same_record
-        as identity_kept
+        as identity_kept,
+    bool_or(linked_before) over same_record and min(counted) over same_record = max(counted) over same_record
+        as profile_kept
 from (
     select
         version.*,
         jsonb_build_array(version.child_id_no, version.birth_cert_no, version.child_name, version.birth_date)::text
             as identity,
+        jsonb_build_array(
+            version.child_id_no, version.birth_cert_no, version.child_name, version.birth_date,
+            version.vaccine_code, version.dose_no, version.vaccinated_on
+        )::text as counted,
         version._batch_id in (
             select batch_id from raw.model_batches
             where model = '{{ ledger_name(this) }}' and taken_by <> pg_current_xact_id()
         ) as linked_before
     from (select distinct record_id from staging.vaccination where _batch_id in ({{ taken_batches() }})) as day
     cross join lateral (
-        select record_id, child_id_no, birth_cert_no, child_name, birth_date__value as birth_date, _batch_id
+        select
+            record_id, child_id_no, birth_cert_no, child_name, birth_date__value as birth_date, vaccine_code,
+            dose_no__value as dose_no, vaccinated_on__value as vaccinated_on, _batch_id
         from staging.vaccination as version
         where version.record_id = day.record_id and jsonb_array_length(version._issues) = 0
         offset 0
@@ -140,25 +153,26 @@ analyze children_touched
 {%- endmacro %}
 
 {#- The identifiers' post-hook: what this build touched, and the identifiers of the children
-    whose records it took unchanged in identity, for the models built on them (a full build: a
-    row without an identifier, meaning every child), and no longer what every one of them has
-    read. Rendered when run: the models reading it are found in dbt's graph. -#}
+    whose records it took unchanged in identity, marked `profile_kept` when unchanged in what the
+    profiles count too, for the models built on them (a full build: a row without an identifier,
+    meaning every child), and no longer what every one of them has read. Rendered when run: the
+    models reading it are found in dbt's graph. -#}
 {% macro record_children_touched() -%}
 {%- if execute -%}
-insert into raw.children_touched (taken_in, identifier)
+insert into raw.children_touched (taken_in, identifier, profile_kept)
 {% if is_incremental() -%}
-select '{{ sync_id() }}', identifier from children_touched
+select '{{ sync_id() }}', identifier, false from children_touched
 union
-select '{{ sync_id() }}', same_child.identifier
-from {{ this }} as named
-inner join {{ this }} as same_child on same_child.child_key = named.child_key
-where named.identifier in (
-    select child_id_no from day_versions where identity_kept
-    union all
-    select birth_cert_no from day_versions where identity_kept
-);
+select '{{ sync_id() }}', same_child.identifier, kept.profile_kept
+from (
+    select child_id_no as identifier, profile_kept from day_versions where identity_kept
+    union
+    select birth_cert_no, profile_kept from day_versions where identity_kept
+) as kept
+inner join {{ this }} as named on named.identifier = kept.identifier
+inner join {{ this }} as same_child on same_child.child_key = named.child_key;
 {%- else -%}
-values ('{{ sync_id() }}', null);
+values ('{{ sync_id() }}', null, false);
 {%- endif %}
 {%- set readers = [] -%}
 {%- for node in graph.nodes.values() if node.config.meta.get('reads_children_touched') -%}
@@ -178,8 +192,10 @@ where not exists (
 {%- endmacro %}
 
 {#- Pre-hook of a model built on the identifiers: the identifiers touched by the builds that took
-    the batches this build of the model took, as temporary table children_touched. -#}
-{% macro read_children_touched() -%}
+    the batches this build of the model took, as temporary table children_touched; without those
+    of children whose records changed nothing the profiles count, for the profiles
+    (`kept_profiles=false`). -#}
+{% macro read_children_touched(kept_profiles=true) -%}
 {%- if is_incremental() -%}
 create temporary table children_touched on commit drop as
 with builds as (
@@ -190,7 +206,9 @@ with builds as (
 )
 
 select identifier from raw.children_touched
-where identifier is not null and taken_in in (select taken_in from builds)
+where
+    identifier is not null and taken_in in (select taken_in from builds)
+    {%- if not kept_profiles %} and not profile_kept{% endif %}
 union
 select identifier from subject.child_identifier
 where exists (select 1 from raw.children_touched where identifier is null and taken_in in (select taken_in from builds));

@@ -18,7 +18,8 @@ HEADER = "-- Generated from hubei_data/contracts by `hubei-data contracts genera
 # Every version is in the index, not only those that passed: the planner would take an index of those for a cheap
 # filter of the day's batch, and read all of it.
 VERSION_READS = {
-    "vaccination": ("child_id_no", "birth_cert_no", "child_name", "birth_date__value", "_batch_id", "_issues"),
+    "vaccination": ("child_id_no", "birth_cert_no", "child_name", "birth_date__value", "vaccine_code", "dose_no__value",
+                    "vaccinated_on__value", "_batch_id", "_issues"),
 }
 PASSED = "jsonb_array_length(_issues) = 0"
 

@@ -1,7 +1,7 @@
 -- Generated from hubei_data/contracts by `hubei-data contracts generate`; do not edit.
 {{ config(
     alias='vaccination',
-    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}, {'columns': ['record_id'], 'include': ['child_id_no', 'birth_cert_no', 'child_name', 'birth_date__value', '_batch_id', '_issues']}],
+    indexes=[{'columns': ['_batch_id', '_row_number'], 'unique': True}, {'columns': ['record_id'], 'include': ['child_id_no', 'birth_cert_no', 'child_name', 'birth_date__value', 'vaccine_code', 'dose_no__value', 'vaccinated_on__value', '_batch_id', '_issues']}],
     pre_hook="{{ take_batches(['raw.vaccination']) }}",
 ) }}
 

@@ -3,13 +3,15 @@
     unique_key='child_key',
     incremental_strategy='recomputed',
     indexes=[{'columns': ['child_key'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['_sync_id']}],
-    pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched() }}"],
+    pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched(kept_profiles=false) }}"],
     meta={'reads_children_touched': true},
 ) }}
 
 -- A child first known by ID number alone and later linked to a birth certificate keeps
 -- one row, keyed by the certificate; the post-hook removes the row the ID number had.
--- A daily build recomputes only the children its batches touched (macros/children_touched.sql).
+-- A daily build recomputes only the children its batches touched (macros/children_touched.sql),
+-- and not those whose records changed nothing it counts: the record columns it reads are those
+-- find_day_versions compares there (`counted`), and a column read here must be added there.
 
 with certificates as (
 
