@@ -71,7 +71,7 @@ from ({{ hashed_rows(relation, lineage) }}) as h
 {{ exceptions.raise_compiler_error("the recomputed strategy takes one key column, not " ~ key) }}
 {%- endif -%}
 {%- set columns = arg_dict['dest_columns'] | map(attribute='name') | list -%}
-{%- set lineage = ['_batch_id', '_row_number'] if '_batch_id' in columns else [] -%}
+{%- set lineage = lineage_columns() if '_batch_id' in columns else [] -%}
 {%- set kept_when_same = {
     '_first_sync_id': 'coalesce(removed._first_sync_id, new._first_sync_id)',
     '_sync_id': 'case when removed._row_hash = new._row_hash then removed._sync_id else new._sync_id end',
@@ -124,9 +124,14 @@ where removed.{{ key }} is not null or new.{{ key }} not in (select {{ key }} fr
 select
     c.*,
     {% if lineage -%}
-    md5((to_jsonb(c) - array['_batch_id', '_row_number'])::text) as _row_hash
+    md5((to_jsonb(c) - array['{{ lineage_columns() | join("', '") }}'])::text) as _row_hash
     {%- else -%}
     md5(c::text) as _row_hash
     {%- endif %}
 from {{ relation }} as c
+{%- endmacro %}
+
+{#- The columns that say which batch and row a row came from: not business columns, so not hashed. -#}
+{% macro lineage_columns() -%}
+    {{ return(['_batch_id', '_row_number']) }}
 {%- endmacro %}

@@ -243,7 +243,7 @@ def resource_model(source: Source) -> str:
     if source.checks_other_sources:
         return _whole_resource_model(source)
     kept = ", ".join(f"'{k}'" for k in source.key)
-    order = [*([source.watermark] if source.watermark else []), "_batch_id", "_row_number"]
+    order = _version_order(source)
     config = _config(
         alias=f"'{source.name}'",
         unique_key=f"[{kept}]",
@@ -253,7 +253,7 @@ def resource_model(source: Source) -> str:
         meta="{'tested_rows': 'taken_batches'}",
     )
     key = ", ".join(source.key)
-    newest = ", ".join(_newest_first(source, "__value"))
+    newest = ", ".join(_newest_first(source))
     same_key = "\n                and ".join(f"held.{k} = day.{k}" for k in source.key)
     return f"""{HEADER}{config}
 
@@ -295,11 +295,15 @@ select * from final
 """
 
 
-def _newest_first(source: Source, typed_suffix: str) -> list[str]:
-    order = ["_batch_id desc", "_row_number desc"]
-    if source.watermark:
-        order.insert(0, f"{source.watermark}{typed_suffix} desc")
-    return order
+def _version_order(source: Source) -> list[str]:
+    """What orders a key's versions, oldest to newest: the watermark, when the source has one, then batch and row."""
+    return [*([source.watermark] if source.watermark else []), "_batch_id", "_row_number"]
+
+
+def _newest_first(source: Source) -> list[str]:
+    """`_version_order` for an `order by` over staging, whose watermark is read typed."""
+    return [f"{column}__value desc" if column == source.watermark else f"{column} desc"
+            for column in _version_order(source)]
 
 
 def _whole_resource_model(source: Source) -> str:
@@ -317,7 +321,7 @@ latest as (
 
     select
         *,
-        row_number() over (partition by {key} order by {', '.join(_newest_first(source, '__value'))}) as _version
+        row_number() over (partition by {key} order by {', '.join(_newest_first(source))}) as _version
     from passed
 
 ),
