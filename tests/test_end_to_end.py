@@ -256,14 +256,20 @@ def test_a_day_of_vaccinations_is_merged_by_key_without_rewriting_history(demo, 
 
 
 def test_a_days_lookups_of_versions_read_indexes_that_carry_what_they_need(demo):
-    """A day's build compares its rows with those held, and reads its records' versions, by indexes alone
-    (hubei_data/transform/model_sql.py)."""
+    """A day's build compares its rows with those held, reads its records' versions, and hands children on from
+    an identifier to the child's other identifiers, by indexes alone (hubei_data/transform/model_sql.py,
+    models/subject); the newborn shares find a day's children with a certificate in an index of those alone."""
     with wh.connect() as conn:
         unique = {table: definition for table, definition in conn.execute(
             "select tablename, indexdef from pg_indexes where schemaname = 'resource' and indexdef like 'CREATE UNIQUE%'")}
         versions = [definition for (definition,) in conn.execute(
             "select indexdef from pg_indexes where schemaname = 'staging' and tablename = 'vaccination'"
             " and indexdef like '%(record_id)%'")]
+        subject = {definition.split(" USING ")[1] for (definition,) in conn.execute(
+            "select indexdef from pg_indexes where schemaname = 'subject'"
+            " and tablename in ('child_identifier', 'child_immunisation_profile')")}
+    assert {"btree (identifier) INCLUDE (child_key)", "btree (child_key) INCLUDE (identifier)",
+            "btree (child_key) WHERE has_birth_certificate"} <= subject
     assert unique["vaccination"].endswith("(record_id) INCLUDE (updated_at, _batch_id, _row_number)")
     assert unique["sampling"].endswith("(sample_no) INCLUDE (_batch_id, _row_number)")
     assert versions == [versions[0].split(" ON ")[0] + " ON staging.vaccination USING btree (record_id)"

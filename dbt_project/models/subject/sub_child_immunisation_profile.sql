@@ -2,13 +2,23 @@
     alias='child_immunisation_profile',
     unique_key='child_key',
     incremental_strategy='recomputed',
-    indexes=[{'columns': ['child_key'], 'unique': True}, {'columns': ['child_id_no']}, {'columns': ['_sync_id']}],
+    indexes=[
+        {'columns': ['child_key'], 'unique': True},
+        {'columns': ['child_key'], 'where': 'has_birth_certificate'},
+        {'columns': ['child_id_no']},
+        {'columns': ['_sync_id']},
+    ],
     pre_hook=["{{ take_batches(['subject.child_identifier'], from_ledger=true) }}", "{{ read_children_touched(kept_profiles=false) }}"],
     meta={'reads_children_touched': true},
 ) }}
 
 -- A child first known by ID number alone and later linked to a birth certificate keeps
--- one row, keyed by the certificate; the post-hook removes the row the ID number had.
+-- one row, keyed by the certificate; the build removes the row the ID number had (the
+-- `recomputed` strategy, macros/sync.sql).
+
+-- The newborn shares look a day's children up among those with a birth certificate: the
+-- partial index holds only those, so a child without one costs no read of the table.
+
 -- A daily build recomputes only the children its batches touched (macros/children_touched.sql),
 -- and not those whose records changed nothing it counts: the record columns it reads are those
 -- find_day_versions compares there (`counted`), and a column read here must be added there.
