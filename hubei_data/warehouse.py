@@ -122,11 +122,16 @@ def held_for(pids: list[int]) -> AbstractContextManager:
     return embedded.held_for(data_dir() / "pg", pids) if connect_info().embedded else nullcontext()
 
 
-def create_database(name: str) -> ConnectInfo:
-    """Another empty database on the embedded server, owned by the owner role: for tests, benchmarks
-    and scratch front-end databases."""
+def create_database(name: str, template: str | None = None) -> ConnectInfo:
+    """Another database on the embedded server, owned by the owner role: for tests, benchmarks and scratch
+    front-end databases. Empty, or a copy of `template` (a database nobody is connected to), which takes a
+    tenth of a second where migrating one takes more than a second. A database's own privileges are not
+    copied with it, so the temporary tables every platform database keeps from the readers are kept again."""
     with psycopg.connect(superuser_info().url, autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {} owner {}").format(sql.Identifier(name), sql.Identifier(roles.OWNER)))
+        admin.execute(sql.SQL("create database {} owner {} template {}").format(
+            sql.Identifier(name), sql.Identifier(roles.OWNER), sql.Identifier(template or "template1")))
+        if template:
+            admin.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(name)))
     return dataclasses.replace(connect_info(), dbname=name)
 
 

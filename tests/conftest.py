@@ -76,15 +76,34 @@ def warehouse() -> warehouse_module.ConnectInfo:
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def database_template(warehouse):
+    """`database_template(kind, prepare)`: the name of a database `prepare` made ready once in this test process,
+    for the tests that each want one like it to take a copy (`fresh_database(prefix, like=...)`); dropped at the
+    end of the session."""
+    made: dict[str, str] = {}
+
+    def template(kind: str, prepare) -> str:
+        if kind not in made:
+            name = f"template_{kind}_{uuid.uuid4().hex[:8]}"
+            prepare(warehouse_module.create_database(name))
+            made[kind] = name
+        return made[kind]
+
+    yield template
+    for name in made.values():
+        warehouse_module.drop_database(name)
+
+
 @pytest.fixture
 def fresh_database(warehouse):
-    """Make databases of their own on the test server (`fresh_database("prefix")`), owned by the
-    platform's owner role; dropped after the test."""
+    """Make databases of their own on the test server (`fresh_database("prefix")`, or a copy of a template with
+    `like=`), owned by the platform's owner role; dropped after the test."""
     made = []
 
-    def make(prefix: str) -> warehouse_module.ConnectInfo:
+    def make(prefix: str, like: str | None = None) -> warehouse_module.ConnectInfo:
         made.append(f"{prefix}_{uuid.uuid4().hex[:8]}")
-        return warehouse_module.create_database(made[-1])
+        return warehouse_module.create_database(made[-1], template=like)
 
     yield make
     for name in made:
@@ -92,14 +111,12 @@ def fresh_database(warehouse):
 
 
 @pytest.fixture
-def migrated_database(fresh_database):
+def migrated_database(fresh_database, database_template):
     """Fresh databases (`migrated_database("prefix")`) at this release's schema revision, as `demo` or
-    `hubei-data db upgrade` leaves a warehouse."""
+    `hubei-data db upgrade` leaves a warehouse: copies of one migrated once."""
 
     def make(prefix: str) -> warehouse_module.ConnectInfo:
-        info = fresh_database(prefix)
-        schema.upgrade(info)
-        return info
+        return fresh_database(prefix, like=database_template("migrated", schema.upgrade))
 
     return make
 
@@ -149,14 +166,16 @@ def tiny_filesystem(tmp_path):
         subprocess.run(["umount", str(folder)], check=True)
 
 
-@pytest.fixture
-def share_db(fresh_database):
-    """A migrated database with every share table, empty, and the masking functions; its connection settings."""
-    info = fresh_database("share")
+def _share_library(info: warehouse_module.ConnectInfo) -> None:
     with psycopg.connect(info.url, autocommit=True) as conn:
         create_empty_share_library(conn)
     schema.upgrade(info)
-    return info
+
+
+@pytest.fixture
+def share_db(fresh_database, database_template):
+    """A migrated database with every share table, empty, and the masking functions; its connection settings."""
+    return fresh_database("share", like=database_template("share", _share_library))
 
 
 @dataclass
