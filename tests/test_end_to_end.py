@@ -456,6 +456,28 @@ def test_a_record_sent_again_unchanged_but_for_its_update_time_rewrites_only_its
     assert shared_batches == dict.fromkeys(shared_batches, batch)
 
 
+def test_a_row_sent_again_unchanged_but_for_its_update_time_moves_its_share_row_to_the_new_batch(demo, tmp_path):
+    """A share built by comparing digests (enterprises, licences, products, penalties, samplings) takes the batch and
+    row of the version sent last, as a full build would, and keeps its sync ids, since nothing it shares changed (the
+    full build's identity follows in test_a_full_refresh_gives_the_same_tables)."""
+    fields = [c.name for c in SOURCES["penalty"].columns]
+    shared = "select _batch_id, _row_number, _first_sync_id, _sync_id, _synced_at, xmin::text from share.penalty_info"
+    with wh.connect() as conn:
+        sent = dict(zip(fields, conn.execute(
+            f"select {', '.join(f'r.{f}' for f in fields)} from raw.penalty r join resource.penalty p"
+            " on p._batch_id = r._batch_id and p._row_number = r._row_number order by p.case_no limit 1").fetchone()))
+        before = conn.execute(f"{shared} where case_no = %s", (sent["case_no"],)).fetchone()
+    run("ingest", str(_write_csv(tmp_path / "penalty", fields, [
+        {**sent, "updated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")},
+    ])))
+    with wh.connect() as conn:
+        held = conn.execute("select _batch_id, _row_number from resource.penalty where case_no = %s",
+                            (sent["case_no"],)).fetchone()
+        after = conn.execute(f"{shared} where case_no = %s", (sent["case_no"],)).fetchone()
+    assert held[0] > before[0]
+    assert after[:2] == held and after[2:5] == before[2:5] and after[5] != before[5]
+
+
 def _business_rows(conn) -> dict[str, list]:
     """Every row of every library built from raw, without the columns that say which build wrote it."""
     tables = conn.execute(

@@ -17,25 +17,37 @@
 {#- Rows of `relation` that are new or differ from what this model already holds.
 
     Each row carries a hash of its business columns (lineage columns starting with `_`
-    excluded), so a row re-sent unchanged in a later batch is not rewritten; an
+    excluded), so a row re-sent unchanged in a later batch is not counted as changed: an
     incremental build writes only the difference, and the sync ids say which rows this
-    build inserted and which it updated. -#}
+    build inserted and which it updated. Such a row still takes the batch and row of the
+    version sent last, as a full build would give it, with its sync ids and time kept. -#}
 {% macro changed_rows(relation, key, lineage=true) -%}
 {%- set keys = [key] if key is string else key -%}
+{%- set held_lineage = [] -%}
+{%- if execute and is_incremental() -%}
+    {%- set held_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- for column in lineage_columns() if column in held_columns -%}
+        {%- do held_lineage.append(column) -%}
+    {%- endfor -%}
+{%- endif -%}
 select
     h.*,
     {% if is_incremental() -%}
     coalesce(t._first_sync_id, '{{ sync_id() }}') as _first_sync_id,
+    case when t._row_hash = h._row_hash then t._sync_id else '{{ sync_id() }}' end as _sync_id,
+    case when t._row_hash = h._row_hash then t._synced_at else now() end as _synced_at
     {%- else -%}
     '{{ sync_id() }}'::text as _first_sync_id,
-    {%- endif %}
     '{{ sync_id() }}'::text as _sync_id,
     now() as _synced_at
+    {%- endif %}
 from ({{ hashed_rows(relation, lineage) }}) as h
 {% if is_incremental() -%}
 left join {{ this }} as t
     on {% for k in keys %}t.{{ k }} = h.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
-where t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
+where
+    t.{{ keys[0] }} is null or t._row_hash <> h._row_hash
+    {%- for column in held_lineage %} or t.{{ column }} is distinct from h.{{ column }}{% endfor %}
 {%- endif %}
 {%- endmacro %}
 
