@@ -1,7 +1,8 @@
 """指标查询: one metric's stored values over a span of periods, as a table and a chart drawn on the server.
 
 The values are read as the data API's reader, which may read the metric values and nothing of the libraries; the
-chart is inline SVG, so the page still loads nothing and runs no script.
+chart is inline SVG, so the page still loads nothing and runs no script. A chart that cannot be drawn (the Chinese
+font is not installed) leaves the values and says why, rather than failing the page.
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from hubei_data.control.permissions import Permission
 from hubei_data.metrics.catalog import KINDS, TOTAL_CHINESE
 from hubei_data.metrics.query import MetricQueryError, parse_periods, query
 from hubei_data.metrics.registry import Registry, load_registry
-from hubei_data.reports import charts
+from hubei_data.reports import ReportError, charts
 from hubei_data.web import portal, table_query
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import require
@@ -55,8 +56,12 @@ async def metrics_page(request: Request) -> Response:
             raise Refusal(400, str(error)) from None
         await portal.audit_view(request, person, f"metric {code}", periods=f"{periods[0]}:{periods[1]}",
                                 by=chosen["by"] or "total", rows=len(rows))
-        context.update(metric=metric, rows=[{**row, "shown": _number(row["value"])} for row in rows], by=chosen["by"],
-                       chart=_chart(registry, metric, rows, chosen["by"]) if rows else None)
+        context.update(metric=metric, rows=[{**row, "shown": _number(row["value"])} for row in rows], by=chosen["by"])
+        if rows:
+            try:
+                context["chart"] = _chart(registry, metric, rows, chosen["by"])
+            except ReportError as error:
+                context["chart_refused"] = str(error)
     return portal.show(request, person, "query_metrics.html", "指标查询 Metrics", **context)
 
 

@@ -16,6 +16,7 @@ from hubei_data.api import store
 from hubei_data import warehouse as warehouse_module
 from hubei_data.control import schema
 from hubei_data.control.permissions import Role
+from hubei_data.reports import fonts
 from hubei_data.web import query_pages
 from hubei_data.web.app import Settings, create_app
 from tests.people import PASSWORD, person
@@ -251,6 +252,19 @@ def test_the_metric_page_shows_values_and_a_chart_audited(web):
                                                             "by": "division"})
     assert ">41<" in sliced.text and ">420500<" in sliced.text and "<svg" in sliced.text
     assert _views(web, "metric inspections_month")[-1]["by"] == "division"
+
+
+def test_without_the_chinese_font_the_metric_page_shows_the_values_and_says_why_there_is_no_chart(web, monkeypatch):
+    monkeypatch.setattr(fonts, "REGULAR", fonts.NOTO / "not-installed.ttc")
+    fonts.register.cache_clear()
+    try:
+        page = web.login(Role.VIEWER).get("/platform/query/metrics", params={"metric": "sampling_batches_month",
+                                                                             "start": "2026-08", "end": "2026-10"})
+    finally:
+        fonts.register.cache_clear()
+    assert page.status_code == 200, page.text
+    assert all(value in page.text for value in (">120<", ">135<", ">98<"))
+    assert "<svg" not in page.text and "install Debian&#39;s fonts-noto-cjk" in page.text
 
 
 @pytest.mark.parametrize(("params", "message"), [
