@@ -200,10 +200,16 @@ def grant_reading(owner: psycopg.Connection) -> None:
         " from pg_database where datname = current_database()"
     ).fetchone()[0]
     if is_database_owner:
-        owner.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(owner.info.dbname)))
+        keep_temporary_tables_from_public(owner, owner.info.dbname)
     for role in present:
         _grant(owner, role)
     owner.commit()
+
+
+def keep_temporary_tables_from_public(conn: psycopg.Connection, database: str) -> None:
+    """Revoke `temporary` on the database from public, so a reader may write nothing, temporary tables included. A
+    database's own privileges are not copied with it: a copy of a database needs this again."""
+    conn.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(database)))
 
 
 def _missing_grants(owner: psycopg.Connection, present: list[str]) -> bool:

@@ -125,13 +125,12 @@ def held_for(pids: list[int]) -> AbstractContextManager:
 def create_database(name: str, template: str | None = None) -> ConnectInfo:
     """Another database on the embedded server, owned by the owner role: for tests, benchmarks and scratch
     front-end databases. Empty, or a copy of `template` (a database nobody is connected to), which takes a
-    tenth of a second where migrating one takes more than a second. A database's own privileges are not
-    copied with it, so the temporary tables every platform database keeps from the readers are kept again."""
+    tenth of a second where migrating one takes more than a second."""
     with psycopg.connect(superuser_info().url, autocommit=True) as admin:
         admin.execute(sql.SQL("create database {} owner {} template {}").format(
             sql.Identifier(name), sql.Identifier(roles.OWNER), sql.Identifier(template or "template1")))
         if template:
-            admin.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(name)))
+            roles.keep_temporary_tables_from_public(admin, name)
     return dataclasses.replace(connect_info(), dbname=name)
 
 
