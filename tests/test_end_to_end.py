@@ -418,9 +418,10 @@ def _counted(conn, child: str, counted: tuple[int, str]) -> tuple[int, str]:
 
 def test_a_record_sent_again_unchanged_but_for_its_update_time_rewrites_only_its_share_rows(demo, tmp_path):
     """Nothing the profile counts changed, so the child's profile is not computed again: a count set wrong on purpose,
-    with a digest that would make a recomputed row differ, stays wrong until the test puts it back. The identifiers and the child's other records are left as they are; the
-    record's share rows move to the new batch, keeping their sync ids, since nothing a consumer sees changed (the
-    full build's identity follows in test_a_full_refresh_gives_the_same_tables)."""
+    with a digest that would make a recomputed row differ, stays wrong until the test puts it back. The identifiers
+    and the child's other records are left as they are; the record's share rows move to the new batch, keeping
+    their sync ids, since nothing a consumer sees changed (the full build's identity follows in
+    test_a_full_refresh_gives_the_same_tables)."""
     fields = ", ".join(VACCINATION_FIELDS)
     column = VACCINATION_FIELDS.index
     with wh.connect() as conn:

@@ -33,9 +33,10 @@
 select
     h.*,
     {% if is_incremental() -%}
-    coalesce(t._first_sync_id, '{{ sync_id() }}') as _first_sync_id,
-    case when t._row_hash = h._row_hash then t._sync_id else '{{ sync_id() }}' end as _sync_id,
-    case when t._row_hash = h._row_hash then t._synced_at else now() end as _synced_at
+    {%- set this_build = "'" ~ sync_id() ~ "'" -%}
+    {%- for column, stamp in stamps_kept('t', 'h._row_hash', this_build, this_build, 'now()').items() %}
+    {{ stamp }} as {{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
     {%- else -%}
     '{{ sync_id() }}'::text as _first_sync_id,
     '{{ sync_id() }}'::text as _sync_id,
@@ -84,11 +85,7 @@ from ({{ hashed_rows(relation, lineage) }}) as h
 {%- endif -%}
 {%- set columns = arg_dict['dest_columns'] | map(attribute='name') | list -%}
 {%- set lineage = lineage_columns() if '_batch_id' in columns else [] -%}
-{%- set kept_when_same = {
-    '_first_sync_id': 'coalesce(removed._first_sync_id, new._first_sync_id)',
-    '_sync_id': 'case when removed._row_hash = new._row_hash then removed._sync_id else new._sync_id end',
-    '_synced_at': 'case when removed._row_hash = new._row_hash then removed._synced_at else new._synced_at end',
-} -%}
+{%- set kept_when_same = stamps_kept('removed', 'new._row_hash', 'new._first_sync_id', 'new._sync_id', 'new._synced_at') -%}
 analyze {{ computed }};
 with held_before as materialized (
 
@@ -124,6 +121,19 @@ select
 from {{ computed }} as new
 left join removed on removed.{{ key }} = new.{{ key }}
 where removed.{{ key }} is not null or new.{{ key }} not in (select {{ key }} from held_before)
+{%- endmacro %}
+
+{#- The stamps of a row written again over `held`, the row held before, as column: expression. It
+    keeps the sync id it was first written in; when its business columns are the same (only its
+    lineage moved) it keeps its sync id and time too, so it is neither counted nor pushed as
+    changed. The other arguments are the new row's digest and stamps. -#}
+{% macro stamps_kept(held, new_hash, new_first_sync_id, new_sync_id, new_synced_at) -%}
+{%- set same = held ~ '._row_hash = ' ~ new_hash -%}
+{{ return({
+    '_first_sync_id': 'coalesce(' ~ held ~ '._first_sync_id, ' ~ new_first_sync_id ~ ')',
+    '_sync_id': 'case when ' ~ same ~ ' then ' ~ held ~ '._sync_id else ' ~ new_sync_id ~ ' end',
+    '_synced_at': 'case when ' ~ same ~ ' then ' ~ held ~ '._synced_at else ' ~ new_synced_at ~ ' end',
+}) }}
 {%- endmacro %}
 
 {#- The rows of `relation` with a hash of their business columns (lineage columns excluded).
