@@ -16,8 +16,22 @@ from hubei_data.ops.run_launcher import this_process
 
 STORAGE_VARIABLE = "HUBEI_DATA_DAGSTER_STORAGE_URL"
 DAGSTER_YAML = f"""\
-storage:
-  postgres:
+run_storage:
+  module: dagster_postgres.run_storage
+  class: PostgresRunStorage
+  config:
+    postgres_url:
+      env: {STORAGE_VARIABLE}
+event_log_storage:
+  module: hubei_data.ops.event_log_storage
+  class: PoolSafeEventLogStorage
+  config:
+    postgres_url:
+      env: {STORAGE_VARIABLE}
+schedule_storage:
+  module: dagster_postgres.schedule_storage
+  class: PostgresScheduleStorage
+  config:
     postgres_url:
       env: {STORAGE_VARIABLE}
 run_launcher:

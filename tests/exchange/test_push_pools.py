@@ -2,6 +2,7 @@
 whose command died gives its target back when its run is terminated."""
 
 import socket
+import threading
 
 import dagster as dg
 
@@ -40,6 +41,34 @@ def test_each_push_asset_is_in_the_pool_of_the_target_it_writes_to():
 def test_a_pool_without_a_limit_of_its_own_lets_one_push_at_a_time(migrated_database, use_warehouse):
     use_warehouse(migrated_database("pools"))
     assert runner.instance().event_log_storage.get_pool_config().default_pool_limit == 1
+
+
+def test_runs_first_claiming_a_new_pool_at_the_same_moment_all_go_on_and_the_pool_gets_its_one_slot(
+        migrated_database, use_warehouse):
+    """Dagster sets up a pool's default limit on its first claim; two runs doing so at once made one of them fail."""
+    use_warehouse(migrated_database("pools"))
+    runner.prepare_dagster_home()
+    instances = [dg.DagsterInstance.get() for _ in range(3)]
+    storages = [instance.event_log_storage for instance in instances]
+    for attempt in range(3):
+        pool = pools.front_end_pool(f"HUBEI_DATA_TARGET_NEW_{attempt}_URL")
+        together, failures = threading.Barrier(len(storages)), []
+
+        def claim_first(storage):
+            together.wait()
+            try:
+                storage.initialize_concurrency_limit_to_default(pool)
+            except Exception as error:  # noqa: BLE001 - whatever the storage raised is the failure
+                failures.append(error)
+
+        claims = [threading.Thread(target=claim_first, args=(storage,)) for storage in storages]
+        for claim in claims:
+            claim.start()
+        for claim in claims:
+            claim.join()
+        assert failures == []
+        info = storages[0].get_concurrency_info(pool)
+        assert (info.limit, info.slot_count, info.using_default_limit) == (1, 1, True)
 
 
 def test_terminating_the_run_of_a_push_whose_command_died_frees_its_targets_pool(migrated_database, use_warehouse):
