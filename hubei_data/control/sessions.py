@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import psycopg
@@ -23,8 +24,6 @@ from hubei_data.control.permissions import Permission, permissions_of
 
 TOKEN = re.compile(r"hd_[A-Za-z0-9_-]{43}")
 WRONG = "wrong user name or password"
-# Verified against when the user name is unknown, so an unknown name takes as long as a wrong password.
-_DUMMY_HASH = HASHER.hash("not anyone's password")
 # A session's last activity is written at most this often: a page loads dozens of assets at once.
 _TOUCH_EVERY = dt.timedelta(seconds=30)
 MAX_SERVICE_DAYS = 366
@@ -59,6 +58,13 @@ class Identity:
         return not self.must_change_password and Permission(permission) in self.permissions
 
 
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so an unknown name takes as long as a wrong password; made
+    when first needed, as hashing takes a tenth of a second and every command imports this module."""
+    return HASHER.hash("not anyone's password")
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -72,7 +78,7 @@ def login(conn: psycopg.Connection, username: str, password: str, source: str, k
         " where username = %s", (username,),
     ).fetchone() if valid_username(username) else None
     if row is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         _refuse_login(conn, username, source, "no such account", WRONG)
     stored, roles, disabled, must_change, changed_at = row
     policy = policy_store.load(conn)

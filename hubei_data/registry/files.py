@@ -7,8 +7,9 @@ import yaml
 from hubei_data.registry.errors import RegistryError
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML keeps the last of two equal keys; in a registry the second would silently replace the first."""
+class _UniqueKeyLoader(yaml.CSafeLoader):
+    """PyYAML keeps the last of two equal keys; in a registry the second would silently replace the first. libyaml
+    parses (every command reads the registry as it starts)."""
 
     def construct_mapping(self, node, deep=False):
         seen = {}
