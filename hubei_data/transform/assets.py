@@ -3,7 +3,6 @@
 import functools
 import importlib.metadata
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from hubei_data.control.schema import require_current
 from hubei_data.ingest.landing import ensure_landing
 from hubei_data.ops.freeze_guard import refuse_frozen_assets
 from hubei_data.resources import WarehouseResource
-from hubei_data.transform import sync_log
+from hubei_data.transform import parse_state, sync_log
 from hubei_data.transform.translator import HubeiTranslator
 
 DBT_DIR = project.root() / "dbt_project"
@@ -71,36 +70,22 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         Subject and share tables are incremental: each build writes only rows new or changed,
         and its counts go to audit.sync_log and onto the materialisation.
         """
-        os.environ.update(warehouse.connect_info().dbt_env(), HUBEI_DATA_SYNC_ID=context.run_id)
+        dbt_env = warehouse.connect_info().dbt_env()
+        os.environ.update(dbt_env, HUBEI_DATA_SYNC_ID=context.run_id)
         with warehouse.connect() as conn:
             require_current(conn)
             refuse_frozen_assets(conn, context.selected_asset_keys)
             ensure_landing(conn)
             conn.commit()
         args = ["build", *PRODUCTION_BUILD, *(["--full-refresh"] if config.full_refresh else [])]
-        invocation = dbt.cli(args, context=context)
+        run_target = parse_state.build_target(DBT_DIR / "target", dbt_env, context.run_id)
+        invocation = dbt.cli(args, context=context, target_path=run_target)
         with warehouse.connect() as conn:
             for event in invocation.stream():
                 yield _with_sync_counts(event, context, conn, config.full_refresh)
-        _hand_over_and_remove(Path(invocation.target_path))
+        parse_state.hand_over_and_remove(run_target, dbt_env)
 
     return warehouse_models
-
-
-def _hand_over_and_remove(run_target: Path) -> None:
-    """Hand this build's parse state to the next build, then remove the build's own target directory.
-
-    dbt reparses everything when the connection settings differ from the saved state's, and
-    the definitions' own parse runs without them; each build starts from target/. Every build
-    writes several megabytes of artifacts into a directory of its own that nothing reads once
-    the build succeeded; a failed build's stays, for its compiled SQL and log.
-    """
-    state = run_target / "partial_parse.msgpack"
-    if state.exists():
-        staged = DBT_DIR / "target" / f".partial_parse.{os.getpid()}"
-        shutil.copyfile(state, staged)
-        os.replace(staged, DBT_DIR / "target" / "partial_parse.msgpack")
-    shutil.rmtree(run_target, ignore_errors=True)
 
 
 def _with_sync_counts(event, context: dg.AssetExecutionContext, conn, full_refresh: bool):

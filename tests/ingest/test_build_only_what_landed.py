@@ -21,6 +21,7 @@ from hubei_data.quality.checks import (
     verified_through,
 )
 from hubei_data.resources import WarehouseResource
+from hubei_data.transform import parse_state
 from hubei_data.transform.assets import DBT_DIR, dbt_resource
 from hubei_data.transform.jobs import AFTER_RUN_TAG
 from hubei_data.transform.selection import OUTSIDE_BUILDS
@@ -160,7 +161,7 @@ def test_a_later_build_verifies_only_the_share_rows_it_wrote(landed_penalty, tmp
         assert len(unverified_syncs(conn, "share", "penalty_info", "another schema")) > 1
     # The build's own dbt target directory is gone; its parse state is the next build's start.
     assert not list((DBT_DIR / "target").glob(f"*-{build.run_id[:7]}-*"))
-    assert (DBT_DIR / "target" / "partial_parse.msgpack").exists()
+    assert parse_state.state_of(DBT_DIR / "target", wh.connect_info().dbt_env()).exists()
 
 
 def _dbt_test(model: str, sync_id: str, target) -> subprocess.CompletedProcess:
