@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from hubei_data import warehouse as wh
-from hubei_data.exchange.subscription_status import EXPIRY_NOTICE_DAYS, TIMEZONE
+from hubei_data.beijing_time import LOCAL
+from hubei_data.exchange.subscription_status import EXPIRY_NOTICE_DAYS
 from tests.demo_run import CLI, as_allowed, counts, run
 from tests.people import TOKEN_VARIABLE
 
@@ -89,7 +90,7 @@ def test_subscriptions_fill_their_front_end_databases(demo, mariadb, monkeypatch
         engine.dispose()
         assert sorted((r[0],) for r in held) == expected and expected
     states = [json.loads(line) for line in run("push", "status", "--format", "json").stdout.splitlines()]
-    today = dt.datetime.now(TIMEZONE).date()
+    today = dt.datetime.now(LOCAL).date()
     shares = [s for s in states if "subscription" in s]
     assert {s["subscription"] for s in shares} == {"yibao_penalty", "gongan_newborn"}
     for share in shares:

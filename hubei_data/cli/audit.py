@@ -19,7 +19,8 @@ def audit() -> None:
 
 
 def _filters(since, until, actor, action, outcome, target):
-    from hubei_data.control.audit_search import LOCAL, Filters
+    from hubei_data.beijing_time import LOCAL
+    from hubei_data.control.audit_search import Filters
 
     def day(value):
         return value.replace(tzinfo=LOCAL) if value else None

@@ -7,7 +7,7 @@ import click
 
 from hubei_data import warehouse
 from hubei_data.cli.output import emit, format_option
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control.schema import connect_current
 from hubei_data.contracts import SOURCES
 from hubei_data.exchange.feeds import FEEDS

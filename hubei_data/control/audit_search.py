@@ -8,15 +8,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psycopg
 from openpyxl import Workbook
 
+from hubei_data.beijing_time import LOCAL
 from hubei_data.catalog.export import write_sheet
 
-# Times are shown as the agencies read them: Beijing time.
-LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_ROWS = 1_000_000
 TRAIL_COLUMNS = (
     ("seq", "序号"), ("at", "时间 (北京时间)"), ("actor", "用户"), ("source", "来源"), ("action", "操作"),

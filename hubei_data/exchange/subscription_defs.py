@@ -2,10 +2,11 @@
 
 import dagster as dg
 
+from hubei_data.beijing_time import LOCAL
 from hubei_data.exchange.pools import front_end_pool
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import Subscription
-from hubei_data.exchange.subscription_status import TIMEZONE, subscription_status
+from hubei_data.exchange.subscription_status import subscription_status
 from hubei_data.exchange.targets import Target, TargetMismatch, TargetUnavailable
 from hubei_data.ops.freeze_guard import held, refuse_frozen_assets
 from hubei_data.ops.freezes import Frozen, frozen
@@ -57,11 +58,11 @@ def _schedule(subscription: Subscription, job) -> dg.ScheduleDefinition:
         name=f"share_{subscription.id}_schedule",
         cron_schedule=subscription.schedule,
         job=job,
-        execution_timezone=str(TIMEZONE),
+        execution_timezone=LOCAL.key,
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
     def _tick(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
-        day = context.scheduled_execution_time.astimezone(TIMEZONE).date()
+        day = context.scheduled_execution_time.astimezone(LOCAL).date()
         if not subscription.active_on(day):
             return dg.SkipReason(
                 f"{subscription.id} is valid {subscription.valid_from} to {subscription.valid_until}: "

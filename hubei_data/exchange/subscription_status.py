@@ -2,15 +2,14 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import psycopg
 from croniter import croniter
 
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.subscription import Subscription
 
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 GRACE = dt.timedelta(hours=1)
 EXPIRY_NOTICE_DAYS = 30
 
@@ -31,7 +30,7 @@ def subscription_status(conn: psycopg.Connection, subscription: Subscription, no
     """Failed: the last push failed. Late: a scheduled time passed an hour ago with no successful push since.
     Expiring: the validity ends within 30 days. Expired: pushes have stopped until the application is renewed."""
     require_current(conn)
-    now = now or dt.datetime.now(TIMEZONE)
+    now = now or dt.datetime.now(LOCAL)
     last = conn.execute(
         "select status, started_at, rows, error from exchange.share_pushes where subscription_id = %s"
         " order by started_at desc, push_id desc limit 1",
@@ -42,8 +41,8 @@ def subscription_status(conn: psycopg.Connection, subscription: Subscription, no
         (subscription.id,),
     ).fetchone()[0]
     conn.commit()
-    due = croniter(subscription.schedule, now.astimezone(TIMEZONE)).get_prev(dt.datetime)
-    today = now.astimezone(TIMEZONE).date()
+    due = croniter(subscription.schedule, now.astimezone(LOCAL)).get_prev(dt.datetime)
+    today = now.astimezone(LOCAL).date()
     if not subscription.active_on(today):
         state = "expired" if today > subscription.valid_until else "not yet valid"
     elif last and last[0] == "failed":

@@ -3,11 +3,11 @@
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from hubei_data import warehouse
+from hubei_data.beijing_time import LOCAL
 from hubei_data.contracts import SOURCES, Source
 from hubei_data.control.schema import require_current
 from hubei_data.ingest import landing
@@ -18,8 +18,7 @@ from hubei_data.ops.freeze_guard import refuse_frozen_assets
 from hubei_data.resources import SourceDatabaseResource, WarehouseResource
 from hubei_data.systems import SourceSystemError
 
-TIMEZONE = "Asia/Shanghai"
-DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone=TIMEZONE)
+DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone=LOCAL.key)
 
 
 def landing_dir(source: str) -> Path:
@@ -128,9 +127,8 @@ def _files_asset(source: Source) -> dg.AssetsDefinition:
 
 def _days(start: dt.datetime, end: dt.datetime):
     """Naive local-time day windows: business systems store local wall-clock timestamps."""
-    zone = ZoneInfo(TIMEZONE)
-    day = start.astimezone(zone).replace(tzinfo=None)
-    stop = end.astimezone(zone).replace(tzinfo=None)
+    day = start.astimezone(LOCAL).replace(tzinfo=None)
+    stop = end.astimezone(LOCAL).replace(tzinfo=None)
     while day < stop:
         yield day, day + dt.timedelta(days=1)
         day += dt.timedelta(days=1)

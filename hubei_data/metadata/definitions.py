@@ -3,7 +3,7 @@
 import dagster as dg
 
 from hubei_data import systems
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control.schema import require_current
 from hubei_data.metadata.drift_checks import schema_drift_checks
 from hubei_data.metadata.harvest import harvest

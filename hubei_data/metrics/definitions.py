@@ -5,14 +5,15 @@ import datetime as dt
 import dagster as dg
 import psycopg
 
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control.schema import require_current
 from hubei_data.metrics.compute import compute
 from hubei_data.metrics.registry import Metric, Registry, load_registry
 from hubei_data.ops.freeze_guard import partition_schedule, refuse_frozen_assets
 from hubei_data.resources import WarehouseResource
 
-MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2024-01-01", timezone="Asia/Shanghai")
-DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone="Asia/Shanghai")
+MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2024-01-01", timezone=LOCAL.key)
+DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone=LOCAL.key)
 # How many earlier partitions of its part a metric reads, by period or growth function.
 _LOOKBACK_MONTHS = {"quarter": 2, "year": 11, "rolling": 1, "growth_mom": 1, "growth_yoy": 12}
 _LOOKBACK_DAYS = {"growth_mom": 1, "growth_yoy": 366}

@@ -6,7 +6,7 @@ reads those comes later.
 
 import dagster as dg
 
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.ops import backup, drill
 from hubei_data.ops.settings import BackupError, BackupSettings
 from hubei_data.resources import WarehouseResource

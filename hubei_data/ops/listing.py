@@ -3,7 +3,7 @@
 import psycopg
 
 from hubei_data.control import schema
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.ops import backup
 from hubei_data.ops.manifest import Manifest
 from hubei_data.ops.settings import BackupSettings

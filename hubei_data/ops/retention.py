@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.ops.settings import Retention
 
 # A rule's name and how it names the period a backup falls in, in Beijing time (ISO weeks).

@@ -5,7 +5,7 @@ import decimal
 import json
 from dataclasses import dataclass
 
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 
 NO_VALUE = "—"
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from hubei_data.contracts import SOURCES
 from hubei_data.contracts.sources import DECLARED
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.quality.tickets import STAGE_NAMES
 from hubei_data.reports import charts
 from hubei_data.reports.document import Report, Section, percent

@@ -13,7 +13,8 @@ from starlette.routing import Route
 from hubei_data import roles
 from hubei_data.control import audit_search, audit_trail
 from hubei_data.control.audit_chain import Action, Outcome
-from hubei_data.control.audit_search import LOCAL, Filters
+from hubei_data.beijing_time import LOCAL
+from hubei_data.control.audit_search import Filters
 from hubei_data.control.permissions import Permission
 from hubei_data.web import portal
 from hubei_data.web.refusal import Refusal

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 
 
 def when(moment: dt.datetime | None) -> str:

@@ -8,7 +8,7 @@ import pytest
 from hubei_data.exchange.resources import APP_KEY, APP_SECRET, URL
 from hubei_data.exchange.subscription import checked, load_subscriptions
 from hubei_data.exchange.subscription_defs import subscription_definitions
-from hubei_data.exchange.subscription_status import TIMEZONE
+from hubei_data.beijing_time import LOCAL
 from hubei_data.registry.subscriptions import Subscription
 from hubei_data.resources import WarehouseResource
 
@@ -18,7 +18,7 @@ SPEC = {
     "target": {"url_env": "HUBEI_DATA_TARGET_TEST_URL", "table": "penalties"}, "mode": "upsert",
     "valid_from": "2026-01-01", "valid_until": "2026-12-31",
 }
-IN_VALIDITY = dt.datetime(2026, 6, 1, 2, tzinfo=TIMEZONE)
+IN_VALIDITY = dt.datetime(2026, 6, 1, 2, tzinfo=LOCAL)
 
 
 def _definitions(subscription) -> dg.Definitions:
@@ -52,7 +52,7 @@ def test_outside_its_validity_the_schedule_asks_for_renewal_before_anything_else
     monkeypatch.delenv(SPEC["target"]["url_env"], raising=False)
     defs = _definitions(checked(Subscription.model_validate(SPEC), "test_sub.yaml"))
     with dg.instance_for_test() as instance:
-        idle = _tick(defs, "share_test_sub_schedule", dt.datetime(2027, 1, 5, 2, tzinfo=TIMEZONE), instance)
+        idle = _tick(defs, "share_test_sub_schedule", dt.datetime(2027, 1, 5, 2, tzinfo=LOCAL), instance)
     assert idle.run_requests == [] and "renew the application in test_sub.yaml" in idle.skip_message
 
 
@@ -80,7 +80,7 @@ def test_every_sensor_and_schedule_of_the_platform_ticks_cleanly_with_nothing_co
                     assert "set HUBEI_DATA_BUREAU_URL" in result.skip_message
             for schedule in schedules:
                 subscription = subscriptions.get(schedule.name)
-                when = dt.datetime.combine(subscription.valid_from, dt.time(2), TIMEZONE) if subscription else IN_VALIDITY
+                when = dt.datetime.combine(subscription.valid_from, dt.time(2), LOCAL) if subscription else IN_VALIDITY
                 resources = {key: defs.resources[key] for key in schedule.required_resource_keys}
                 with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=resources,
                                                repository_def=defs.get_repository_def()) as context:

@@ -22,7 +22,7 @@ from hubei_data.exchange.sensors import PUSH_JOBS, PUSH_SENSORS
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import load_subscriptions
 from hubei_data.exchange.subscription_defs import subscription_definitions
-from hubei_data.exchange.subscription_status import TIMEZONE
+from hubei_data.beijing_time import LOCAL
 from hubei_data.exchange.targets import Target
 from hubei_data.ingest.assets import files_key
 from hubei_data.ops import freezes
@@ -114,7 +114,7 @@ def test_a_frozen_subscription_skips_its_schedule_and_its_push_writes_nothing(
     monkeypatch.setenv(subscription.target_env, postgres_target)
     defs = dg.Definitions.merge(subscription_definitions([subscription]),
                                 dg.Definitions(resources={"warehouse": WarehouseResource()}))
-    when = dt.datetime.combine(subscription.valid_from, dt.time(2), TIMEZONE)
+    when = dt.datetime.combine(subscription.valid_from, dt.time(2), LOCAL)
     with _connect(frozen_warehouse) as conn:
         freezes.freeze(conn, OPERATOR, "subscription", "yibao_penalty", "医保局前置库迁移")
     with dg.instance_for_test() as instance:
@@ -148,7 +148,7 @@ def test_schedules_and_the_landing_sensor_leave_frozen_assets_out_and_skip_when_
         # The file keeps its place as unseen, to be landed once the source is unfrozen.
         assert str((folder / "enterprise.csv").resolve()) not in waiting.cursor
 
-        when = dt.datetime(2026, 3, 2, 4, 30, tzinfo=TIMEZONE)
+        when = dt.datetime(2026, 3, 2, 4, 30, tzinfo=LOCAL)
         (daily,) = _schedule_tick(defs, "metrics_daily_job_schedule", when, instance).run_requests
         assert daily.asset_selection == [dg.AssetKey(["metric", "vaccine_doses"])]
         assert daily.tags[LEFT_OUT_TAG].startswith(f"metric/vaccine_doses_day is {FROZEN_BY}")
