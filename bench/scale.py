@@ -123,27 +123,54 @@ def _report(measure: Measure) -> Measure:
     return measure
 
 
-def write_docs(found: list[Measure], output: Path, kept: int = 0) -> None:
-    """docs/benchmarks.md: the table and a chart of seconds against rows for each stage; `kept` rows of it
-    were measured by earlier runs."""
+def write_chart(found: list[Measure], output: Path) -> None:
+    """benchmarks.png: seconds against rows for each stage, both axes logarithmic, so that a stage taking seconds
+    and one taking half an hour are both seen, and a stage whose line runs parallel to the dashed one grows in
+    proportion to the rows."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    output.mkdir(parents=True, exist_ok=True)
-    figure, axes = pyplot.subplots(figsize=(8, 4.5))
+    figure, axes = pyplot.subplots(figsize=(9.5, 5))
     for stage in dict.fromkeys(m.stage for m in found):
         points = sorted((m.rows, m.seconds) for m in found if m.stage == stage)
         axes.plot([r for r, _ in points], [s for _, s in points], marker="o", label=stage)
-    axes.set_xlabel("rows")
-    axes.set_ylabel("seconds")
+    sizes = sorted({m.rows for m in found})
+    if len(sizes) > 1:
+        first = sorted(m.seconds for m in found if m.rows == sizes[0])
+        start = first[len(first) // 2]
+        axes.plot([sizes[0], sizes[-1]], [start, start * sizes[-1] / sizes[0]], linestyle="--", color="grey",
+                  label="in proportion to rows")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xticks(sizes)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda rows, _: _rows_label(rows)))
+    axes.xaxis.set_minor_formatter(NullFormatter())
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda seconds, _: f"{seconds:g}"))
+    axes.set_xlabel("rows (log scale)")
+    axes.set_ylabel("seconds (log scale)")
     axes.set_title("Time against rows, per stage")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    axes.grid(alpha=0.3, which="both")
+    axes.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
     figure.savefig(output / "benchmarks.png", dpi=120)
     pyplot.close(figure)
+
+
+def _rows_label(rows: float) -> str:
+    """2k, 1M, 10M: row counts as the chart's axis shows them."""
+    for size, unit in ((1_000_000, "M"), (1_000, "k")):
+        if rows >= size:
+            return f"{rows / size:g}{unit}"
+    return f"{rows:g}"
+
+
+def write_docs(found: list[Measure], output: Path, kept: int = 0) -> None:
+    """docs/benchmarks.md: the table and the chart (write_chart); `kept` rows of it were measured by earlier runs."""
+    output.mkdir(parents=True, exist_ok=True)
+    write_chart(found, output)
     lines = [
         "# Benchmarks",
         "",
@@ -158,7 +185,10 @@ def write_docs(found: list[Measure], output: Path, kept: int = 0) -> None:
         " each stage starts once what the stages before it wrote is vacuumed and written out (a checkpoint), untimed;"
         " peak memory is the resident size of the stage's largest process.",
         "",
-        "![seconds against rows per stage](benchmarks.png)",
+        "![seconds against rows per stage, both axes logarithmic](benchmarks.png)",
+        "",
+        "Both axes of the chart are logarithmic: a stage whose line runs parallel to the dashed one grows in"
+        " proportion to the rows.",
         "",
         "| stage | rows | seconds | rows/s | ratio | against | aim | peak MB |",
         "|---|--:|--:|--:|--:|---|--:|--:|",
