@@ -7,6 +7,7 @@ starts from the state of the warehouse it builds. A warehouse built for the firs
 definitions' own parse left in target/.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -32,11 +33,8 @@ def build_target(target_dir: Path, dbt_env: dict[str, str], run_id: str) -> Path
     it builds, if there is one."""
     target = target_dir / f"build-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True)
-    state = state_of(target_dir, dbt_env)
-    try:
-        shutil.copyfile(state, target / STATE_FILE)
-    except FileNotFoundError:
-        pass
+    with contextlib.suppress(FileNotFoundError):
+        shutil.copyfile(state_of(target_dir, dbt_env), target / STATE_FILE)
     return target
 
 
