@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 from openpyxl import Workbook
 
-from hubei_data.beijing_time import LOCAL
+from hubei_data.beijing_time import when
 from hubei_data.catalog.export import write_sheet
 
 MAX_ROWS = 1_000_000
@@ -92,7 +92,7 @@ def _readable(row: dict) -> dict:
     """Times in Beijing time as text and details as JSON text: what a spreadsheet and a terminal both show."""
     for key in ("at", "called_at"):
         if key in row:
-            row[key] = row[key].astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
+            row[key] = when(row[key])
     if "detail" in row:
         row["detail"] = json.dumps(row["detail"], ensure_ascii=False, sort_keys=True)
     return row

@@ -5,7 +5,7 @@ import decimal
 import re
 
 from hubei_data import adhoc_query
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control.audit_trail import Actor
 from hubei_data.reports import ReportError, charts
 from hubei_data.reports.document import Report, Section, plain

@@ -4,7 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control.audit_trail import Actor
 from hubei_data.ops.freeze_guard import partition_schedule, refuse_frozen_assets
 from hubei_data.registry import RegistryError

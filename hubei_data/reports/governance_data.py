@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import dagster as dg
 import psycopg
 
+from hubei_data.beijing_time import LOCAL
 from hubei_data.catalog import manifest
-from hubei_data.control.audit_search import LOCAL
 from hubei_data.governance import list_status, lists, matters
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from hubei_data.control.audit_search import LOCAL
+from hubei_data.beijing_time import LOCAL
 from hubei_data.reports import ReportError
 
 _ISO_WEEK = re.compile(r"(\d{4})-W(\d{1,2})")

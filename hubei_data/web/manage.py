@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hubei_data.beijing_time import when
 from hubei_data.contracts import SOURCES
 from hubei_data.control import audit_trail
 from hubei_data.control.audit_chain import Action, Outcome
@@ -19,7 +20,6 @@ from hubei_data.ops import freezes, run_queue
 from hubei_data.quality.report import issues
 from hubei_data.web import portal
 from hubei_data.web.csrf import checked_form
-from hubei_data.web.local_time import when
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import require, source
 

@@ -10,6 +10,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hubei_data import adhoc_query, runner, warehouse
+from hubei_data.beijing_time import when
 from hubei_data.control.audit_trail import Actor
 from hubei_data.control.permissions import Permission
 from hubei_data.registry import RegistryError
@@ -19,7 +20,6 @@ from hubei_data.reports.periods import Week, today
 from hubei_data.reports.writing import reports_dir
 from hubei_data.web import pages, portal
 from hubei_data.web.csrf import checked_form
-from hubei_data.web.local_time import when
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import require, source
 

@@ -5,13 +5,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hubei_data.beijing_time import when
 from hubei_data.contracts import SOURCES
 from hubei_data.control.audit_trail import Actor
 from hubei_data.control.permissions import Permission
 from hubei_data.quality import tickets
 from hubei_data.web import portal
 from hubei_data.web.csrf import checked_form
-from hubei_data.web.local_time import when
 from hubei_data.web.refusal import Refusal
 from hubei_data.web.session import require, source
 

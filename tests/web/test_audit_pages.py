@@ -10,9 +10,9 @@ import openpyxl
 import psycopg
 import pytest
 
+from hubei_data.beijing_time import LOCAL
 from hubei_data.control import audit_trail
 from hubei_data.control.audit_chain import Action, Outcome
-from hubei_data.control.audit_search import LOCAL
 from hubei_data.control.permissions import Role
 from tests.people import person
 from tests.web.browsers import chromium
