@@ -494,11 +494,11 @@ def _business_rows(conn) -> dict[str, list]:
     return snapshot
 
 
-def test_a_day_holding_more_than_a_twentieth_of_the_history_is_joined_to_it_in_one_pass(demo, tmp_path):
+def test_a_day_holding_more_than_a_twentieth_of_the_history_computes_every_child_again(demo, tmp_path):
     """A backlog, a day holding a tenth as many records as staging: some sent again unchanged but for their update
-    time, some with a new vaccination, some moved to another child, some new. Their versions are joined to staging
-    in one pass instead of looked up record by record (macros/children_touched.sql `large_day`), and the build says
-    so; every record passing its checks reaches resource (the full build's identity follows in
+    time, some with a new vaccination, some moved to another child, some new. The build computes every child again
+    instead of following the day's records' links one by one (macros/children_touched.sql `large_day`), and says so;
+    every record passing its checks reaches resource (the full build's identity follows in
     test_a_full_refresh_gives_the_same_tables).
     """
     fields = ", ".join(VACCINATION_FIELDS)
@@ -520,7 +520,8 @@ def test_a_day_holding_more_than_a_twentieth_of_the_history_is_joined_to_it_in_o
         day.append(record)
     day += [{**record, "record_id": f"BACKLOG-{n}", "updated_at": sent} for n, record in enumerate(records[:third])]
     result = run("ingest", str(_write_csv(tmp_path / "vaccination", VACCINATION_FIELDS, day)))
-    assert f"the day's {len(day)} rows of staging.vaccination are more than a twentieth" in result.stdout
+    assert f"the day's {len(day)} versions are more than a twentieth" in result.stdout
+    assert "every child is computed again" in result.stdout
     with wh.connect() as conn:
         updated = conn.execute("select count(*) from resource.vaccination where updated_at = %s", (sent,)).fetchone()[0]
         passed = conn.execute("select count(*) from staging.vaccination where updated_at = %s"

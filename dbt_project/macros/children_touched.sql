@@ -14,7 +14,11 @@
     the models built on the identifiers still recompute its child, whose records changed. When
     every version also names the same vaccinations (vaccine, dose and date), the child's profile
     cannot change either: the profiles leave that child as it is, and the shares, which carry the
-    record's other columns and its batch, still recompute it. -#}
+    record's other columns and its batch, still recompute it.
+
+    A day larger than a twentieth of the versions held (a backlog, or a first file far larger than
+    its history) touches most children, and following its links record by record costs more than
+    computing every child: such a build touches every identifier, held or named. -#}
 
 {#- The child identifiers find the touched identifiers once per build and record them in
     raw.children_touched under the build's sync id, with every identifier of the children whose
@@ -28,13 +32,17 @@
 {#- Pre-hook: every passing version of the day's records, as temporary table day_versions
     (dropped at commit), each marked whether its record's identity is kept: every version names
     the same child, and one of them is in a batch the identifiers took in before; and whether
-    what the profiles count of it is kept too: every version also names the same vaccination.
+    what the profiles count of it is kept too: every version also names the same vaccination. On a
+    large day (large_day), none: every child is touched.
 
-    Versions are compared column by column with the first of their record's: as one text each
-    (jsonb), the comparison cost three seconds for a million versions, against one. -#}
+    Each record's versions are looked up by its key on their own (a lateral subquery the planner
+    cannot flatten into a join, for its `offset 0`): the planner cannot estimate how many
+    versions pass their checks, takes it for one in two hundred, and would read the whole staging
+    table to join them (six seconds at ten million rows). Versions are compared column by column
+    with the first of their record's: as one text each (jsonb), the comparison cost three seconds
+    for a million versions, against one. -#}
 {% macro find_day_versions() -%}
-{%- if is_incremental() -%}
-{%- call(large) planned_for_day('staging.vaccination') -%}
+{%- if is_incremental() and not large_day() -%}
 create temporary table day_versions on commit drop as
 select
     record_id,
@@ -62,90 +70,86 @@ from (
                 select batch_id from raw.model_batches
                 where model = '{{ ledger_name(this) }}' and taken_by <> pg_current_xact_id()
             ) as linked_before
-        from {{ versions_of_day('staging.vaccination', 'record_id', [
-            'child_id_no', 'birth_cert_no', 'child_name', 'birth_date__value as birth_date', 'vaccine_code',
-            'dose_no__value as dose_no', 'vaccinated_on__value as vaccinated_on', '_batch_id'], large) }}
+        from (select distinct record_id from staging.vaccination where _batch_id in ({{ taken_batches() }})) as day
+        cross join lateral (
+            select
+                record_id, child_id_no, birth_cert_no, child_name, birth_date__value as birth_date, vaccine_code,
+                dose_no__value as dose_no, vaccinated_on__value as vaccinated_on, _batch_id
+            from staging.vaccination as version
+            where version.record_id = day.record_id and jsonb_array_length(version._issues) = 0
+            offset 0
+        ) as version
     ) as versions
     window same_record as (partition by record_id)
 ) as compared
 window same_record as (partition by record_id)
-{%- endcall -%}
 {%- endif -%}
 {%- endmacro %}
 
-{#- `table`'s passing versions (`columns` besides `key`) of the keys its batches taken by this build
-    name, for a `from` clause.
-
-    A day's keys are few beside the table's: each key's versions are looked up by the key's index on
-    their own (a lateral subquery the planner cannot flatten into a join, for its `offset 0`), since
-    the planner cannot estimate how many versions pass their checks, takes it for one in two
-    hundred, and would read the whole table to join them (six seconds at ten million rows). A
-    `large` day (large_day) is joined to the table read once: for a million keys, a lookup a key
-    took eight seconds, the join two. -#}
-{% macro versions_of_day(table, key, columns, large) -%}
-(select distinct {{ key }} from {{ table }} where _batch_id in ({{ taken_batches() }})) as day
-{% if large -%}
-inner join (
-    select {{ key }}, {{ columns | join(', ') }} from {{ table }} as version
-    where jsonb_array_length(version._issues) = 0
-) as version using ({{ key }})
-{%- else -%}
-cross join lateral (
-    select {{ key }}, {{ columns | join(', ') }} from {{ table }} as version
-    where version.{{ key }} = day.{{ key }} and jsonb_array_length(version._issues) = 0
-    offset 0
-) as version
-{%- endif %}
-{%- endmacro %}
-
-{#- Whether the batches this build took hold more than a twentieth of `table`'s rows (as last
-    counted by the server's statistics): a backlog, or a first file far larger than the history.
-    Said in the build's log, since it changes how long the build takes. -#}
-{% macro large_day(table) -%}
+{#- Whether the versions of the batches this build of the child identifiers took are more than a
+    twentieth of those staging held of vaccinations and birth certificates at its last count. Said
+    in the build's log, since it changes how long the build takes. -#}
+{% macro large_day() -%}
 {%- if not execute -%}{{ return(false) }}{%- endif -%}
 {%- set counted = run_query(
-    "select (select count(*) from " ~ table ~ " where _batch_id in (" ~ taken_batches() ~ ")),"
-    ~ " (select reltuples::bigint from pg_class where oid = '" ~ table ~ "'::regclass)").rows[0] -%}
+    "select (select count(*) from staging.vaccination where _batch_id in (" ~ taken_batches() ~ "))"
+    ~ " + (select count(*) from staging.birth_certificate where _batch_id in (" ~ taken_batches() ~ ")),"
+    ~ " (select sum(greatest(reltuples, 0))::bigint from pg_class"
+    ~ " where oid in ('staging.vaccination'::regclass, 'staging.birth_certificate'::regclass))").rows[0] -%}
 {%- set large = counted[0] * 20 > counted[1] -%}
 {%- if large -%}
-{{ log(this ~ ": the day's " ~ counted[0] ~ " rows of " ~ table ~ " are more than a twentieth of the "
-       ~ counted[1] ~ " it held at its last count; their versions are joined to it in one pass", info=true) }}
+{{ log(this ~ ": the day's " ~ counted[0] ~ " versions are more than a twentieth of the " ~ counted[1]
+       ~ " staging held at its last count; every child is computed again", info=true) }}
 {%- endif -%}
 {{ return(large) }}
 {%- endmacro %}
 
-{#- The statement of the call block, told whether the day is large for `table` (large_day) to
-    read versions_of_day(table, ..., large); on a large day, with joins by nested loops off, since
-    the planner, taking the day and its passing versions for a few thousand rows, would look each
-    key up one by one all the same. -#}
-{% macro planned_for_day(table) -%}
-{%- set large = large_day(table) -%}
-{%- if large %}set local enable_nestloop = off;
-{% endif -%}
-{{ caller(large) }}
-{%- if large %};
-reset enable_nestloop{% endif -%}
+{#- Whether this build touches every identifier: find_day_versions, on a large day, left no
+    day_versions. Asked of the transaction, so that every hook of the build follows the one answer
+    large_day gave. -#}
+{% macro every_child_touched() -%}
+{%- if not execute -%}{{ return(false) }}{%- endif -%}
+{{ return(run_query("select to_regclass('pg_temp.day_versions') is null").columns[0].values()[0]) }}
 {%- endmacro %}
 
 {#- Pre-hook after find_day_versions: the touched identifiers and all connected to them, as
-    temporary table children_touched (dropped at commit), with the day's certificate versions as
-    temporary table certificate_versions. A full build recomputes every child instead.
+    temporary table children_touched (dropped at commit); on a large day, every identifier the
+    identifiers hold or a current record or certificate names. A full build recomputes every
+    child instead.
 
     A link a replaced version made has an end the build touched, so the versions' links are
     followed once from the touched identifiers, and then only today's links, on indexed tables. -#}
 {% macro find_children_touched() -%}
-{%- if is_incremental() -%}
-{%- call(large) planned_for_day('staging.birth_certificate') -%}
-create temporary table certificate_versions on commit drop as
-select version.cert_no, version.child_name, version.birth_date
-from {{ versions_of_day('staging.birth_certificate', 'cert_no', ['child_name', 'birth_date__value as birth_date'], large) }}
-{%- endcall %};
+{%- if is_incremental() and every_child_touched() -%}
+create temporary table children_touched on commit drop as
+select child_id_no as identifier from resource.vaccination where child_id_no is not null
+union
+select birth_cert_no from resource.vaccination where birth_cert_no is not null
+union
+select cert_no from resource.birth_certificate
+union
+select identifier from {{ this }};
+create unique index on children_touched (identifier);
+analyze children_touched
+{%- elif is_incremental() -%}
 create temporary table children_touched on commit drop as
 with recursive
 
 versions as materialized (
 
     select child_id_no, birth_cert_no, child_name from day_versions where not identity_kept
+
+),
+
+certificate_versions as materialized (
+
+    select version.cert_no, version.child_name, version.birth_date__value as birth_date
+    from (select distinct cert_no from staging.birth_certificate where _batch_id in ({{ taken_batches() }})) as day
+    cross join lateral (
+        select cert_no, child_name, birth_date__value from staging.birth_certificate as version
+        where version.cert_no = day.cert_no and jsonb_array_length(version._issues) = 0
+        offset 0
+    ) as version
 
 ),
 
@@ -207,7 +211,9 @@ analyze children_touched
 {% macro record_children_touched() -%}
 {%- if execute -%}
 insert into raw.children_touched (taken_in, identifier, profile_kept)
-{% if is_incremental() -%}
+{% if is_incremental() and every_child_touched() -%}
+select '{{ sync_id() }}', identifier, false from children_touched;
+{%- elif is_incremental() -%}
 select '{{ sync_id() }}', identifier, false from children_touched
 union
 select '{{ sync_id() }}', same_child.identifier, kept.profile_kept

@@ -31,11 +31,3 @@ begin
 end
 $$
 {%- endmacro %}
-
-{#- dbt's delete+insert strategy, the day's rows analysed first. The planner otherwise takes the
-    new rows for a few pages and deletes the rows they replace by one lookup a row: for a file of a
-    million rows, four seconds of lookups where reading the table once takes one. -#}
-{% macro postgres__get_incremental_delete_insert_sql(arg_dict) -%}
-analyze {{ arg_dict['temp_relation'] }};
-{{ default__get_incremental_delete_insert_sql(arg_dict) }}
-{%- endmacro %}
