@@ -21,44 +21,38 @@ analyze {{ arg_dict['temp_relation'] }};
 
 {#- The statements of the call block, which write the rows of `source` into `target`; when
     `source` holds more rows than `target` did at its last count, with the indexes of `target`
-    that back no constraint dropped before them and built again after them. An index built whole
+    dropped before them and built again after them, but those backing a constraint and those
+    ordered by batch first, to whose end a day's rows are written in order. An index built whole
     sorts its entries once; one written row by row is searched for each row, in an order that
-    reaches every page of it: a million rows written into resource's five indexes took six
-    seconds, and building them whole two. A unique index built again still refuses a repeated key,
-    failing the build as the write would have. Until the build commits, the table cannot be read:
-    dropping an index locks it. -#}
+    reaches every page of it: a million rows written into resource's four indexes by person and
+    record took six seconds, and building them whole two. A unique index built again still
+    refuses a repeated key, failing the build as the write would have. Until the build commits,
+    the table cannot be read: dropping an index locks it. -#}
 {% macro indexes_built_after(target, source) -%}
+{%- set rebuilt = [] -%}
+{%- if execute -%}
 {%- set counted = run_query(
     "select (select count(*) from " ~ source ~ "), (select reltuples::bigint from pg_class where oid = '"
-    ~ target ~ "'::regclass)").rows[0] if execute else [0, 0] -%}
+    ~ target ~ "'::regclass)").rows[0] -%}
 {%- if counted[0] > counted[1] -%}
+{%- set rebuilt = run_query(
+    "select held.indexrelid::regclass::text, pg_get_indexdef(held.indexrelid) from pg_index as held"
+    ~ " where held.indrelid = '" ~ target ~ "'::regclass"
+    ~ " and not exists (select 1 from pg_constraint where conindid = held.indexrelid)"
+    ~ " and (select attname from pg_attribute where attrelid = held.indrelid and attnum = held.indkey[0])"
+    ~ " is distinct from '_batch_id' order by 1").rows -%}
+{%- endif -%}
+{%- endif -%}
+{%- if rebuilt -%}
 {{ log(this ~ ": the day's " ~ counted[0] ~ " rows are more than the " ~ counted[1] ~ " it held at its last count;"
-       ~ " its indexes are built again after them", info=true) }}
-create temporary table indexes_built_after on commit drop as
-select held.indexrelid::regclass::text as name, pg_get_indexdef(held.indexrelid) as definition
-from pg_index as held
-where
-    held.indrelid = '{{ target }}'::regclass
-    and not exists (select 1 from pg_constraint where conindid = held.indexrelid);
-do $$
-declare
-    dropped text;
-begin
-    for dropped in select name from indexes_built_after loop
-        execute 'drop index ' || dropped;
-    end loop;
-end
-$$;
-{{ caller() }};
-do $$
-declare
-    built text;
-begin
-    for built in select definition from indexes_built_after loop
-        execute built;
-    end loop;
-end
-$$
+       ~ " its indexes not led by the batch are built again after them", info=true) }}
+{%- for index in rebuilt %}
+drop index {{ index[0] }};
+{%- endfor %}
+{{ caller() }}
+{%- for index in rebuilt %};
+{{ index[1] }}
+{%- endfor -%}
 {%- else -%}
 {{ caller() }}
 {%- endif -%}
