@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ with warnings.catch_warnings():
 
 WATCH_SECONDS = 1.0
 SETTINGS_FILE = "hubei_data.conf"
+WATCHDOG_LOG = "watchdog.log"
 _held: dict[Path, PostgresServer] = {}
 
 
@@ -155,16 +157,25 @@ def _stop(pgdata: Path) -> None:
 
 
 def watch(pgdata: Path) -> None:
-    """Stop the server once none of its holders is alive; end when the server is down."""
+    """Stop the server once none of its holders is alive; end when the server is down.
+
+    A look that fails (`pg_ctl stop` refused, a file read as another process rewrites it) is written to
+    `<pgdata>/watchdog.log` and tried again a second later: a watchdog that ended on it would leave the server
+    running with no one left to stop it.
+    """
     while True:
-        with PostgresServer._lock:
-            if not _running(pgdata):
-                _watchdog_file(pgdata).unlink(missing_ok=True)
-                return
-            if not _live_holders(pgdata):
-                _stop(pgdata)
-                _watchdog_file(pgdata).unlink(missing_ok=True)
-                return
+        try:
+            with PostgresServer._lock:
+                if not _running(pgdata):
+                    _watchdog_file(pgdata).unlink(missing_ok=True)
+                    return
+                if not _live_holders(pgdata):
+                    _stop(pgdata)
+                    _watchdog_file(pgdata).unlink(missing_ok=True)
+                    return
+        except Exception:  # noqa: BLE001 — any failure is retried; the log says what it was
+            with (pgdata / WATCHDOG_LOG).open("a", encoding="utf-8") as log:
+                log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {traceback.format_exc()}\n")
         time.sleep(WATCH_SECONDS)
 
 

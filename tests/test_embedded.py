@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from hubei_data import embedded
+from hubei_data.embedded import PostgresServer
 from tests.polling import wait_for
 
 HOLD = "from hubei_data import warehouse; warehouse.connect_info(); print('up', flush=True); import time; time.sleep(300)"
@@ -67,6 +68,24 @@ def test_the_server_stays_up_while_another_holder_lives(data_dir):
     assert _server_up(data_dir)
     second.terminate()
     second.wait()
+
+
+def test_a_look_the_watchdog_cannot_make_is_logged_and_tried_again_until_the_server_stops(data_dir):
+    """A holders list it cannot read (here, left half-written) does not end the watchdog: it writes the error to
+    watchdog.log and looks again, and stops the server once the list reads as no live holder."""
+    holder = _start_holder(data_dir)
+    holders = data_dir / "pg" / ".handle_pids.json"
+    with PostgresServer._lock:
+        holder.kill()
+        holder.wait()
+        holders.write_text("[12")
+    log = data_dir / "pg" / embedded.WATCHDOG_LOG
+    wait_for(lambda: log.exists() and "JSONDecodeError" in log.read_text(), 30, "the watchdog to log its failed look")
+    assert _server_up(data_dir)
+    with PostgresServer._lock:
+        holders.write_text("[]")
+    wait_for(lambda: not _server_up(data_dir) and not (data_dir / "pg" / ".watchdog_pid").exists(),
+             30, "the server and its watchdog to stop")
 
 
 def test_a_command_killed_mid_query_leaves_nothing_running(data_dir):
