@@ -18,7 +18,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psutil
@@ -32,7 +32,10 @@ with warnings.catch_warnings():
 
 WATCH_SECONDS = 1.0
 SETTINGS_FILE = "hubei_data.conf"
-WATCHDOG_LOG = "watchdog.log"
+WATCHDOG_LOG = "pg_watchdog.log"
+WATCHDOG_PID = ".pg_watchdog_pid"
+# initdb and the first start of a new server, on a loaded machine
+START_SECONDS = 120
 _held: dict[Path, PostgresServer] = {}
 
 
@@ -65,9 +68,17 @@ def _write_settings(pgdata: Path) -> None:
 
 
 def hold(pgdata: Path) -> str:
-    """Start (or join) the server in `pgdata`, held by this process; its superuser URI."""
+    """Start (or join) the server in `pgdata`, held by this process; its superuser URI.
+
+    The watchdog is started first: this process is listed as a holder as the server starts, and one killed
+    between that and starting a watchdog would leave the server up with no one to stop it. A server not
+    running gets a watchdog of its own even if an earlier one lives: that one may be about to end, having
+    seen the server go down.
+    """
     with PostgresServer._lock:
         _live_holders(pgdata)
+        if not _watchdog_alive(pgdata) or not _running(pgdata):
+            _start_watchdog(pgdata)
     server = get_server(pgdata, start=False)
     if server.pgdata not in PostgresServer._instances:
         with PostgresServer._lock:
@@ -75,9 +86,6 @@ def hold(pgdata: Path) -> str:
             _write_settings(server.pgdata)
         server.start()
     _held[pgdata] = server
-    with PostgresServer._lock:
-        if not _watchdog_alive(pgdata):
-            _start_watchdog(pgdata)
     return server.get_uri()
 
 
@@ -126,7 +134,15 @@ def _live_holders(pgdata: Path) -> list[int]:
 
 
 def _watchdog_file(pgdata: Path) -> Path:
-    return pgdata / ".watchdog_pid"
+    """Beside the server's directory, not in it: a new directory must be empty for initdb."""
+    return pgdata.parent / WATCHDOG_PID
+
+
+def _forget_watchdog(pgdata: Path) -> None:
+    """Remove the watchdog file if it names this process: a later watchdog may have written its own."""
+    with suppress(OSError, ValueError):
+        if int(_watchdog_file(pgdata).read_text()) == os.getpid():
+            _watchdog_file(pgdata).unlink()
 
 
 def _watchdog_alive(pgdata: Path) -> bool:
@@ -138,6 +154,7 @@ def _watchdog_alive(pgdata: Path) -> bool:
 
 
 def _start_watchdog(pgdata: Path) -> None:
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-m", __name__, str(pgdata)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -157,24 +174,28 @@ def _stop(pgdata: Path) -> None:
 
 
 def watch(pgdata: Path) -> None:
-    """Stop the server once none of its holders is alive; end when the server is down.
+    """Stop the server once none of its holders is alive; end when the server is down, or has not come up
+    within START_SECONDS of the watchdog starting (hold starts it before the server).
 
     A look that fails (`pg_ctl stop` refused, a file read as another process rewrites it) is written to
-    `<pgdata>/watchdog.log` and tried again a second later: a watchdog that ended on it would leave the server
-    running with no one left to stop it.
+    WATCHDOG_LOG beside the server's directory and tried again a second later: a watchdog that ended on it
+    would leave the server running with no one left to stop it.
     """
+    started, seen_up = time.monotonic(), False
     while True:
         try:
             with PostgresServer._lock:
-                if not _running(pgdata):
-                    _watchdog_file(pgdata).unlink(missing_ok=True)
-                    return
-                if not _live_holders(pgdata):
-                    _stop(pgdata)
-                    _watchdog_file(pgdata).unlink(missing_ok=True)
+                if _running(pgdata):
+                    seen_up = True
+                    if not _live_holders(pgdata):
+                        _stop(pgdata)
+                        _forget_watchdog(pgdata)
+                        return
+                elif seen_up or time.monotonic() - started > START_SECONDS:
+                    _forget_watchdog(pgdata)
                     return
         except Exception:  # noqa: BLE001 — any failure is retried; the log says what it was
-            with (pgdata / WATCHDOG_LOG).open("a", encoding="utf-8") as log:
+            with (pgdata.parent / WATCHDOG_LOG).open("a", encoding="utf-8") as log:
                 log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {traceback.format_exc()}\n")
         time.sleep(WATCH_SECONDS)
 

@@ -49,7 +49,7 @@ def test_a_killed_holder_does_not_keep_the_server_up(data_dir, ending):
     assert _server_up(data_dir)
     holder.send_signal(ending)
     holder.wait()
-    wait_for(lambda: not _server_up(data_dir) and not (data_dir / "pg" / ".watchdog_pid").exists(),
+    wait_for(lambda: not _server_up(data_dir) and not (data_dir / embedded.WATCHDOG_PID).exists(),
              30, "the server and its watchdog to stop")
 
 
@@ -79,12 +79,12 @@ def test_a_look_the_watchdog_cannot_make_is_logged_and_tried_again_until_the_ser
         holder.kill()
         holder.wait()
         holders.write_text("[12")
-    log = data_dir / "pg" / embedded.WATCHDOG_LOG
+    log = data_dir / embedded.WATCHDOG_LOG
     wait_for(lambda: log.exists() and "JSONDecodeError" in log.read_text(), 30, "the watchdog to log its failed look")
     assert _server_up(data_dir)
     with PostgresServer._lock:
         holders.write_text("[]")
-    wait_for(lambda: not _server_up(data_dir) and not (data_dir / "pg" / ".watchdog_pid").exists(),
+    wait_for(lambda: not _server_up(data_dir) and not (data_dir / embedded.WATCHDOG_PID).exists(),
              30, "the server and its watchdog to stop")
 
 
