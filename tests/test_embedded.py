@@ -72,7 +72,7 @@ def test_the_server_stays_up_while_another_holder_lives(data_dir):
 
 def test_a_look_the_watchdog_cannot_make_is_logged_and_tried_again_until_the_server_stops(data_dir):
     """A holders list it cannot read (here, left half-written) does not end the watchdog: it writes the error to
-    watchdog.log and looks again, and stops the server once the list reads as no live holder."""
+    its log (embedded.WATCHDOG_LOG) and looks again, and stops the server once the list reads as no live holder."""
     holder = _start_holder(data_dir)
     holders = data_dir / "pg" / ".handle_pids.json"
     with PostgresServer._lock:

@@ -120,19 +120,17 @@ window same_record as (partition by record_id)
     A link a replaced version made has an end the build touched, so the versions' links are
     followed once from the touched identifiers, and then only today's links, on indexed tables. -#}
 {% macro find_children_touched() -%}
-{%- if is_incremental() and every_child_touched() -%}
+{%- if is_incremental() -%}
 create temporary table children_touched on commit drop as
+{% if every_child_touched() -%}
 select child_id_no as identifier from resource.vaccination where child_id_no is not null
 union
 select birth_cert_no from resource.vaccination where birth_cert_no is not null
 union
 select cert_no from resource.birth_certificate
 union
-select identifier from {{ this }};
-create unique index on children_touched (identifier);
-analyze children_touched
-{%- elif is_incremental() -%}
-create temporary table children_touched on commit drop as
+select identifier from {{ this }}
+{%- else -%}
 with recursive
 
 versions as materialized (
@@ -197,7 +195,8 @@ connected (identifier) as (
 
 )
 
-select identifier from connected where identifier is not null;
+select identifier from connected where identifier is not null
+{%- endif %};
 create unique index on children_touched (identifier);
 analyze children_touched
 {%- endif -%}
@@ -211,10 +210,9 @@ analyze children_touched
 {% macro record_children_touched() -%}
 {%- if execute -%}
 insert into raw.children_touched (taken_in, identifier, profile_kept)
-{% if is_incremental() and every_child_touched() -%}
-select '{{ sync_id() }}', identifier, false from children_touched;
-{%- elif is_incremental() -%}
+{% if is_incremental() -%}
 select '{{ sync_id() }}', identifier, false from children_touched
+{%- if not every_child_touched() %}
 union
 select '{{ sync_id() }}', same_child.identifier, kept.profile_kept
 from (
@@ -223,7 +221,8 @@ from (
     select birth_cert_no, profile_kept from day_versions where identity_kept
 ) as kept
 inner join {{ this }} as named on named.identifier = kept.identifier
-inner join {{ this }} as same_child on same_child.child_key = named.child_key;
+inner join {{ this }} as same_child on same_child.child_key = named.child_key
+{%- endif %};
 {%- else -%}
 values ('{{ sync_id() }}', null, false);
 {%- endif %}
