@@ -7,7 +7,7 @@ import psycopg
 
 from hubei_data.contracts import SOURCES, Source
 from hubei_data.ingest.headers import contract_names
-from hubei_data.metadata import drift_checks, findings
+from hubei_data.metadata import findings
 from hubei_data.metadata.drift import Seen, compare, table_removed
 from hubei_data.metadata.drift_alerts import raise_alerts
 from hubei_data.metadata.model import ColumnMeta, TableMeta
@@ -73,9 +73,15 @@ def _printable(header: str) -> str:
 
 
 def _tell(conn: psycopg.Connection, changed: list[str]) -> None:
-    """Alert the owners of what was found or resolved, and show it on the sources' schema-change checks."""
+    """Alert the owners of what was found or resolved, and show it on the sources' schema-change checks.
+
+    The checks are Dagster's, imported only here: every landing observes its file's header, and importing Dagster
+    for the rare drift would cost each landing process over half a second and 60 MB.
+    """
     if not changed:
         return
+    from hubei_data.metadata import drift_checks
+
     raise_alerts(conn)
     for name in changed:
         drift_checks.report(conn, name)
