@@ -64,10 +64,8 @@ class Measure:
 def run(sizes: tuple[int, ...], stages: tuple[str, ...], scratch: Path,
         landing_only_above: int | None = None) -> list[Measure]:
     url = warehouse.connect_info().url
-    token = None
-    if {"ingest", "incremental"} & set(stages):
-        subprocess.run([ingest_speed.CLI, "db", "upgrade"], check=True, capture_output=True)
-        token = ingest_speed.operator_token(url)
+    subprocess.run([ingest_speed.CLI, "db", "upgrade"], check=True, capture_output=True)
+    token = ingest_speed.operator_token(url) if {"ingest", "incremental"} & set(stages) else None
     found = []
     for rows in sizes:
         now = ("landing",) if landing_only_above and rows > landing_only_above else stages
@@ -137,9 +135,10 @@ def write_chart(found: list[Measure], output: Path) -> None:
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     figure, axes = pyplot.subplots(figsize=(9.5, 5))
-    for stage in dict.fromkeys(m.stage for m in found):
+    for number, stage in enumerate(dict.fromkeys(m.stage for m in found)):
         points = sorted((m.rows, m.seconds) for m in found if m.stage == stage)
-        axes.plot([r for r, _ in points], [s for _, s in points], marker="o", label=stage)
+        # ten colours go round: the stages after the tenth are told apart by their marks
+        axes.plot([r for r, _ in points], [s for _, s in points], marker="os^"[number // 10 % 3], label=stage)
     sizes = sorted({m.rows for m in found})
     if len(sizes) > 1:
         first = sorted(m.seconds for m in found if m.rows == sizes[0])

@@ -24,3 +24,14 @@ def test_the_quick_benchmark_measures_every_stage_and_writes_its_page(tmp_path):
     measured = [line.split(" | ")[0].removeprefix("| ") for line in page.splitlines() if line.startswith("| ")][1:]
     assert measured == stages
     assert (tmp_path / "docs" / "benchmarks.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_one_stage_runs_alone_on_a_new_data_directory(tmp_path):
+    """Landing records what a file's header says about its contract, in the warehouse's own tables: the benchmark
+    makes them even when no stage it runs ingests."""
+    done = subprocess.run([sys.executable, str(BENCH), "--quick", "--stages", "landing", "--output",
+                           str(tmp_path / "docs")], env={**os.environ, "HUBEI_DATA_DIR": str(tmp_path / "data")},
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = (tmp_path / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert "| landing CSV gbk | 2,000 |" in page
