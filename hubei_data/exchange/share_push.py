@@ -13,7 +13,7 @@ from psycopg import sql
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.push import Retry
 from hubei_data.exchange.subscription import Subscription
-from hubei_data.exchange.targets import Target, TargetUnavailable
+from hubei_data.exchange.targets import Target, TargetUnavailable, roomy_temporary_tables
 from hubei_data.ops.freezes import refuse_if_frozen
 from hubei_data.row_filter import compile_filter
 
@@ -150,10 +150,15 @@ def _in_push_order(subscription: Subscription, columns: list[str]) -> sql.Compos
 
 
 def _stage(conn, subscription: Subscription, after: sql.Composable, after_params: list, order: list[str]) -> int:
-    """Copy the rows to push into a numbered scratch table, so batches are cheap slices of it."""
+    """Copy the rows to push into a numbered scratch table, so batches are cheap slices of it.
+
+    Analysed, so the planner knows the table lies in number order and reads each batch along its index; unanalysed,
+    it guessed a few thousand rows and sorted every batch again, a third of a second for 400,000 rows.
+    """
     where, params = compile_filter(subscription.conditions)
     extra_keys = [k for k in subscription.key if k not in subscription.fields]
     conn.execute("drop table if exists pg_temp.push_rows")
+    roomy_temporary_tables(conn)
     staged = conn.execute(
         sql.SQL("create temp table push_rows as select row_number() over (order by {}) as _n, {}, _row_hash, _synced_at"
                 " from share.{} where {} and {}").format(
@@ -164,6 +169,7 @@ def _stage(conn, subscription: Subscription, after: sql.Composable, after_params
         params + after_params,
     ).rowcount
     conn.execute("create index on pg_temp.push_rows (_n)")
+    conn.execute("analyze pg_temp.push_rows")
     conn.commit()
     return staged
 

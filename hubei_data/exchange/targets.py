@@ -1,7 +1,7 @@
 """Departments' front-end databases (前置库): PostgreSQL or MySQL/MariaDB, reached by a SQLAlchemy URL."""
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +16,10 @@ COPY_PIECE_BYTES = 64 * 1024
 # Half of each page of a table merged by key is left free, so when every row changes, each new version fits beside
 # the old one (a HOT update): the key index and the other pages are left alone.
 MERGED_FILLFACTOR = 50
+# Memory of a session for its temporary tables (PostgreSQL's temp_buffers, 8 MB unless set): a push stages its rows,
+# and a batch merged by key is loaded, in one; a million rows take about 200 MB, and with less each is written out
+# to the table's file and read back from it.
+TEMPORARY_TABLE_MEMORY = "256MB"
 
 
 class Batch(Protocol):
@@ -201,6 +205,7 @@ def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator
     into = sql.Identifier("incoming") if upsert else target
     with raw.cursor() as cursor:
         if upsert:
+            roomy_temporary_tables(raw)
             cursor.execute(sql.SQL("create temp table if not exists {} (like {} including defaults) on commit drop")
                            .format(into, target))
         with cursor.copy(sql.SQL("copy {} ({}) from stdin").format(into, columns)) as copy, closing(text):
@@ -217,6 +222,18 @@ def _copy(conn: sa.Connection, table: sa.Table, names: list[str], text: Iterator
     ) if updates else sql.SQL(" on conflict do nothing")
     merge = sql.SQL("insert into {} ({}) select {} from {}{}").format(target, columns, columns, into, conflict)
     return lambda conn: conn.connection.driver_connection.execute(merge)
+
+
+def roomy_temporary_tables(conn) -> None:
+    """Give a PostgreSQL session (a psycopg 3 connection) TEMPORARY_TABLE_MEMORY for its temporary tables.
+
+    PostgreSQL fixes the amount at a session's first use of one and refuses to change it after; a session that
+    already used them keeps what it had.
+    """
+    from psycopg import errors, sql
+
+    with suppress(errors.InvalidParameterValue), conn.transaction():
+        conn.execute(sql.SQL("set temp_buffers = {}").format(sql.Literal(TEMPORARY_TABLE_MEMORY)))
 
 
 def _pieces(blocks: Iterator[bytes]) -> Iterator[bytearray]:

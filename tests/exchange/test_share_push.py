@@ -12,7 +12,7 @@ from hubei_data.exchange.push import Retry
 from hubei_data.exchange.share_push import push_subscription
 from hubei_data.exchange.subscription import checked
 from hubei_data.exchange.subscription_status import subscription_status
-from hubei_data.exchange.targets import LoadedBatch, Target, TargetUnavailable
+from hubei_data.exchange.targets import TEMPORARY_TABLE_MEMORY, LoadedBatch, Target, TargetUnavailable
 from hubei_data.registry.subscriptions import Subscription
 
 QUICK = Retry(attempts=2, base_seconds=0.01)
@@ -293,3 +293,21 @@ def test_a_push_killed_mid_batch_is_finished_by_the_next_one(share_db, postgres_
         assert conn.execute(
             "select status, error from exchange.share_pushes order by push_id").fetchall() == [
             ("failed", "interrupted: the push process ended before finishing"), ("succeeded", None)]
+
+
+def test_a_push_gives_its_staged_rows_room_in_memory_unless_its_session_already_fixed_it(
+        share_db, postgres_target, monkeypatch):
+    subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
+    with psycopg.connect(share_db.url) as roomy, psycopg.connect(share_db.url) as used:
+        _penalties(roomy, 1, 300)
+        push_subscription(roomy, subscription, Target(postgres_target), "run-1", TODAY, QUICK)
+        assert roomy.execute("show temp_buffers").fetchone()[0] == TEMPORARY_TABLE_MEMORY
+        used.execute("create temp table earlier (n int)")
+        used.execute("insert into earlier values (1)")
+        used.commit()
+        roomy.execute("update share.penalty_info set fine_yuan = fine_yuan + 1000, _synced_at = clock_timestamp()")
+        roomy.commit()
+        assert push_subscription(used, subscription, Target(postgres_target), "run-2", TODAY, QUICK).rows == 300
+        assert used.execute("show temp_buffers").fetchone()[0] == "8MB"
+        assert [(r[0], float(r[3])) for r in _target_rows(postgres_target, "yj_penalty")] == [
+            (r[0], float(r[3])) for r in _expected(used)]
