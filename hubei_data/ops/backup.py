@@ -32,6 +32,9 @@ _BACKUP_FILE = re.compile(
     rf"({re.escape(manifests.PARTIAL_SUFFIX)})?"
 )
 _LOCK = "select pg_try_advisory_lock(hashtext('hubei_data.ops.backup'))"
+# Released by the backup itself: a closed connection's server process lets go of the lock only when
+# it ends, which can be after the caller has started the next backup.
+_UNLOCK = "select pg_advisory_unlock(hashtext('hubei_data.ops.backup'))"
 
 
 @dataclass(frozen=True)
@@ -53,28 +56,38 @@ def run(info: ConnectInfo, settings: BackupSettings, requested_by: str) -> Made:
         schema.require_current(conn)
         if not conn.execute(_LOCK).fetchone()[0]:
             raise BackupError("another backup of this warehouse is running")
-        conn.execute("update ops.backups set status = 'failed', finished_at = now(),"
-                     " error = 'interrupted: the process making it ended' where status = 'running'")
-        _remove_leftovers(settings.directory)
-        created_at = dt.datetime.now(dt.UTC)
-        backup_id = f"{created_at:%Y%m%dT%H%M%S}.{created_at.microsecond // 1000:03d}Z"
-        conn.execute("insert into ops.backups (backup_id, requested_by, directory, started_at, status)"
-                     " values (%s, %s, %s, %s, 'running')",
-                     (backup_id, requested_by, str(settings.directory), created_at))
         try:
-            made = _dump(info, settings, backup_id, created_at)
-        except (BackupError, OSError, psycopg.Error) as error:
-            _remove_leftovers(settings.directory)
-            cause = f"backup {backup_id} to {settings.directory} failed: {cause_of(error)}"
-            conn.execute("update ops.backups set status = 'failed', finished_at = now(), error = %s"
-                         " where backup_id = %s", (cause, backup_id))
-            raise BackupError(cause) from None
-        conn.execute(
-            "update ops.backups set status = 'succeeded', finished_at = now(), size_bytes = %s, sha256 = %s,"
-            " schema_revision = %s, tables = %s, rows = %s where backup_id = %s",
-            (made.size_bytes, made.sha256, made.schema_revision, len(made.tables), made.rows, backup_id),
-        )
-        pruned = _prune(conn, settings)
+            return _run_holding_the_lock(conn, info, settings, requested_by)
+        finally:
+            if not conn.broken:
+                conn.execute(_UNLOCK)
+
+
+def _run_holding_the_lock(conn: psycopg.Connection, info: ConnectInfo, settings: BackupSettings,
+                          requested_by: str) -> Made:
+    """The backup itself, while `conn` holds the one-at-a-time lock."""
+    conn.execute("update ops.backups set status = 'failed', finished_at = now(),"
+                 " error = 'interrupted: the process making it ended' where status = 'running'")
+    _remove_leftovers(settings.directory)
+    created_at = dt.datetime.now(dt.UTC)
+    backup_id = f"{created_at:%Y%m%dT%H%M%S}.{created_at.microsecond // 1000:03d}Z"
+    conn.execute("insert into ops.backups (backup_id, requested_by, directory, started_at, status)"
+                 " values (%s, %s, %s, %s, 'running')",
+                 (backup_id, requested_by, str(settings.directory), created_at))
+    try:
+        made = _dump(info, settings, backup_id, created_at)
+    except (BackupError, OSError, psycopg.Error) as error:
+        _remove_leftovers(settings.directory)
+        cause = f"backup {backup_id} to {settings.directory} failed: {cause_of(error)}"
+        conn.execute("update ops.backups set status = 'failed', finished_at = now(), error = %s"
+                     " where backup_id = %s", (cause, backup_id))
+        raise BackupError(cause) from None
+    conn.execute(
+        "update ops.backups set status = 'succeeded', finished_at = now(), size_bytes = %s, sha256 = %s,"
+        " schema_revision = %s, tables = %s, rows = %s where backup_id = %s",
+        (made.size_bytes, made.sha256, made.schema_revision, len(made.tables), made.rows, backup_id),
+    )
+    pruned = _prune(conn, settings)
     return Made(made, manifests.dump_path(settings.directory, backup_id), pruned)
 
 
