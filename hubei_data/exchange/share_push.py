@@ -3,7 +3,8 @@
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -13,7 +14,7 @@ from psycopg import sql
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.push import Retry
 from hubei_data.exchange.subscription import Subscription
-from hubei_data.exchange.targets import Target, TargetUnavailable, roomy_temporary_tables
+from hubei_data.exchange.targets import LoadedBatch, Target, TargetUnavailable, roomy_temporary_tables
 from hubei_data.ops.freezes import refuse_if_frozen
 from hubei_data.row_filter import compile_filter
 
@@ -228,30 +229,36 @@ def _upsert(conn, subscription: Subscription, target: Target, table, retry: Retr
 
 def _write_in_turn(batches: list[StagedBatch], target: Target, table, into_empty: bool, retry: Retry,
                    written: Callable[[StagedBatch], None]) -> None:
-    """Write the batches in order, each committed before the next, loading each into the target while the one
-    before it is merged there: the source's read and the target's merge take turns no longer.
+    """Write the batches in order, each committed before the next, loading each into the target while the ones
+    before it are merged there (as many at once as the target takes): the source's read and the target's merges take
+    turns no longer.
 
-    `written` follows each commit, in order. A merge the target drops is tried again on its own, from loading on.
+    `written` follows each commit, in order. A merge the target drops is tried again on its own, from loading on. When
+    the push fails, the batches loaded or merged but not committed are rolled back.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-merge") as merger:
-        merging: tuple[StagedBatch, Future] | None = None
-        for batch in batches:
-            loaded = _retrying(lambda batch=batch: target.load(table, batch, into_empty), retry)
-            if merging is not None:
-                try:
-                    _settle(*merging, target, table, into_empty, retry, written)
-                except BaseException:
-                    loaded.abandon()
-                    raise
-            merging = (batch, merger.submit(loaded.write))
-        if merging is not None:
-            _settle(*merging, target, table, into_empty, retry, written)
+    in_flight: deque[tuple[StagedBatch, LoadedBatch, Future]] = deque()
+    with ThreadPoolExecutor(max_workers=target.merges_at_once, thread_name_prefix="push-merge") as merger:
+        try:
+            for batch in batches:
+                loaded = _retrying(lambda batch=batch: target.load(table, batch, into_empty), retry)
+                in_flight.append((batch, loaded, merger.submit(loaded.merge)))
+                if len(in_flight) > target.merges_at_once:
+                    _settle(*in_flight.popleft(), target, table, into_empty, retry, written)
+            while in_flight:
+                _settle(*in_flight.popleft(), target, table, into_empty, retry, written)
+        except BaseException:
+            for _, loaded, merge in in_flight:
+                if not merge.cancel():
+                    wait([merge])
+                loaded.abandon()
+            raise
 
 
-def _settle(batch: StagedBatch, merge: Future, target: Target, table, into_empty: bool, retry: Retry,
-            written: Callable[[StagedBatch], None]) -> None:
+def _settle(batch: StagedBatch, loaded: LoadedBatch, merge: Future, target: Target, table, into_empty: bool,
+            retry: Retry, written: Callable[[StagedBatch], None]) -> None:
     try:
         merge.result()
+        loaded.commit()
     except TargetUnavailable:
         _retrying(lambda: target.upsert(table, batch, into_empty), retry)
     written(batch)

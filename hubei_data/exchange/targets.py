@@ -16,6 +16,10 @@ COPY_PIECE_BYTES = 64 * 1024
 # Half of each page of a table merged by key is left free, so when every row changes, each new version fits beside
 # the old one (a HOT update): the key index and the other pages are left alone.
 MERGED_FILLFACTOR = 50
+# Batches of one push merged by key into a PostgreSQL target at the same time, each in its own transaction: their keys
+# differ, so none waits for another, and the merge, the longest part of a push, runs in as many server processes.
+# MySQL's next-key locks can make such inserts deadlock, so there batches are merged one at a time.
+MERGES_AT_ONCE = 2
 # Memory of a session for its temporary tables (PostgreSQL's temp_buffers, 8 MB unless set): a push stages its rows,
 # and a batch merged by key is loaded, in one; a million rows take about 200 MB, and with less each is written out
 # to the table's file and read back from it.
@@ -64,6 +68,7 @@ class Target:
         if self.dialect not in ("postgresql", "mysql"):
             raise TargetMismatch(f"target databases are PostgreSQL or MySQL/MariaDB, not {self.dialect}")
         self.takes_copy_text = self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg"
+        self.merges_at_once = MERGES_AT_ONCE if self.dialect == "postgresql" else 1
 
     def table(self, name: str, dataset: Dataset, fields: Sequence[str], merged: bool = False) -> sa.Table:
         """The table the fields are written to; one `merged` by key is created with room for new row versions."""
@@ -161,18 +166,32 @@ class Target:
 
 @dataclass
 class LoadedBatch:
-    """A batch sent to the target in an open transaction: `write` finishes and commits it, `abandon` rolls it back."""
+    """A batch sent to the target in an open transaction: `merge` finishes writing it and `commit` makes it seen, or
+    `abandon` rolls it back. A merge that fails has rolled back already."""
 
     connection: sa.Connection
     finish: Callable[[sa.Connection], None]
 
-    def write(self) -> None:
+    def merge(self) -> None:
+        try:
+            self.finish(self.connection)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            self.abandon()
+            raise TargetUnavailable(str(error.orig)) from None
+        except BaseException:
+            self.abandon()
+            raise
+
+    def commit(self) -> None:
         try:
             with self.connection:
-                self.finish(self.connection)
                 self.connection.commit()
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
             raise TargetUnavailable(str(error.orig)) from None
+
+    def write(self) -> None:
+        self.merge()
+        self.commit()
 
     def abandon(self) -> None:
         _close(self.connection)

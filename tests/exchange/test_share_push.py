@@ -1,7 +1,7 @@
 """Subscriptions pushed into real front-end databases (PostgreSQL and MariaDB): exactly the approved rows."""
 
 import datetime as dt
-import threading
+import time
 
 import psycopg
 import pytest
@@ -119,29 +119,33 @@ def test_merging_every_changed_row_leaves_the_key_index_as_it_is(share_db, postg
     assert _key_index_bytes(postgres_target) == before
 
 
-def test_the_next_batch_loads_while_the_one_before_it_is_merged(share_db, target_url, monkeypatch):
+def _batches_of_5000_watched(monkeypatch) -> dict[int, int]:
+    """Which batch (by its last row) each LoadedBatch holds, filled in as batches of 5,000 rows are loaded."""
     monkeypatch.setattr(share_push, "BATCH_ROWS", 5000)
     monkeypatch.setattr(share_push, "LARGEST_BATCH_ROWS", 5000)
-    subscription = _subscription(PENALTIES, monkeypatch, target_url)
-    loaded, waited = [], []
-    more_loaded = threading.Condition()
-    load, write = Target.load, LoadedBatch.write
+    holds, load = {}, Target.load
 
     def load_watched(target, table, batch, into_empty=False):
         sent = load(target, table, batch, into_empty)
-        with more_loaded:
-            loaded.append(batch.last)
-            more_loaded.notify_all()
+        holds[id(sent)] = batch.last
         return sent
 
-    def write_once_the_next_is_loaded(sent):
-        if len(waited) < 3:
-            with more_loaded:
-                waited.append(more_loaded.wait_for(lambda: len(loaded) >= len(waited) + 2, timeout=10))
-        write(sent)
-
     monkeypatch.setattr(Target, "load", load_watched)
-    monkeypatch.setattr(LoadedBatch, "write", write_once_the_next_is_loaded)
+    return holds
+
+
+def test_the_next_batch_loads_while_the_one_before_it_is_merged(share_db, target_url, monkeypatch):
+    subscription = _subscription(PENALTIES, monkeypatch, target_url)
+    holds, waited = _batches_of_5000_watched(monkeypatch), []
+    merge = LoadedBatch.merge
+
+    def merge_once_the_next_is_loaded(sent):
+        last = holds[id(sent)]
+        if last < 20000:
+            waited.append(_eventually(lambda: last + 5000 in holds.values()))
+        merge(sent)
+
+    monkeypatch.setattr(LoadedBatch, "merge", merge_once_the_next_is_loaded)
     said = []
     with psycopg.connect(share_db.url) as conn:
         _penalties(conn, 1, 20000)
@@ -150,6 +154,78 @@ def test_the_next_batch_loads_while_the_one_before_it_is_merged(share_db, target
         assert conn.execute("select last_key from exchange.share_watermarks").fetchone()[0] == ["P020000"]
     assert waited == [True, True, True]
     assert said == [f"yibao: {n} rows written" for n in (5000, 10000, 15000, 20000)]
+
+
+def _eventually(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def test_a_postgresql_target_merges_two_batches_at_once_and_commits_them_in_order(
+        share_db, postgres_target, monkeypatch):
+    subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
+    holds, merged, committed, second_first = _batches_of_5000_watched(monkeypatch), [], [], []
+    merge, commit = LoadedBatch.merge, LoadedBatch.commit
+
+    def first_merge_finishes_last(sent):
+        last = holds[id(sent)]
+        if last == 5000:
+            second_first.append(_eventually(lambda: 10000 in merged))
+        merge(sent)
+        merged.append(last)
+
+    def commit_watched(sent):
+        committed.append(holds[id(sent)])
+        commit(sent)
+
+    monkeypatch.setattr(LoadedBatch, "merge", first_merge_finishes_last)
+    monkeypatch.setattr(LoadedBatch, "commit", commit_watched)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 20000)
+        push_subscription(conn, subscription, Target(postgres_target), "run-1", TODAY, QUICK)
+        assert [r[0] for r in _target_rows(postgres_target, "yj_penalty")] == [r[0] for r in _expected(conn)]
+        assert conn.execute("select last_key from exchange.share_watermarks").fetchone()[0] == ["P020000"]
+    assert second_first == [True] and merged[:2] == [10000, 5000]
+    assert committed == [5000, 10000, 15000, 20000]
+
+
+def test_a_merge_that_fails_rolls_back_the_batches_after_it_and_the_next_push_sends_them(
+        share_db, postgres_target, monkeypatch):
+    """Rolled back by the push itself, even while the error (and so every object of the push) is still held."""
+    subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
+    holds, merged = _batches_of_5000_watched(monkeypatch), []
+    merge = LoadedBatch.merge
+
+    def broken(conn):
+        raise RuntimeError("the target refused the merge")
+
+    def second_breaks_once_the_third_is_merged(sent):
+        if holds[id(sent)] == 10000:
+            assert _eventually(lambda: 15000 in merged)
+            sent.finish = broken
+        merge(sent)
+        merged.append(holds[id(sent)])
+
+    monkeypatch.setattr(LoadedBatch, "merge", second_breaks_once_the_third_is_merged)
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 20000)
+        with pytest.raises(RuntimeError, match="refused the merge") as refused:
+            push_subscription(conn, subscription, Target(postgres_target), "run-1", TODAY, QUICK)
+        assert [r[0] for r in _target_rows(postgres_target, "yj_penalty")] == [f"P{n:06d}" for n in range(1, 5001)]
+        assert conn.execute("select last_key from exchange.share_watermarks").fetchone()[0] == ["P005000"]
+        engine = sa.create_engine(postgres_target)
+        with engine.connect() as target:
+            assert target.execute(sa.text("select count(*) from pg_stat_activity where datname = current_database()"
+                                          " and state like 'idle in transaction%'")).scalar_one() == 0
+        engine.dispose()
+        del refused
+        monkeypatch.setattr(LoadedBatch, "merge", merge)
+        assert push_subscription(conn, subscription, Target(postgres_target), "run-2", TODAY, QUICK).rows == 15000
+        assert [r[0] for r in _target_rows(postgres_target, "yj_penalty")] == [r[0] for r in _expected(conn)]
 
 
 def _row_versions(url: str) -> dict[str, str]:
@@ -256,7 +332,6 @@ def test_a_push_killed_mid_batch_is_finished_by_the_next_one(share_db, postgres_
     import subprocess
     import sys
     import textwrap
-    import time
 
     subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
     with psycopg.connect(share_db.url) as conn:
