@@ -50,6 +50,8 @@ def _fill(source, rows: int) -> None:
             (rows,),
         )
         conn.execute("alter table share.penalty_info add primary key (case_no)")
+        # the order pushes read share tables in, as every share model makes it (dbt_project/macros/push_order.sql)
+        conn.execute('create index penalty_info_push_order on share.penalty_info (_synced_at, case_no collate "C")')
     vacuumed(source.url, "share.penalty_info")
 
 

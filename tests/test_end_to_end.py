@@ -10,9 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from psycopg import sql
 
 from hubei_data import warehouse as wh
+from hubei_data.catalog.share import DATASETS
 from hubei_data.contracts import SOURCES
+from hubei_data.exchange.share_push import PushOrder
+from hubei_data.exchange.subscription import checked
+from hubei_data.registry.subscriptions import Subscription
 from hubei_data.transform.assets import DBT_DIR, dbt_resource
 from tests.demo_run import counts, flagged, run
 
@@ -528,6 +533,35 @@ def test_a_day_holding_more_than_a_twentieth_of_the_history_computes_every_child
                               " and jsonb_array_length(_issues) = 0", (sent,)).fetchone()[0]
     # a record moved to a child born after its vaccination is quarantined
     assert updated == passed > len(day) * 9 // 10
+
+
+def test_every_share_table_has_the_index_pushes_read_it_along_and_an_older_table_gets_it_at_its_next_build(
+        demo, tmp_path):
+    with wh.connect(autocommit=True) as conn:
+        conn.execute("drop index share.penalty_info_push_order")
+    built = subprocess.run(
+        [dbt_resource().dbt_executable, "run", "--select", "shr_penalty_info", "--project-dir", str(DBT_DIR),
+         "--profiles-dir", str(DBT_DIR), "--target-path", str(tmp_path), "--log-path", str(tmp_path)],
+        env={**os.environ, **wh.connect_info().dbt_env()}, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout[-3000:]
+    with wh.connect() as conn:
+        found = dict(conn.execute("select indexname, indexdef from pg_indexes where schemaname = 'share'"
+                                  " and indexname like '%_push_order'").fetchall())
+        subscription = checked(Subscription.model_validate({
+            "id": "plan", "department": "省医保局", "purpose": "医保基金监管", "dataset": "penalty_info",
+            "fields": ["case_no", "fine_yuan"], "schedule": "0 2 * * *", "mode": "upsert",
+            "target": {"url_env": "UNUSED_TARGET_URL", "table": "plan"},
+            "valid_from": "2026-01-01", "valid_until": "2099-12-31"}), "plan.yaml")
+        conn.execute("set enable_seqscan = off")
+        conn.execute("set enable_sort = off")
+        batch = next(iter(PushOrder(conn, subscription, None)))
+        plan = json.dumps(conn.execute(sql.SQL("explain (format json) ") + batch.select, batch.params).fetchone()[0])
+    assert found == {
+        f"{table}_push_order": f"CREATE INDEX {table}_push_order ON share.{table} USING btree (_synced_at, "
+                               + ", ".join(f'{key} COLLATE "C"' for key in dataset.key) + ")"
+        for table, dataset in DATASETS.items()
+    }
+    assert '"Index Name": "penalty_info_push_order"' in plan and '"Sort"' not in plan
 
 
 def test_a_full_refresh_gives_the_same_tables(demo):

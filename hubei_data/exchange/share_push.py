@@ -1,10 +1,12 @@
 """Pushing a subscription into its front-end database: only the approved fields and rows, logged."""
 
 import datetime as dt
+import hashlib
 import time
-from collections.abc import Callable, Iterator
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,7 +16,7 @@ from psycopg import sql
 from hubei_data.control.schema import require_current
 from hubei_data.exchange.push import Retry
 from hubei_data.exchange.subscription import Subscription
-from hubei_data.exchange.targets import LoadedBatch, Target, TargetUnavailable, roomy_temporary_tables
+from hubei_data.exchange.targets import LoadedBatch, Target, TargetUnavailable
 from hubei_data.ops.freezes import refuse_if_frozen
 from hubei_data.row_filter import compile_filter
 
@@ -55,7 +57,6 @@ def push_subscription(
         return _push(conn, subscription, target, run_id, today, retry, progress)
     finally:
         conn.rollback()
-        conn.execute("drop table if exists pg_temp.push_rows")
         conn.execute("select pg_advisory_unlock(hashtext(%s))", (lock,))
         conn.commit()
 
@@ -119,116 +120,138 @@ def _retrying(action: Callable[[], T], retry: Retry) -> T:
 
 
 @dataclass
-class StagedBatch:
-    """Staged rows first to last, readable as Python rows or as PostgreSQL COPY text."""
+class PushBatch:
+    """Rows of a push in push order, readable as Python rows or as PostgreSQL COPY text; `through` counts the push's
+    rows up to the batch's last, `end` is that row's sync time and key."""
 
     conn: psycopg.Connection
-    fields: tuple[str, ...]
-    first: int
-    last: int
-
-    def _select(self) -> sql.Composable:
-        return sql.SQL("select {} from pg_temp.push_rows where _n between {} and {} order by _n").format(
-            sql.SQL(", ").join(map(sql.Identifier, self.fields)), sql.Literal(self.first), sql.Literal(self.last)
-        )
+    select: sql.Composable
+    params: list
+    through: int
+    end: tuple[dt.datetime, list[str]]
 
     def rows(self) -> list[tuple]:
-        return self.conn.execute(self._select()).fetchall()
+        return self.conn.execute(self.select, self.params).fetchall()
 
     def copy_text(self) -> Iterator[bytes]:
-        with self.conn.cursor().copy(sql.SQL("copy ({}) to stdout").format(self._select())) as copy:
+        with self.conn.cursor().copy(sql.SQL("copy ({}) to stdout").format(self.select), self.params) as copy:
             yield from copy
 
 
-def _in_push_order(subscription: Subscription, columns: list[str]) -> sql.Composable:
+class PushOrder:
+    """The rows a push sends, in batches read by keyset in push order (sync time, then key in byte order) from one
+    snapshot, along the share table's push-order index (dbt_project/macros/push_order.sql): the first batch leaves
+    without waiting for every row to be sorted. The checksum grows as the batches are read.
+
+    The first batch is small, so a push commits rows soon; each later one twice the last, up to the largest.
+    """
+
+    def __init__(self, reader: psycopg.Connection, subscription: Subscription,
+                 after: tuple[dt.datetime, list[str]] | None):
+        self.reader, self.subscription, self.after = reader, subscription, after
+        self.rows = 0
+        self._digest = hashlib.md5()
+        self._where, self._where_params = compile_filter(subscription.conditions)
+        self._table = sql.SQL("share.{}").format(sql.Identifier(subscription.table))
+        order = ["_synced_at", *subscription.key]
+        self._order = _in_push_order(subscription, order)
+        self._backwards = sql.SQL(", ").join(sql.SQL("{} desc").format(c) for c in _push_order_columns(subscription, order))
+        self._end_of_row = sql.SQL("_synced_at, array[{}]::text[]").format(
+            sql.SQL(", ").join(map(sql.Identifier, subscription.key)))
+
+    @property
+    def checksum(self) -> str:
+        """md5 of the pushed rows' digests in push order: equal checksums, equal content."""
+        return self._digest.hexdigest()
+
+    def __iter__(self) -> Iterator[PushBatch]:
+        after, size = self.after, BATCH_ROWS
+        while (end := self._end(after, size)) is not None:
+            where, params = self._between(after, end)
+            count, digests = self.reader.execute(
+                sql.SQL("select count(*), string_agg(_row_hash, '' order by {}) from {} where {}").format(
+                    self._order, self._table, where), params).fetchone()
+            self._digest.update(digests.encode())
+            self.rows += count
+            select = sql.SQL("select {} from {} where {} order by {}").format(
+                sql.SQL(", ").join(map(sql.Identifier, self.subscription.fields)), self._table, where, self._order)
+            yield PushBatch(self.reader, select, params, self.rows, end)
+            after, size = end, min(2 * size, LARGEST_BATCH_ROWS)
+
+    def _end(self, after, size: int) -> tuple[dt.datetime, list[str]] | None:
+        """The sync time and key of the batch's last row: `size` rows on, or the last row of all."""
+        where, params = self._between(after, None)
+        found = self.reader.execute(sql.SQL("select {} from {} where {} order by {} offset %s limit 1").format(
+            self._end_of_row, self._table, where, self._order), [*params, size - 1]).fetchone()
+        return found or self.reader.execute(sql.SQL("select {} from {} where {} order by {} limit 1").format(
+            self._end_of_row, self._table, where, self._backwards), params).fetchone()
+
+    def _between(self, after, end) -> tuple[sql.Composable, list]:
+        """The subscription's rows after one row's place in push order and up to another's."""
+        where, params = [self._where], list(self._where_params)
+        for operator, place in ((">", after), ("<=", end)):
+            if place is not None:
+                synced_at, key = place
+                where.append(sql.SQL("({}) {} ({})").format(
+                    self._order, sql.SQL(operator), sql.SQL(", ").join(sql.Placeholder() * (1 + len(key)))))
+                params += [synced_at, *key]
+        return sql.SQL(" and ").join(where), params
+
+
+def _push_order_columns(subscription: Subscription, columns: list[str]) -> list[sql.Composable]:
     """The columns to order by, text in byte order: the same on every server whatever its collation, and sorted in
     half the time of a language's collation."""
     types = {item.name: item.data_type for item in subscription.dataset.items}
-    return sql.SQL(", ").join(
-        sql.SQL('{} collate "C"').format(sql.Identifier(c)) if types.get(c) == "text" else sql.Identifier(c)
-        for c in columns
-    )
+    return [sql.SQL('{} collate "C"').format(sql.Identifier(c)) if types.get(c) == "text" else sql.Identifier(c)
+            for c in columns]
 
 
-def _stage(conn, subscription: Subscription, after: sql.Composable, after_params: list, order: list[str]) -> int:
-    """Copy the rows to push into a numbered scratch table, so batches are cheap slices of it.
-
-    Analysed, so the planner knows the table lies in number order and reads each batch along its index; unanalysed,
-    it guessed a few thousand rows and sorted every batch again, a third of a second for 400,000 rows.
-    """
-    where, params = compile_filter(subscription.conditions)
-    extra_keys = [k for k in subscription.key if k not in subscription.fields]
-    conn.execute("drop table if exists pg_temp.push_rows")
-    roomy_temporary_tables(conn)
-    staged = conn.execute(
-        sql.SQL("create temp table push_rows as select row_number() over (order by {}) as _n, {}, _row_hash, _synced_at"
-                " from share.{} where {} and {}").format(
-            _in_push_order(subscription, order),
-            sql.SQL(", ").join(map(sql.Identifier, [*subscription.fields, *extra_keys])),
-            sql.Identifier(subscription.table), where, after,
-        ),
-        params + after_params,
-    ).rowcount
-    conn.execute("create index on pg_temp.push_rows (_n)")
-    conn.execute("analyze pg_temp.push_rows")
-    conn.commit()
-    return staged
+def _in_push_order(subscription: Subscription, columns: list[str]) -> sql.Composable:
+    return sql.SQL(", ").join(_push_order_columns(subscription, columns))
 
 
-def _batches(conn, subscription: Subscription, staged: int) -> list[StagedBatch]:
-    """The first batch is small, so a push commits rows soon; each later one twice the last, up to the largest."""
-    batches, first, size = [], 1, BATCH_ROWS
-    while first <= staged:
-        batches.append(StagedBatch(conn, subscription.fields, first, min(first + size - 1, staged)))
-        first, size = first + size, min(2 * size, LARGEST_BATCH_ROWS)
-    return batches
-
-
-def _checksum(conn) -> str:
-    """md5 of the staged rows' digests in push order: equal checksums, equal content."""
-    return conn.execute("select md5(coalesce(string_agg(_row_hash, '' order by _n), '')) from pg_temp.push_rows").fetchone()[0]
+@contextmanager
+def _one_snapshot(conn: psycopg.Connection) -> Iterator[psycopg.Connection]:
+    """A second session of `conn`'s role reading in one repeatable-read snapshot, so a push's batches and checksum
+    are of the same rows however the share table changes meanwhile, while `conn` commits the watermark after each."""
+    with psycopg.connect(conn.info.dsn, password=conn.info.password) as reader:
+        reader.isolation_level, reader.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+        yield reader
 
 
 def _snapshot(conn, subscription: Subscription, target: Target, table, retry: Retry) -> tuple[int, str]:
     """Every row the subscription selects, replacing the table's content in one target transaction."""
-    staged = _stage(conn, subscription, sql.SQL("true"), [], list(subscription.key))
-    _retrying(lambda: target.replace(table, _batches(conn, subscription, staged)), retry)
-    return staged, _checksum(conn)
+    with _one_snapshot(conn) as reader:
+        rows = PushOrder(reader, subscription, None)
+        _retrying(lambda: target.replace(table, rows), retry)
+        return rows.rows, rows.checksum
 
 
 def _upsert(conn, subscription: Subscription, target: Target, table, retry: Retry, progress) -> tuple[int, str]:
-    """Rows changed since the watermark, in (sync time, key) order; the watermark moves after each batch."""
-    keys = list(subscription.key)
+    """Rows changed since the watermark, in push order; the watermark moves after each batch."""
     mark = conn.execute(
         "select synced_at, last_key from exchange.share_watermarks where subscription_id = %s", (subscription.id,)
-    ).fetchone() or (dt.datetime.min.replace(tzinfo=dt.UTC), [""] * len(keys))
-    after = sql.SQL("({}) > ({})").format(
-        _in_push_order(subscription, ["_synced_at", *keys]),
-        sql.SQL(", ").join(sql.Placeholder() * (1 + len(keys))),
-    )
-    staged = _stage(conn, subscription, after, [mark[0], *mark[1]], ["_synced_at", *keys])
+    ).fetchone()
     into_empty = target.is_empty(table)
-    last_of_batch = sql.SQL("select _synced_at, array[{}]::text[] from pg_temp.push_rows where _n = %s").format(
-        sql.SQL(", ").join(map(sql.Identifier, keys))
-    )
 
-    def written(batch: StagedBatch) -> None:
-        synced_at, last_key = conn.execute(last_of_batch, (batch.last,)).fetchone()
+    def written(batch: PushBatch) -> None:
         conn.execute(
             "insert into exchange.share_watermarks (subscription_id, synced_at, last_key) values (%s, %s, %s)"
             " on conflict (subscription_id) do update set synced_at = excluded.synced_at,"
             " last_key = excluded.last_key, updated_at = now()",
-            (subscription.id, synced_at, last_key),
+            (subscription.id, *batch.end),
         )
         conn.commit()
-        progress(f"{subscription.id}: {batch.last} rows written")
+        progress(f"{subscription.id}: {batch.through} rows written")
 
-    _write_in_turn(_batches(conn, subscription, staged), target, table, into_empty, retry, written)
-    return staged, _checksum(conn)
+    with _one_snapshot(conn) as reader:
+        rows = PushOrder(reader, subscription, mark)
+        _write_in_turn(rows, target, table, into_empty, retry, written)
+        return rows.rows, rows.checksum
 
 
-def _write_in_turn(batches: list[StagedBatch], target: Target, table, into_empty: bool, retry: Retry,
-                   written: Callable[[StagedBatch], None]) -> None:
+def _write_in_turn(batches: Iterable[PushBatch], target: Target, table, into_empty: bool, retry: Retry,
+                   written: Callable[[PushBatch], None]) -> None:
     """Write the batches in order, each committed before the next, loading each into the target while the ones
     before it are merged there (as many at once as the target takes): the source's read and the target's merges take
     turns no longer.
@@ -236,7 +259,7 @@ def _write_in_turn(batches: list[StagedBatch], target: Target, table, into_empty
     `written` follows each commit, in order. A merge the target drops is tried again on its own, from loading on. When
     the push fails, the batches loaded or merged but not committed are rolled back.
     """
-    in_flight: deque[tuple[StagedBatch, LoadedBatch, Future]] = deque()
+    in_flight: deque[tuple[PushBatch, LoadedBatch, Future]] = deque()
     with ThreadPoolExecutor(max_workers=target.merges_at_once, thread_name_prefix="push-merge") as merger:
         try:
             for batch in batches:
@@ -254,8 +277,8 @@ def _write_in_turn(batches: list[StagedBatch], target: Target, table, into_empty
             raise
 
 
-def _settle(batch: StagedBatch, loaded: LoadedBatch, merge: Future, target: Target, table, into_empty: bool,
-            retry: Retry, written: Callable[[StagedBatch], None]) -> None:
+def _settle(batch: PushBatch, loaded: LoadedBatch, merge: Future, target: Target, table, into_empty: bool,
+            retry: Retry, written: Callable[[PushBatch], None]) -> None:
     try:
         merge.result()
         loaded.commit()

@@ -20,9 +20,8 @@ MERGED_FILLFACTOR = 50
 # differ, so none waits for another, and the merge, the longest part of a push, runs in as many server processes.
 # MySQL's next-key locks can make such inserts deadlock, so there batches are merged one at a time.
 MERGES_AT_ONCE = 2
-# Memory of a session for its temporary tables (PostgreSQL's temp_buffers, 8 MB unless set): a push stages its rows,
-# and a batch merged by key is loaded, in one; a million rows take about 200 MB, and with less each is written out
-# to the table's file and read back from it.
+# Memory of a session for its temporary tables (PostgreSQL's temp_buffers, 8 MB unless set): a batch merged by key is
+# loaded into one; 400,000 rows take about 80 MB, and with less they are written out to the table's file and read back.
 TEMPORARY_TABLE_MEMORY = "256MB"
 
 

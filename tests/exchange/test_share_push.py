@@ -120,14 +120,14 @@ def test_merging_every_changed_row_leaves_the_key_index_as_it_is(share_db, postg
 
 
 def _batches_of_5000_watched(monkeypatch) -> dict[int, int]:
-    """Which batch (by its last row) each LoadedBatch holds, filled in as batches of 5,000 rows are loaded."""
+    """Which batch (by the rows up to its end) each LoadedBatch holds, filled in as batches of 5,000 rows are loaded."""
     monkeypatch.setattr(share_push, "BATCH_ROWS", 5000)
     monkeypatch.setattr(share_push, "LARGEST_BATCH_ROWS", 5000)
     holds, load = {}, Target.load
 
     def load_watched(target, table, batch, into_empty=False):
         sent = load(target, table, batch, into_empty)
-        holds[id(sent)] = batch.last
+        holds[id(sent)] = batch.through
         return sent
 
     monkeypatch.setattr(Target, "load", load_watched)
@@ -253,12 +253,23 @@ def test_a_merge_leaves_rows_whose_fields_did_not_change_untouched(share_db, pos
     assert {key for key in now if now[key] != written[key]} == {f"P{n:06d}" for n in range(2991, 3001)}
 
 
-def test_batches_start_small_and_double_up_to_the_largest(monkeypatch):
+def test_batches_start_small_double_up_to_the_largest_and_sum_up_to_the_checksum(share_db, monkeypatch):
     monkeypatch.setattr(share_push, "BATCH_ROWS", 100)
     monkeypatch.setattr(share_push, "LARGEST_BATCH_ROWS", 300)
     subscription = _subscription(PENALTIES, monkeypatch, "postgresql+psycopg://localhost/unused")
-    batches = share_push._batches(None, subscription, 1000)
-    assert [(b.first, b.last) for b in batches] == [(1, 100), (101, 300), (301, 600), (601, 900), (901, 1000)]
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 1000)
+        conn.execute("update share.penalty_info set _synced_at = timestamptz '2026-05-01 08:00+08'"
+                     " + (_row_number % 7) * interval '1 hour'")
+        batches = share_push.PushOrder(conn, subscription, None)
+        pushed = [(batch.through, [row[0] for row in batch.rows()]) for batch in batches]
+        in_push_order = [case_no for (case_no,) in conn.execute(
+            'select case_no from share.penalty_info order by _synced_at, case_no collate "C"')]
+        expected = conn.execute('select md5(string_agg(_row_hash, \'\' order by _synced_at, case_no collate "C"))'
+                                " from share.penalty_info").fetchone()[0]
+    assert [through for through, _ in pushed] == [100, 300, 600, 900, 1000]
+    assert [case_no for _, rows in pushed for case_no in rows] == in_push_order
+    assert batches.rows == 1000 and batches.checksum == expected
 
 
 def test_snapshot_replaces_the_table_with_exactly_the_current_rows(share_db, target_url, monkeypatch):
@@ -370,19 +381,29 @@ def test_a_push_killed_mid_batch_is_finished_by_the_next_one(share_db, postgres_
             ("failed", "interrupted: the push process ended before finishing"), ("succeeded", None)]
 
 
-def test_a_push_gives_its_staged_rows_room_in_memory_unless_its_session_already_fixed_it(
+def _one_session(url: str) -> Target:
+    """A target whose every statement runs in one session, so a test can see what the push left in it."""
+    target = Target(url)
+    target.engine = sa.create_engine(url, poolclass=sa.pool.StaticPool)
+    return target
+
+
+def test_a_merge_loads_its_batch_with_room_in_memory_unless_the_target_session_already_fixed_it(
         share_db, postgres_target, monkeypatch):
     subscription = _subscription(PENALTIES, monkeypatch, postgres_target)
-    with psycopg.connect(share_db.url) as roomy, psycopg.connect(share_db.url) as used:
-        _penalties(roomy, 1, 300)
-        push_subscription(roomy, subscription, Target(postgres_target), "run-1", TODAY, QUICK)
-        assert roomy.execute("show temp_buffers").fetchone()[0] == TEMPORARY_TABLE_MEMORY
-        used.execute("create temp table earlier (n int)")
-        used.execute("insert into earlier values (1)")
-        used.commit()
-        roomy.execute("update share.penalty_info set fine_yuan = fine_yuan + 1000, _synced_at = clock_timestamp()")
-        roomy.commit()
-        assert push_subscription(used, subscription, Target(postgres_target), "run-2", TODAY, QUICK).rows == 300
-        assert used.execute("show temp_buffers").fetchone()[0] == "8MB"
-        assert [(r[0], float(r[3])) for r in _target_rows(postgres_target, "yj_penalty")] == [
-            (r[0], float(r[3])) for r in _expected(used)]
+    roomy, used = _one_session(postgres_target), _one_session(postgres_target)
+    with used.engine.begin() as session:
+        session.execute(sa.text("create temp table earlier (n int)"))
+        session.execute(sa.text("insert into earlier values (1)"))
+    with psycopg.connect(share_db.url) as conn:
+        _penalties(conn, 1, 300)
+        push_subscription(conn, subscription, roomy, "run-1", TODAY, QUICK)
+        for run, target in (("run-2", roomy), ("run-3", used)):
+            conn.execute("update share.penalty_info set fine_yuan = fine_yuan + 1000, _synced_at = clock_timestamp()")
+            conn.commit()
+            assert push_subscription(conn, subscription, target, run, TODAY, QUICK).rows == 300
+            assert [(r[0], float(r[3])) for r in _target_rows(postgres_target, "yj_penalty")] == [
+                (r[0], float(r[3])) for r in _expected(conn)]
+    for target, memory in ((roomy, TEMPORARY_TABLE_MEMORY), (used, "8MB")):
+        with target.engine.connect() as session:
+            assert session.execute(sa.text("show temp_buffers")).scalar_one() == memory
