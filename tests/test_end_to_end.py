@@ -15,7 +15,7 @@ from psycopg import sql
 from hubei_data import warehouse as wh
 from hubei_data.catalog.share import DATASETS
 from hubei_data.contracts import SOURCES
-from hubei_data.exchange.share_push import PushOrder
+from hubei_data.exchange import share_push
 from hubei_data.exchange.subscription import checked
 from hubei_data.registry.subscriptions import Subscription
 from hubei_data.transform.assets import DBT_DIR, dbt_resource
@@ -552,10 +552,10 @@ def test_every_share_table_has_the_index_pushes_read_it_along_and_an_older_table
             "fields": ["case_no", "fine_yuan"], "schedule": "0 2 * * *", "mode": "upsert",
             "target": {"url_env": "UNUSED_TARGET_URL", "table": "plan"},
             "valid_from": "2026-01-01", "valid_until": "2099-12-31"}), "plan.yaml")
-        conn.execute("set enable_seqscan = off")
-        conn.execute("set enable_sort = off")
-        batch = next(iter(PushOrder(conn, subscription, None)))
-        plan = json.dumps(conn.execute(sql.SQL("explain (format json) ") + batch.select, batch.params).fetchone()[0])
+        with share_push._one_snapshot(conn) as reader:
+            batch = next(iter(share_push.PushOrder(reader, subscription, None)))
+            plan = json.dumps(reader.execute(sql.SQL("explain (format json) ") + batch.select, batch.params)
+                              .fetchone()[0])
     assert found == {
         f"{table}_push_order": f"CREATE INDEX {table}_push_order ON share.{table} USING btree (_synced_at, "
                                + ", ".join(f'{key} COLLATE "C"' for key in dataset.key) + ")"
