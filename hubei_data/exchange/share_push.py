@@ -149,13 +149,13 @@ class PushOrder:
     def __init__(self, reader: psycopg.Connection, subscription: Subscription,
                  after: tuple[dt.datetime, list[str]] | None):
         self.reader, self.subscription, self.after = reader, subscription, after
-        self.rows = 0
-        self._digest = hashlib.md5()
+        self.rows, self._digest = 0, hashlib.md5()
         self._where, self._where_params = compile_filter(subscription.conditions)
         self._table = sql.SQL("share.{}").format(sql.Identifier(subscription.table))
         order = ["_synced_at", *subscription.key]
         self._order = _in_push_order(subscription, order)
-        self._backwards = sql.SQL(", ").join(sql.SQL("{} desc").format(c) for c in _push_order_columns(subscription, order))
+        self._backwards = sql.SQL(", ").join(
+            sql.SQL("{} desc").format(column) for column in _push_order_columns(subscription, order))
         self._end_of_row = sql.SQL("_synced_at, array[{}]::text[]").format(
             sql.SQL(", ").join(map(sql.Identifier, subscription.key)))
 
@@ -165,6 +165,8 @@ class PushOrder:
         return self._digest.hexdigest()
 
     def __iter__(self) -> Iterator[PushBatch]:
+        """Each pass from the start, as a snapshot push tried again makes: the count and checksum are of this one."""
+        self.rows, self._digest = 0, hashlib.md5()
         after, size = self.after, BATCH_ROWS
         while (end := self._end(after, size)) is not None:
             where, params = self._between(after, end)

@@ -267,9 +267,12 @@ def test_batches_start_small_double_up_to_the_largest_and_sum_up_to_the_checksum
             'select case_no from share.penalty_info order by _synced_at, case_no collate "C"')]
         expected = conn.execute('select md5(string_agg(_row_hash, \'\' order by _synced_at, case_no collate "C"))'
                                 " from share.penalty_info").fetchone()[0]
+        once = (batches.rows, batches.checksum)
+        again = [batch.through for batch in batches]
     assert [through for through, _ in pushed] == [100, 300, 600, 900, 1000]
     assert [case_no for _, rows in pushed for case_no in rows] == in_push_order
-    assert batches.rows == 1000 and batches.checksum == expected
+    assert once == (1000, expected)
+    assert again == [100, 300, 600, 900, 1000] and (batches.rows, batches.checksum) == once
 
 
 def test_snapshot_replaces_the_table_with_exactly_the_current_rows(share_db, target_url, monkeypatch):
