@@ -152,10 +152,9 @@ class PushOrder:
         self.rows, self._digest = 0, hashlib.md5()
         self._where, self._where_params = compile_filter(subscription.conditions)
         self._table = sql.SQL("share.{}").format(sql.Identifier(subscription.table))
-        order = ["_synced_at", *subscription.key]
-        self._order = _in_push_order(subscription, order)
-        self._backwards = sql.SQL(", ").join(
-            sql.SQL("{} desc").format(column) for column in _push_order_columns(subscription, order))
+        columns = _push_order_columns(subscription)
+        self._order = sql.SQL(", ").join(columns)
+        self._backwards = sql.SQL(", ").join(sql.SQL("{} desc").format(column) for column in columns)
         self._end_of_row = sql.SQL("_synced_at, array[{}]::text[]").format(
             sql.SQL(", ").join(map(sql.Identifier, subscription.key)))
 
@@ -200,16 +199,12 @@ class PushOrder:
         return sql.SQL(" and ").join(where), params
 
 
-def _push_order_columns(subscription: Subscription, columns: list[str]) -> list[sql.Composable]:
-    """The columns to order by, text in byte order: the same on every server whatever its collation, and sorted in
+def _push_order_columns(subscription: Subscription) -> list[sql.Composable]:
+    """Sync time, then the key, text in byte order: the same on every server whatever its collation, and sorted in
     half the time of a language's collation."""
     types = {item.name: item.data_type for item in subscription.dataset.items}
     return [sql.SQL('{} collate "C"').format(sql.Identifier(c)) if types.get(c) == "text" else sql.Identifier(c)
-            for c in columns]
-
-
-def _in_push_order(subscription: Subscription, columns: list[str]) -> sql.Composable:
-    return sql.SQL(", ").join(_push_order_columns(subscription, columns))
+            for c in ("_synced_at", *subscription.key)]
 
 
 @contextmanager
